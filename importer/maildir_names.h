@@ -1,0 +1,44 @@
+// maildir_names.h — how export data becomes names inside the mail store: the mailbox directory
+// from a mailbox key, and the Maildir++ folder directory from the MAILMESSAGE `Folder` column.
+// Nothing from the export becomes a path any other way.
+//
+// Mailbox directory: the key (e.g. the user's address or uid, chosen by the caller) with every
+// byte outside [A-Za-z0-9_@+-] and a leading or any `.` written as %XX; over 200 bytes, cut
+// and suffixed with "~" and 16 hex digits of SHA-256 of the key. Never empty, `.` or `..`,
+// never contains `/`.
+//
+// Folder mapping (spec 7.2; `\` separates levels; names compare case-insensitively):
+//   "" or "Inbox"          -> ""          (INBOX: the mailbox directory itself)
+//   "Sent Items"           -> ".Sent"
+//   "Deleted Items"        -> ".Trash"
+//   "Outbox"               -> ".Outbox"
+//   "Inbox\X"              -> ".INBOX.X"  (a child of INBOX, as Dovecot stores it)
+//   "Sent Items\X"         -> ".Sent.X"   (special names map at the top level only)
+//   "A\B"                  -> ".A.B"
+// Each level: leading/trailing spaces trimmed, empty levels dropped, control characters become
+// `_`, `.` becomes U+FF0E and `/` U+2215 (look-alikes: `.` is Maildir++'s separator and `/`
+// the file system's), then the level is written in IMAP modified UTF-7 (RFC 3501 5.1.3), as
+// Dovecot and Courier store folder names; a level longer than 100 bytes is cut and suffixed
+// with "~" and 8 hex digits of its hash. A directory name that would exceed 240 bytes keeps its
+// first levels and collapses the rest into one hashed level.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "importer/content_source.h"
+
+namespace ccm::importer {
+
+/// The directory name of a mailbox under the store root; an empty key is an error.
+Result<std::string, MailError> MailboxDirectoryName(std::string_view key);
+
+/// The Maildir++ folder directory ("" for INBOX, else ".A.B") for a `Folder` column value.
+std::string MaildirFolderDirectory(std::string_view folder_column);
+
+/// IMAP modified UTF-7 of UTF-8 text (invalid UTF-8 sequences become U+FFFD).
+std::string ModifiedUtf7(std::string_view utf8);
+
+}  // namespace ccm::importer

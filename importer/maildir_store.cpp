@@ -1,0 +1,439 @@
+// maildir_store.cpp — Maildir++ delivery with batched durability; see maildir_store.h.
+// All file-system access below the root goes through *at() calls on directory descriptors.
+#include "importer/maildir_store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_set>
+
+#include "importer/maildir_names.h"
+#include "importer/message_identity.h"
+
+namespace ccm::importer {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::string_view kOurPrefix = "ccm-";
+
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+      Reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  ~UniqueFd() { Reset(); }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  void Reset() {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+MailError SystemError(const std::string& what, const fs::path& where, int err) {
+  return MailError{what + " " + where.string() + ": " + std::strerror(err)};
+}
+
+bool IsSingleComponent(std::string_view name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
+         name.find('\0') == std::string_view::npos;
+}
+
+// Opens (optionally creating) the directory `name` inside `parent`, never following a symlink.
+Result<UniqueFd, MailError> OpenDirAt(int parent, const std::string& name, bool create,
+                                      const fs::path& shown, bool* created = nullptr) {
+  if (!IsSingleComponent(name)) {
+    return Fail(MailError{"refusing unsafe directory name \"" + name + "\" in " + shown.string()});
+  }
+  if (create) {
+    if (::mkdirat(parent, name.c_str(), 0700) == 0) {
+      if (created != nullptr)
+        *created = true;
+    } else if (errno != EEXIST) {
+      return Fail(SystemError("cannot create", shown / name, errno));
+    }
+  }
+  int fd = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ELOOP || err == ENOTDIR) {
+      return Fail(MailError{"refusing " + (shown / name).string() +
+                            ": not a directory (a symbolic link or file where the mail store "
+                            "expects a directory)"});
+    }
+    return Fail(SystemError("cannot open", shown / name, err));
+  }
+  return UniqueFd(fd);
+}
+
+Result<void, MailError> SyncDir(int fd, const fs::path& shown) {
+  if (::fsync(fd) != 0)
+    return Fail(SystemError("cannot fsync", shown, errno));
+  return {};
+}
+
+// Names in a directory; `fd` stays open (the listing works on a duplicate).
+Result<std::vector<std::string>, MailError> List(int fd, const fs::path& shown) {
+  int dup = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dup < 0)
+    return Fail(SystemError("cannot list", shown, errno));
+  DIR* dir = ::fdopendir(dup);
+  if (dir == nullptr) {
+    int err = errno;
+    ::close(dup);
+    return Fail(SystemError("cannot list", shown, err));
+  }
+  std::vector<std::string> names;
+  errno = 0;
+  while (dirent* entry = ::readdir(dir)) {
+    std::string_view name(entry->d_name);
+    if (name != "." && name != "..")
+      names.emplace_back(name);
+  }
+  int err = errno;
+  ::closedir(dir);
+  if (err != 0)
+    return Fail(SystemError("cannot list", shown, err));
+  return names;
+}
+
+// Removes files of ours (a crashed or killed earlier run) from a tmp/ directory.
+Result<void, MailError> CleanTmp(int tmp_fd, const fs::path& shown) {
+  auto names = List(tmp_fd, shown);
+  if (!names)
+    return Fail(std::move(names.error()));
+  for (const std::string& name : *names) {
+    if (name.rfind(kOurPrefix, 0) != 0)
+      continue;
+    if (::unlinkat(tmp_fd, name.c_str(), 0) != 0 && errno != ENOENT) {
+      return Fail(SystemError("cannot remove stale", shown / name, errno));
+    }
+  }
+  return {};
+}
+
+class FdSink : public MessageSink {
+ public:
+  FdSink(int fd, const fs::path& shown) : fd_(fd), shown_(shown) {}
+  Result<void, MailError> Write(std::string_view bytes) override {
+    while (!bytes.empty()) {
+      ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        return Fail(SystemError("cannot write", shown_, errno));
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+  }
+
+ private:
+  int fd_;
+  const fs::path& shown_;
+};
+
+}  // namespace
+
+struct MaildirMailbox::Folder {
+  std::string dir_name;  // "" = INBOX
+  fs::path path;
+  UniqueFd dir, cur, tmp;
+  std::unordered_set<std::string> present;  // unique names found in cur/ and new/, or queued
+  bool dirty = false;                       // cur/ needs an fsync
+};
+
+struct MaildirMailbox::Pending {
+  Folder* folder;
+  std::string tmp_name;
+  std::string final_name;
+};
+
+namespace {
+
+// Makes sure cur/ new/ tmp/ exist in `dir`; returns whether anything was created.
+Result<bool, MailError> EnsureMaildir(int dir, const fs::path& shown, bool folder) {
+  bool created = false;
+  for (const char* sub : {"cur", "new", "tmp"}) {
+    auto fd = OpenDirAt(dir, sub, true, shown, &created);
+    if (!fd)
+      return Fail(std::move(fd.error()));
+  }
+  if (folder) {
+    int fd = ::openat(dir, "maildirfolder", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+      return Fail(SystemError("cannot create", shown / "maildirfolder", errno));
+    ::close(fd);
+  }
+  return created;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MaildirMailbox>, MailError> MaildirMailbox::Open(
+    const MaildirOptions& options, std::string_view mailbox_key) {
+  auto name = MailboxDirectoryName(mailbox_key);
+  if (!name)
+    return Fail(std::move(name.error()));
+  std::error_code ec;
+  fs::create_directories(options.root, ec);
+  if (ec)
+    return Fail(MailError{"cannot create " + options.root.string() + ": " + ec.message()});
+  UniqueFd root(::open(options.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (root.get() < 0)
+    return Fail(SystemError("cannot open", options.root, errno));
+
+  std::unique_ptr<MaildirMailbox> box(new MaildirMailbox());
+  box->options_ = options;
+  if (box->options_.sync_batch == 0)
+    box->options_.sync_batch = 1;
+  box->path_ = options.root / *name;
+  bool created = false;
+  auto dir = OpenDirAt(root.get(), *name, true, options.root, &created);
+  if (!dir)
+    return Fail(std::move(dir.error()));
+  if (created) {
+    if (auto r = SyncDir(root.get(), options.root); !r)
+      return Fail(std::move(r.error()));
+  }
+  if (::flock(dir->get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      return Fail(MailError{"mailbox " + box->path_.string() +
+                            " is in use by another delivery (locked); try again later"});
+    }
+    return Fail(SystemError("cannot lock", box->path_, errno));
+  }
+  box->mailbox_fd_ = dir->release();
+
+  // Leftovers of ours in any tmp/ of this mailbox (INBOX and every folder) go now.
+  auto names = List(box->mailbox_fd_, box->path_);
+  if (!names)
+    return Fail(std::move(names.error()));
+  names->push_back("");
+  for (const std::string& entry : *names) {
+    if (!entry.empty() && (entry.front() != '.' || !IsSingleComponent(entry)))
+      continue;
+    UniqueFd folder;
+    if (entry.empty()) {
+      folder = UniqueFd(::openat(box->mailbox_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    } else {
+      folder = UniqueFd(::openat(box->mailbox_fd_, entry.c_str(),
+                                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    }
+    if (folder.get() < 0)
+      continue;  // a file or a symlink: not a folder of ours
+    UniqueFd tmp(::openat(folder.get(), "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (tmp.get() < 0)
+      continue;
+    if (auto r = CleanTmp(tmp.get(), box->path_ / entry / "tmp"); !r) {
+      return Fail(std::move(r.error()));
+    }
+  }
+  if (auto inbox = box->OpenFolder(""); !inbox)
+    return Fail(std::move(inbox.error()));
+  return box;
+}
+
+MaildirMailbox::~MaildirMailbox() {
+  DiscardPending();
+  if (mailbox_fd_ >= 0)
+    ::close(mailbox_fd_);  // also releases the flock
+}
+
+void MaildirMailbox::DiscardPending() {
+  for (const Pending& p : pending_)
+    ::unlinkat(p.folder->tmp.get(), p.tmp_name.c_str(), 0);
+  pending_.clear();
+}
+
+std::size_t MaildirMailbox::queued() const {
+  return pending_.size();
+}
+
+Result<MaildirMailbox::Folder*, MailError> MaildirMailbox::OpenFolder(
+    std::string_view folder_column) {
+  std::string dir_name = MaildirFolderDirectory(folder_column);
+  if (auto it = folders_.find(dir_name); it != folders_.end())
+    return it->second.get();
+
+  auto folder = std::make_unique<Folder>();
+  folder->dir_name = dir_name;
+  folder->path = dir_name.empty() ? path_ : path_ / dir_name;
+  if (dir_name.empty()) {
+    folder->dir = UniqueFd(::openat(mailbox_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (folder->dir.get() < 0)
+      return Fail(SystemError("cannot open", path_, errno));
+    auto created = EnsureMaildir(folder->dir.get(), path_, false);
+    if (!created)
+      return Fail(std::move(created.error()));
+    if (*created) {
+      if (auto r = SyncDir(folder->dir.get(), path_); !r)
+        return Fail(std::move(r.error()));
+    }
+  } else {
+    // Parents first: ".A" before ".A.B", so IMAP clients see a proper hierarchy.
+    for (std::size_t dot = dir_name.find('.', 1);; dot = dir_name.find('.', dot + 1)) {
+      std::string level = dir_name.substr(0, dot);
+      bool created = false;
+      auto fd = OpenDirAt(mailbox_fd_, level, true, path_, &created);
+      if (!fd)
+        return Fail(std::move(fd.error()));
+      auto sub_created = EnsureMaildir(fd->get(), path_ / level, true);
+      if (!sub_created)
+        return Fail(std::move(sub_created.error()));
+      if (created || *sub_created) {
+        if (auto r = SyncDir(fd->get(), path_ / level); !r)
+          return Fail(std::move(r.error()));
+        if (auto r = SyncDir(mailbox_fd_, path_); !r)
+          return Fail(std::move(r.error()));
+      }
+      if (dot == std::string::npos) {
+        folder->dir = std::move(*fd);
+        break;
+      }
+    }
+  }
+  auto cur = OpenDirAt(folder->dir.get(), "cur", false, folder->path);
+  if (!cur)
+    return Fail(std::move(cur.error()));
+  folder->cur = std::move(*cur);
+  auto tmp = OpenDirAt(folder->dir.get(), "tmp", false, folder->path);
+  if (!tmp)
+    return Fail(std::move(tmp.error()));
+  folder->tmp = std::move(*tmp);
+  // One scan per folder and run: what earlier runs delivered here (flags may have changed).
+  for (const char* sub : {"cur", "new"}) {
+    auto fd = OpenDirAt(folder->dir.get(), sub, false, folder->path);
+    if (!fd)
+      return Fail(std::move(fd.error()));
+    auto names = List(fd->get(), folder->path / sub);
+    if (!names)
+      return Fail(std::move(names.error()));
+    for (const std::string& name : *names) {
+      if (name.rfind(kOurPrefix, 0) == 0)
+        folder->present.insert(name.substr(0, name.find(':')));
+    }
+  }
+  Folder* raw = folder.get();
+  folders_.emplace(dir_name, std::move(folder));
+  return raw;
+}
+
+Result<DeliveryOutcome, MailError> MaildirMailbox::Deliver(
+    std::string_view folder_column, std::string_view identity, MaildirFlags flags,
+    std::optional<std::chrono::sys_seconds> internal_date, const MessageWriter& write) {
+  if (identity.empty())
+    return Fail(MailError{"message has no identity"});
+  auto opened = OpenFolder(folder_column);
+  if (!opened)
+    return Fail(std::move(opened.error()));
+  Folder* folder = *opened;
+  std::string unique = MaildirUniqueName(identity);
+  if (folder->present.count(unique) != 0) {
+    ++already_present_;
+    return DeliveryOutcome::kAlreadyPresent;
+  }
+  const fs::path shown = folder->path / "tmp" / unique;
+  UniqueFd fd(::openat(folder->tmp.get(), unique.c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (fd.get() < 0)
+    return Fail(SystemError("cannot create", shown, errno));
+  auto fail = [&](MailError error) -> Result<DeliveryOutcome, MailError> {
+    fd.Reset();
+    ::unlinkat(folder->tmp.get(), unique.c_str(), 0);
+    return Fail(std::move(error));
+  };
+  FdSink sink(fd.get(), shown);
+  if (auto r = write(sink); !r) {
+    return fail(MailError{"message " + std::string(identity) + " for " + folder->path.string() +
+                          ": " + r.error().message});
+  }
+  if (internal_date) {
+    timespec times[2];
+    times[0].tv_sec = static_cast<time_t>(internal_date->time_since_epoch().count());
+    times[0].tv_nsec = 0;
+    times[1] = times[0];
+    if (::futimens(fd.get(), times) != 0)
+      return fail(SystemError("cannot set time of", shown, errno));
+  }
+  if (::close(fd.release()) != 0) {
+    int err = errno;
+    ::unlinkat(folder->tmp.get(), unique.c_str(), 0);
+    return Fail(SystemError("cannot write", shown, err));
+  }
+  std::string final_name = unique + ":2,";
+  if (flags.draft)
+    final_name += 'D';
+  if (flags.seen)
+    final_name += 'S';
+  folder->present.insert(unique);
+  pending_.push_back(Pending{folder, unique, std::move(final_name)});
+  if (pending_.size() >= options_.sync_batch) {
+    if (auto r = Flush(); !r)
+      return Fail(std::move(r.error()));
+  }
+  return DeliveryOutcome::kQueued;
+}
+
+Result<void, MailError> MaildirMailbox::Flush() {
+  if (pending_.empty())
+    return {};
+  if (options_.sync == BatchSync::kSyncfs) {
+    if (::syncfs(mailbox_fd_) != 0)
+      return Fail(SystemError("cannot syncfs", path_, errno));
+  } else {
+    for (const Pending& p : pending_) {
+      UniqueFd fd(
+          ::openat(p.folder->tmp.get(), p.tmp_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+      if (fd.get() < 0 || ::fdatasync(fd.get()) != 0) {
+        return Fail(SystemError("cannot sync", p.folder->path / "tmp" / p.tmp_name, errno));
+      }
+    }
+  }
+  std::size_t done = 0;
+  for (const Pending& p : pending_) {
+    if (::renameat2(p.folder->tmp.get(), p.tmp_name.c_str(), p.folder->cur.get(),
+                    p.final_name.c_str(), RENAME_NOREPLACE) != 0) {
+      int err = errno;
+      if (err != EEXIST) {
+        pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(done));
+        return Fail(
+            SystemError("cannot move into place", p.folder->path / "cur" / p.final_name, err));
+      }
+      ::unlinkat(p.folder->tmp.get(), p.tmp_name.c_str(), 0);  // same name and flags: there
+    }
+    p.folder->dirty = true;
+    ++done;
+  }
+  for (auto& [name, folder] : folders_) {
+    if (!folder->dirty)
+      continue;
+    if (auto r = SyncDir(folder->cur.get(), folder->path / "cur"); !r) {
+      pending_.clear();  // renamed but not known durable: not counted; a rerun will find them
+      return r;
+    }
+    folder->dirty = false;
+  }
+  delivered_ += pending_.size();
+  pending_.clear();
+  return {};
+}
+
+}  // namespace ccm::importer

@@ -1,0 +1,123 @@
+// maildir_store.h — durable, idempotent delivery of composed messages into one user's Maildir++
+// mailbox under the store root ([mailstore] root).
+//
+// Layout: ROOT/<MailboxDirectoryName(key)>/{cur,new,tmp} is INBOX; folders are Maildir++
+// subdirectories ROOT/<mailbox>/.A.B/{cur,new,tmp} with an empty `maildirfolder` file, created
+// as needed together with their parents (.A); names from maildir_names.h.
+//
+// A message is written to tmp/<unique> and renamed to cur/<unique>:2,<flags> (flags D = unsent
+// draft, S = read; none for an unread message). <unique> is "ccm-" + 128 bits of SHA-256 of the
+// message identity, so a rerun finds it: each folder's cur/ and new/ are scanned once, on first
+// use, for names starting with our prefix (the part before ':' — flags may have changed since),
+// and a message whose identity is already there is not written again.
+//
+// Durability (batched): Deliver() writes the file into tmp/ and queues it; every `sync_batch`
+// messages, and on Flush(), the batch is made durable at once: one syncfs() of the file system
+// (or one fdatasync per file, BatchSync::kFdatasyncEach), then the renames into cur/, then one
+// fsync per touched cur/ directory. Only then are the messages counted delivered(). A crash
+// before that loses nothing that was reported: the next Open() deletes our leftovers in tmp/
+// and the rerun writes them again. New directories are fsynced (with their parent) when made.
+//
+// Security: every directory and file below the root is opened relative to its parent's
+// descriptor with O_NOFOLLOW (files also O_EXCL), so a symlink planted in the store can never
+// lead outside the root; names are single sanitised components. The mailbox directory is
+// flock()ed while open: a second writer for the same mailbox gets an error instead of racing.
+// Files are created 0600, directories 0700.
+//
+// Thread safety: a MaildirMailbox is externally synchronized (one thread delivers to it).
+// Different mailboxes may be used from different threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "importer/content_source.h"
+
+namespace ccm::importer {
+
+/// How a batch's file contents are made durable before the renames.
+enum class BatchSync {
+  kSyncfs,         ///< one syncfs() for the whole batch (default; fastest measured)
+  kFdatasyncEach,  ///< fdatasync() of each file of the batch, then the renames
+};
+
+/// Store settings (from [mailstore]).
+struct MaildirOptions {
+  std::filesystem::path root;    ///< created if missing
+  std::size_t sync_batch = 256;  ///< messages per durable batch (>= 1)
+  BatchSync sync = BatchSync::kSyncfs;
+};
+
+/// Maildir flags of a delivered message.
+struct MaildirFlags {
+  bool seen = false;   ///< S: the message was read (cc:Mail Unread = FALSE)
+  bool draft = false;  ///< D: the message was never sent (cc:Mail Unsent = TRUE)
+};
+
+/// What Deliver() did with a message.
+enum class DeliveryOutcome {
+  kQueued,          ///< written to tmp/; delivered at the next batch sync (Flush)
+  kAlreadyPresent,  ///< its identity is already in this folder (an earlier run delivered it)
+};
+
+/// Writes a message's bytes into the sink it is given.
+using MessageWriter = std::function<Result<void, MailError>(MessageSink&)>;
+
+/// One user's Maildir++ mailbox, open for delivery.
+class MaildirMailbox {
+ public:
+  /// Opens (creating as needed) the mailbox for `mailbox_key` under options.root, locks it and
+  /// removes stale files of ours from its tmp/ directories.
+  static Result<std::unique_ptr<MaildirMailbox>, MailError> Open(const MaildirOptions& options,
+                                                                 std::string_view mailbox_key);
+  /// Unflushed messages are discarded (their tmp files removed; they were never reported
+  /// delivered). Call Flush() first.
+  ~MaildirMailbox();
+  MaildirMailbox(const MaildirMailbox&) = delete;
+  MaildirMailbox& operator=(const MaildirMailbox&) = delete;
+
+  /// Delivers one message into the folder named by a `Folder` column value, unless its identity
+  /// is already there. `internal_date` (the received time) becomes the file's mtime, which
+  /// IMAP servers report as the arrival date.
+  Result<DeliveryOutcome, MailError> Deliver(std::string_view folder, std::string_view identity,
+                                             MaildirFlags flags,
+                                             std::optional<std::chrono::sys_seconds> internal_date,
+                                             const MessageWriter& write);
+
+  /// Makes every queued message durable and visible; afterwards delivered() counts them.
+  Result<void, MailError> Flush();
+
+  /// Messages durably delivered by this object (after a batch sync).
+  std::uint64_t delivered() const { return delivered_; }
+  /// Messages skipped because an earlier run had delivered them.
+  std::uint64_t already_present() const { return already_present_; }
+  /// Messages written but not yet synced.
+  std::size_t queued() const;
+  /// The mailbox directory (for reports).
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  struct Folder;
+  struct Pending;
+  MaildirMailbox() = default;
+  Result<Folder*, MailError> OpenFolder(std::string_view folder_column);
+  void DiscardPending();
+
+  MaildirOptions options_;
+  std::filesystem::path path_;
+  int mailbox_fd_ = -1;
+  std::map<std::string, std::unique_ptr<Folder>, std::less<>> folders_;  // by directory name
+  std::vector<Pending> pending_;
+  std::uint64_t delivered_ = 0;
+  std::uint64_t already_present_ = 0;
+};
+
+}  // namespace ccm::importer
