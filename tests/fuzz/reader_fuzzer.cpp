@@ -1,12 +1,12 @@
 // reader_fuzzer.cpp — libFuzzer entry point for the migration-file reader (parser/).
 //
-// Each input is a whole file set (fuzz_input.h) served from memory (MemorySource). It goes
-// through every reader layer: the packing-list reader on the first file (strict and lenient);
-// the primary reader over every other file, in the code page the packing list declares (DBCS
-// included); every pointer found in a record is framed with ReadChain in the file it names and
-// each section's data streamed in small chunks; every raw field goes through every column
-// decoder of field_codec.h and through transcoding; and the bare lexer runs over every file with
-// small limits and comments off, to reach the limit paths.
+// Each input is a whole file set (fuzz_input.h) served from memory (MemoryDirectory). It goes
+// through the reader as `ccmigrate check` and the importer use it: ScanFileSet (strict and
+// lenient), then, for a set the scan accepts, every MAILMESSAGE section through
+// MailMessageReader and every message chain through ReadMessageChain and StreamData (small
+// chunks). Below that, every file also goes through the packing-list reader, the primary reader
+// with ReadChain on every pointer, the bare lexer with small limits and comments off (the limit
+// paths), and every raw field through every column decoder of field_codec.h and transcoding.
 // The contract under test: any bytes give values or diagnostics, never a crash, a hang, an
 // out-of-bounds access or undefined behaviour (ASan/UBSan), and positions stay inside the input.
 // Invariant violations abort via __builtin_trap so libFuzzer records the input.
@@ -21,6 +21,7 @@
 #include "parser/code_page.h"
 #include "parser/diagnostics.h"
 #include "parser/field_codec.h"
+#include "parser/file_set.h"
 #include "parser/lexer.h"
 #include "parser/packing_list.h"
 #include "parser/primary_reader.h"
@@ -139,6 +140,59 @@ void ReadPrimary(const ccm::fuzz::FuzzFile& file, const CodePage& code_page,
   Require(false);  // the reader is not advancing
 }
 
+// The set as ccmigrate sees it: scan, then re-read messages and their chains.
+void ScanWholeSet(const std::vector<ccm::fuzz::FuzzFile>& files, std::uint64_t input_size,
+                  bool lenient) {
+  MemoryDirectory directory;
+  for (const auto& file : files)
+    directory.Put(file.name, file.bytes);
+  ScanOptions options;
+  options.reader.lenient = lenient;
+  options.reader.max_diagnostics = 50;
+  options.reader.max_chain_sections = 64;
+  DiagnosticSink sink(options.reader.max_diagnostics);
+  auto scan = ScanFileSet(directory, files[0].name, options, sink);
+  Require(sink.kept().size() <= options.reader.max_diagnostics);
+  if (!scan)
+    return;
+  Require(!scan->valid || sink.errors() == 0);
+  Require(scan->summary.bytes <= input_size);
+  Require(scan->UsersMissingMailMessage().size() <= scan->users.size());
+  if (!scan->valid)
+    return;
+
+  std::size_t sections = 0;
+  for (const auto& section : scan->sections) {
+    if (section.kind != SectionKind::kMailMessage || ++sections > 8)
+      continue;
+    auto reader = MailMessageReader::Open(directory, *scan, section, options.reader, sink);
+    if (!reader)
+      continue;
+    for (int guard = 0;; ++guard) {
+      Require(guard < 1'000'000);
+      auto message = (*reader)->Next();
+      if (!message)
+        break;
+      auto chain =
+          ReadMessageChain(directory, *scan, message->body, "fuzz:1", options.reader, sink);
+      // The scan framed every chain already: re-reading one must succeed.
+      Require(chain.ok());
+      const SetFile* listed = scan->FindFile(chain->file);
+      auto source = directory.Open(listed != nullptr ? listed->disk_name : chain->file);
+      if (!source)
+        continue;
+      for (const auto& sec : chain->sections) {
+        std::uint64_t streamed = 0;
+        auto r = StreamData(**source, sec, 5, [&](std::string_view chunk) {
+          streamed += chunk.size();
+          return true;
+        });
+        Require(r.ok() && streamed == sec.length);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -152,6 +206,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::map<std::string, MemorySource> sources;
   for (const auto& file : files)
     sources.try_emplace(file.name, file.bytes);
+
+  ScanWholeSet(files, size, false);
+  ScanWholeSet(files, size, true);
 
   for (bool lenient : {false, true}) {
     ReaderOptions options;
