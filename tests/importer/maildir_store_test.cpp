@@ -1,1 +1,329 @@
+// maildir_store_test.cpp — Maildir++ delivery against real temp directories: layout, folder
+// mapping and sanitising, flags, idempotent re-delivery, batching, crash leftovers, locking
+// and symlink refusal.
+#include "importer/maildir_store.h"
+
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+
+#include "importer/maildir_names.h"
+#include "importer/message_delivery.h"
+#include "importer/message_identity.h"
+
+namespace ccm::importer {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "ccm-maildir.XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::set<std::string> Names(const fs::path& dir) {
+  std::set<std::string> names;
+  if (!fs::exists(dir))
+    return names;
+  for (const auto& e : fs::directory_iterator(dir))
+    names.insert(e.path().filename().string());
+  return names;
+}
+
+std::string Read(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+MessageWriter Bytes(std::string text) {
+  return [text](MessageSink& sink) { return sink.Write(text); };
+}
+
+std::unique_ptr<MaildirMailbox> OpenBox(const fs::path& root, std::string_view key,
+                                        std::size_t batch = 256,
+                                        BatchSync sync = BatchSync::kSyncfs) {
+  auto box = MaildirMailbox::Open({root, batch, sync}, key);
+  EXPECT_TRUE(box.ok()) << (box.ok() ? "" : box.error().message);
+  return box.ok() ? std::move(*box) : nullptr;
+}
+
+TEST(MaildirNames, SpecialFoldersAndHierarchy) {
+  EXPECT_EQ(MaildirFolderDirectory(""), "");
+  EXPECT_EQ(MaildirFolderDirectory("Inbox"), "");
+  EXPECT_EQ(MaildirFolderDirectory("INBOX"), "");
+  EXPECT_EQ(MaildirFolderDirectory("Sent Items"), ".Sent");
+  EXPECT_EQ(MaildirFolderDirectory("deleted items"), ".Trash");
+  EXPECT_EQ(MaildirFolderDirectory("Outbox"), ".Outbox");
+  EXPECT_EQ(MaildirFolderDirectory("Inbox\\Old"), ".INBOX.Old");
+  EXPECT_EQ(MaildirFolderDirectory("Sent Items\\1999"), ".Sent.1999");
+  EXPECT_EQ(MaildirFolderDirectory("Projects\\Cutover"), ".Projects.Cutover");
+  EXPECT_EQ(MaildirFolderDirectory("\\Projects\\\\ Cutover \\"), ".Projects.Cutover");
+  EXPECT_EQ(MaildirFolderDirectory("Archive\\Sent Items"), ".Archive.Sent Items");
+}
+
+TEST(MaildirNames, HostileFolderNamesStayOneSafeComponent) {
+  for (std::string hostile :
+       {std::string("..\\..\\etc"), std::string("a/b"), std::string("../../../tmp/x"),
+        std::string("a\x01\x1f\x7f"
+                    "b"),
+        std::string(".hidden"), std::string("x\\..\\y"), std::string(1000, 'L'),
+        std::string("\xff\xfe bad utf8")}) {
+    std::string dir = MaildirFolderDirectory(hostile);
+    EXPECT_FALSE(dir.empty()) << hostile;
+    EXPECT_EQ(dir.front(), '.');
+    EXPECT_EQ(dir.find('/'), std::string::npos) << dir;
+    EXPECT_EQ(dir.find(".."), std::string::npos) << dir;
+    EXPECT_LE(dir.size(), 240u);
+    for (char c : dir) {
+      EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "non-printable byte in " << dir;
+    }
+  }
+  EXPECT_EQ(MaildirFolderDirectory("..\\..\\etc"), ".&,w7,Dg-.&,w7,Dg-.etc");
+  EXPECT_EQ(MaildirFolderDirectory("a/b"), ".a&IhU-b");
+  EXPECT_EQ(MaildirFolderDirectory("v1.2"), ".v1&,w4-2");
+  EXPECT_EQ(MaildirFolderDirectory(std::string("a\x01") + "b"), ".a_b");
+  EXPECT_EQ(MaildirFolderDirectory("Büro & Co"), ".B&APw-ro &- Co");
+  std::string long_level = MaildirFolderDirectory(std::string(1000, 'L'));
+  EXPECT_LE(long_level.size(), 101u);
+  EXPECT_NE(long_level.find('~'), std::string::npos);
+  EXPECT_NE(MaildirFolderDirectory(std::string(1000, 'L')),
+            MaildirFolderDirectory(std::string(999, 'L')));
+}
+
+TEST(MaildirNames, ModifiedUtf7) {
+  EXPECT_EQ(ModifiedUtf7("Entw\xC3\xBC rfe"), "Entw&APw- rfe");
+  EXPECT_EQ(ModifiedUtf7("\xE5\x8F\xB0\xE5\x8C\x97"), "&U,BTFw-");  // RFC 3501 example
+  EXPECT_EQ(ModifiedUtf7("\xF0\x9F\x93\xA7"), "&2D3c5w-");          // surrogate pair
+  EXPECT_EQ(ModifiedUtf7("&"), "&-");
+}
+
+TEST(MaildirNames, MailboxDirectoryNames) {
+  EXPECT_EQ(*MailboxDirectoryName("Quinn, Avery at HQPO"), "Quinn%2C%20Avery%20at%20HQPO");
+  EXPECT_EQ(*MailboxDirectoryName("mellis@example.org"), "mellis@example%2Eorg");
+  EXPECT_EQ(*MailboxDirectoryName(".."), "%2E%2E");
+  EXPECT_EQ(*MailboxDirectoryName("../../etc"), "%2E%2E%2F%2E%2E%2Fetc");
+  EXPECT_FALSE(MailboxDirectoryName("").ok());
+  auto long_name = MailboxDirectoryName(std::string(500, ','));
+  ASSERT_TRUE(long_name.ok());
+  EXPECT_LE(long_name->size(), 200u);
+  EXPECT_EQ(long_name->find('/'), std::string::npos);
+}
+
+TEST(MaildirMailbox, LayoutFlagsAndContent) {
+  TempDir t;
+  auto box = OpenBox(t.path(), "Quinn, Avery at HQPO");
+  ASSERT_NE(box, nullptr);
+  fs::path mb = t.path() / "Quinn%2C%20Avery%20at%20HQPO";
+  EXPECT_EQ(box->path(), mb);
+  EXPECT_EQ(Names(mb), (std::set<std::string>{"cur", "new", "tmp"}));
+  ASSERT_TRUE(box->Deliver("Inbox", "id-read", {.seen = true, .draft = false}, std::nullopt,
+                           Bytes("Subject: read\n\nbody\n"))
+                  .ok());
+  ASSERT_TRUE(box->Deliver("", "id-unread", {}, std::nullopt, Bytes("x")).ok());
+  ASSERT_TRUE(
+      box->Deliver("Outbox", "id-draft", {.seen = true, .draft = true}, std::nullopt, Bytes("y"))
+          .ok());
+  EXPECT_EQ(box->delivered(), 0u);  // not before the batch is on disk
+  EXPECT_EQ(box->queued(), 3u);
+  ASSERT_TRUE(box->Flush().ok());
+  EXPECT_EQ(box->delivered(), 3u);
+  EXPECT_EQ(Names(mb / "cur"), (std::set<std::string>{MaildirUniqueName("id-read") + ":2,S",
+                                                      MaildirUniqueName("id-unread") + ":2,"}));
+  EXPECT_EQ(Read(mb / "cur" / (MaildirUniqueName("id-read") + ":2,S")), "Subject: read\n\nbody\n");
+  EXPECT_EQ(Names(mb / ".Outbox" / "cur"),
+            (std::set<std::string>{MaildirUniqueName("id-draft") + ":2,DS"}));
+  EXPECT_TRUE(fs::exists(mb / ".Outbox" / "maildirfolder"));
+  EXPECT_TRUE(Names(mb / "tmp").empty());
+  EXPECT_TRUE(Names(mb / ".Outbox" / "tmp").empty());
+  struct stat st {};
+  ASSERT_EQ(::stat((mb / "cur" / (MaildirUniqueName("id-unread") + ":2,")).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(MaildirMailbox, SubfoldersAreCreatedWithTheirParents) {
+  TempDir t;
+  auto box = OpenBox(t.path(), "u");
+  ASSERT_NE(box, nullptr);
+  ASSERT_TRUE(box->Deliver("Projects\\Cutover", "m1", {}, std::nullopt, Bytes("x")).ok());
+  ASSERT_TRUE(box->Flush().ok());
+  fs::path mb = t.path() / "u";
+  for (const char* folder : {".Projects", ".Projects.Cutover"}) {
+    EXPECT_EQ(Names(mb / folder), (std::set<std::string>{"cur", "maildirfolder", "new", "tmp"}))
+        << folder;
+  }
+  EXPECT_EQ(Names(mb / ".Projects.Cutover" / "cur").size(), 1u);
+}
+
+TEST(MaildirMailbox, HostileFolderNamesStayInsideTheMailbox) {
+  TempDir t;
+  auto box = OpenBox(t.path() / "root", "u");
+  ASSERT_NE(box, nullptr);
+  for (const char* folder : {"..\\..\\etc", "a/b", "..", "x\\..\\..\\y"}) {
+    ASSERT_TRUE(box->Deliver(folder, std::string("m-") + folder, {}, std::nullopt, Bytes("x")).ok())
+        << folder;
+  }
+  ASSERT_TRUE(box->Flush().ok());
+  EXPECT_EQ(Names(t.path()), (std::set<std::string>{"root"}));
+  EXPECT_EQ(Names(t.path() / "root"), (std::set<std::string>{"u"}));
+  for (const auto& entry : fs::recursive_directory_iterator(t.path())) {
+    EXPECT_FALSE(entry.is_symlink());
+  }
+}
+
+TEST(MaildirMailbox, RedeliveryIsIdempotentEvenAfterFlagChanges) {
+  TempDir t;
+  fs::path cur = t.path() / "u" / ".Sent" / "cur";
+  {
+    auto box = OpenBox(t.path(), "u");
+    ASSERT_NE(box, nullptr);
+    ASSERT_TRUE(box->Deliver("Sent Items", "m1", {}, std::nullopt, Bytes("x")).ok());
+    ASSERT_TRUE(box->Deliver("Sent Items", "m2", {}, std::nullopt, Bytes("y")).ok());
+    auto again = box->Deliver("Sent Items", "m1", {}, std::nullopt, Bytes("x"));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*again, DeliveryOutcome::kAlreadyPresent);  // same batch
+    ASSERT_TRUE(box->Flush().ok());
+  }
+  // A mail client read m1 (flag S added) and moved m2 back to new/.
+  fs::rename(cur / (MaildirUniqueName("m1") + ":2,"), cur / (MaildirUniqueName("m1") + ":2,S"));
+  fs::rename(cur / (MaildirUniqueName("m2") + ":2,"), cur / ".." / "new" / MaildirUniqueName("m2"));
+  auto box = OpenBox(t.path(), "u");
+  ASSERT_NE(box, nullptr);
+  for (const char* id : {"m1", "m2"}) {
+    auto r = box->Deliver("Sent Items", id, {}, std::nullopt, Bytes("x"));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r, DeliveryOutcome::kAlreadyPresent) << id;
+  }
+  ASSERT_TRUE(box->Flush().ok());
+  EXPECT_EQ(box->delivered(), 0u);
+  EXPECT_EQ(box->already_present(), 2u);
+  EXPECT_EQ(Names(cur).size(), 1u);
+  EXPECT_EQ(Names(cur / ".." / "new").size(), 1u);
+}
+
+TEST(MaildirMailbox, BatchesSyncAutomaticallyAndUnflushedWorkIsDiscarded) {
+  TempDir t;
+  {
+    auto box = OpenBox(t.path(), "u", 2);
+    ASSERT_NE(box, nullptr);
+    for (const char* id : {"a", "b", "c"}) {
+      ASSERT_TRUE(box->Deliver("", id, {}, std::nullopt, Bytes(id)).ok());
+    }
+    EXPECT_EQ(box->delivered(), 2u);
+    EXPECT_EQ(box->queued(), 1u);
+  }  // "c" was never synced: dropped, never reported
+  EXPECT_EQ(Names(t.path() / "u" / "cur").size(), 2u);
+  EXPECT_TRUE(Names(t.path() / "u" / "tmp").empty());
+}
+
+TEST(MaildirMailbox, CrashLeftoversInTmpAreCleanedAtOpen) {
+  TempDir t;
+  {
+    auto box = OpenBox(t.path(), "u");
+    ASSERT_NE(box, nullptr);
+    ASSERT_TRUE(box->Deliver("Archive", "m", {}, std::nullopt, Bytes("x")).ok());
+    ASSERT_TRUE(box->Flush().ok());
+  }
+  fs::path mb = t.path() / "u";
+  std::ofstream(mb / "tmp" / (MaildirUniqueName("lost") + "")) << "half a message";
+  std::ofstream(mb / ".Archive" / "tmp" / MaildirUniqueName("lost2")) << "half";
+  std::ofstream(mb / "tmp" / "1700000000.M1P2.otherhost") << "another MDA's file";
+  auto box = OpenBox(t.path(), "u");
+  ASSERT_NE(box, nullptr);
+  EXPECT_EQ(Names(mb / "tmp"), (std::set<std::string>{"1700000000.M1P2.otherhost"}));
+  EXPECT_TRUE(Names(mb / ".Archive" / "tmp").empty());
+  auto r = box->Deliver("", "lost", {}, std::nullopt, Bytes("whole message"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, DeliveryOutcome::kQueued);  // a tmp leftover is not a delivery
+}
+
+TEST(MaildirMailbox, ASecondWriterForTheSameMailboxIsRefused) {
+  TempDir t;
+  auto first = OpenBox(t.path(), "u");
+  ASSERT_NE(first, nullptr);
+  auto second = MaildirMailbox::Open({t.path(), 16, BatchSync::kSyncfs}, "u");
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.error().message.find("in use"), std::string::npos);
+  first.reset();
+  EXPECT_TRUE(MaildirMailbox::Open({t.path(), 16, BatchSync::kSyncfs}, "u").ok());
+}
+
+TEST(MaildirMailbox, SymlinksInTheStoreAreRefused) {
+  TempDir t;
+  fs::create_directories(t.path() / "outside");
+  fs::create_directories(t.path() / "root");
+  fs::create_directory_symlink(t.path() / "outside", t.path() / "root" / "victim");
+  auto refused = MaildirMailbox::Open({t.path() / "root", 16, BatchSync::kSyncfs}, "victim");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("refusing"), std::string::npos);
+
+  auto box = OpenBox(t.path() / "root", "u");
+  ASSERT_NE(box, nullptr);
+  fs::create_directory_symlink(t.path() / "outside", t.path() / "root" / "u" / ".Evil");
+  auto r = box->Deliver("Evil", "m", {}, std::nullopt, Bytes("x"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("refusing"), std::string::npos);
+  EXPECT_TRUE(Names(t.path() / "outside").empty());
+}
+
+TEST(MaildirMailbox, AFailedWriterLeavesNothingBehind) {
+  TempDir t;
+  auto box = OpenBox(t.path(), "u");
+  ASSERT_NE(box, nullptr);
+  auto r =
+      box->Deliver("", "m", {}, std::nullopt, [](MessageSink& sink) -> Result<void, MailError> {
+        (void)sink.Write("partial");
+        return Fail(MailError{"secondary file truncated"});
+      });
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("secondary file truncated"), std::string::npos);
+  EXPECT_TRUE(Names(t.path() / "u" / "tmp").empty());
+  ASSERT_TRUE(box->Deliver("", "m", {}, std::nullopt, Bytes("x")).ok());  // can retry
+}
+
+TEST(MaildirMailbox, FdatasyncStrategyAndArrivalDate) {
+  TempDir t;
+  auto box = OpenBox(t.path(), "u", 8, BatchSync::kFdatasyncEach);
+  ASSERT_NE(box, nullptr);
+  auto arrival = sys_days(year{1999} / 4 / 9) + hours{9} + minutes{32} + seconds{5};
+  ASSERT_TRUE(box->Deliver("", "m", {}, arrival, Bytes("x")).ok());
+  ASSERT_TRUE(box->Flush().ok());
+  struct stat st {};
+  ASSERT_EQ(::stat((t.path() / "u" / "cur" / (MaildirUniqueName("m") + ":2,")).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mtime, arrival.time_since_epoch().count());
+}
+
+TEST(DeliverMessage, ComposesIntoTheMailboxWithFlagsFromTheMessage) {
+  TempDir t;
+  auto box = OpenBox(t.path(), "u");
+  ASSERT_NE(box, nullptr);
+  MailMessage m;
+  m.identity = "HQPO.001/00000001.PRI:3";
+  m.sender = {"Lee, Jordan", "CCMAIL", "Lee, Jordan at HQPO"};
+  m.subject = "Cutover date";
+  m.received = sys_days(year{1999} / 4 / 9) + hours{9};
+  m.unread = true;
+  m.parts.push_back({PartKind::kBody, "", 0, false, std::make_unique<StringSource>("hi\r\n")});
+  auto r = DeliverMessage(*box, "Inbox", m);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(box->Flush().ok());
+  fs::path file = t.path() / "u" / "cur" / (MaildirUniqueName(m.identity) + ":2,");
+  std::string text = Read(file);
+  EXPECT_NE(text.find("\nSubject: Cutover date\n"), std::string::npos);
+  EXPECT_NE(text.find("\n\nhi\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ccm::importer
