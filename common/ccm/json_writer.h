@@ -1,0 +1,157 @@
+// json_writer.h — a minimal streaming JSON writer for reports (ccmigrate check --json and
+// later report files).
+//
+// JsonWriter appends to an internal string: objects, arrays, keys, strings, integers, booleans
+// and null, with commas placed for the caller. Strings are escaped per RFC 8259 (quote,
+// backslash, every control character below 0x20 and DEL as \u00XX or the short forms). Input
+// that is not valid UTF-8 never produces invalid JSON: each offending byte becomes U+FFFD.
+// It does not check that keys and values alternate correctly; callers write well-formed
+// sequences (tests cover theirs).
+//
+// Thread safety: externally synchronized; JsonEscape is a pure function.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccm {
+
+/// Appends `text` to `out` as a JSON string literal (quotes included).
+inline void JsonEscape(std::string_view text, std::string& out) {
+  static const char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        default:
+          if (c < 0x20 || c == 0x7F) {
+            out += "\\u00";
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 0xF]);
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+      ++i;
+      continue;
+    }
+    // Validate one UTF-8 sequence (no overlongs, no surrogates, <= U+10FFFF).
+    std::size_t len = 0;
+    std::uint32_t min = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2, min = 0x80, cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3, min = 0x800, cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4, min = 0x10000, cp = c & 0x07u;
+    }
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      auto cc = static_cast<unsigned char>(text[i + k]);
+      ok = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    if (ok) {
+      out.append(text.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  out.push_back('"');
+}
+
+/// Builds one JSON document.
+class JsonWriter {
+ public:
+  void BeginObject() { Open('{'); }
+  void EndObject() { Close('}'); }
+  void BeginArray() { Open('['); }
+  void EndArray() { Close(']'); }
+  /// An object key; the next call writes its value.
+  void Key(std::string_view key) {
+    Separate();
+    JsonEscape(key, out_);
+    out_.push_back(':');
+    after_key_ = true;
+  }
+  void String(std::string_view value) {
+    Separate();
+    JsonEscape(value, out_);
+  }
+  void Int(std::int64_t value) {
+    Separate();
+    out_ += std::to_string(value);
+  }
+  void Uint(std::uint64_t value) {
+    Separate();
+    out_ += std::to_string(value);
+  }
+  void Bool(bool value) {
+    Separate();
+    out_ += value ? "true" : "false";
+  }
+  void Null() {
+    Separate();
+    out_ += "null";
+  }
+  /// The document so far.
+  const std::string& str() const { return out_; }
+
+ private:
+  void Separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_.empty()) {
+      if (!first_.back())
+        out_.push_back(',');
+      first_.back() = false;
+    }
+  }
+  void Open(char c) {
+    Separate();
+    out_.push_back(c);
+    first_.push_back(true);
+  }
+  void Close(char c) {
+    out_.push_back(c);
+    if (!first_.empty())
+      first_.pop_back();
+  }
+
+  std::string out_;
+  std::vector<bool> first_;
+  bool after_key_ = false;
+};
+
+}  // namespace ccm

@@ -1,0 +1,66 @@
+// main.cpp — the ccmigrate executable: dispatches `ccmigrate COMMAND ...` to the subcommands in
+// kCommands. Each subcommand lives in its own file and is described by a Command (name, summary,
+// help, run). `ccmigrate --help` lists them, `ccmigrate COMMAND --help` prints one command's
+// help, `ccmigrate --version` the version. Unknown commands and options exit 64.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "ccm/version.h"
+#include "daemon/check_command.h"
+#include "daemon/command_line.h"
+#include "daemon/exit_codes.h"
+#include "daemon/fix_command.h"
+
+namespace {
+
+using ccm::daemon::Command;
+
+// The dispatch table. Later subcommands (plan, import, rollback, daemon, status) add a line.
+const Command* const kCommands[] = {&ccm::daemon::kCheckCommand, &ccm::daemon::kFixCommand};
+
+void PrintUsage(std::ostream& out) {
+  out << "usage: ccmigrate COMMAND [ARGS]\n"
+         "       ccmigrate COMMAND --help\n"
+         "       ccmigrate --version\n"
+         "\n"
+         "ccmigrate finishes Lotus cc:Mail migrations: it validates migration file sets and adds\n"
+         "the MAILMESSAGE sections the cc:Mail extractor leaves out (KB Q194218).\n"
+         "\n"
+         "commands:\n";
+  for (const Command* command : kCommands) {
+    std::string name(command->name);
+    name.resize(10, ' ');
+    out << "  " << name << command->summary << '\n';
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    PrintUsage(std::cerr);
+    return ccm::daemon::kExitUsage;
+  }
+  const std::string& first = args.front();
+  if (first == "--help" || first == "-h" || first == "help") {
+    PrintUsage(std::cout);
+    return ccm::daemon::kExitOk;
+  }
+  if (first == "--version") {
+    std::cout << "ccmigrate " << ccm::kVersion << '\n';
+    return ccm::daemon::kExitOk;
+  }
+  for (const Command* command : kCommands) {
+    if (command->name == first) {
+      std::vector<std::string> rest(args.begin() + 1, args.end());
+      int rc = command->run(rest, std::cout, std::cerr);
+      std::cout.flush();
+      return rc;
+    }
+  }
+  std::cerr << "ccmigrate: unknown command \"" << first << "\"\n";
+  PrintUsage(std::cerr);
+  return ccm::daemon::kExitUsage;
+}

@@ -1,0 +1,121 @@
+// byte_source.h — read-only random access to the bytes of one file of a set, and the directory
+// that holds the set.
+//
+// ByteSource is the only way the reader touches file contents: ReadAt(offset, buffer) with large
+// buffered reads, never a whole-file load. FileSource opens with O_RDONLY|O_NOFOLLOW|O_CLOEXEC
+// relative to the set's directory descriptor (openat), then checks with fstat that it opened a
+// regular file; a symlink, a device or a directory is refused. MemorySource serves tests and the
+// fuzzer from bytes in memory.
+//
+// SetDirectory lists and opens the files of one set directory by bare name. Names with a path
+// separator, "." or ".." are refused before any system call; trust is never taken from a name.
+// DiskDirectory is the real one, MemoryDirectory the in-memory stand-in.
+//
+// Thread safety: a ByteSource may be read concurrently (pread has no shared file position);
+// SetDirectory implementations are externally synchronized.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ccm/result.h"
+
+namespace ccm::parser {
+
+/// Read-only random access to one file's bytes.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Size in bytes, fixed when the source was opened.
+  virtual std::uint64_t size() const = 0;
+  /// Reads up to buffer.size() bytes at `offset`; returns the count (0 at or past the end).
+  virtual Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
+                                                  std::span<char> buffer) const = 0;
+};
+
+/// A file opened without following links; always a regular file.
+class FileSource final : public ByteSource {
+ public:
+  /// Opens `name` inside the directory `dir_fd` (AT_FDCWD for a path).
+  static Result<std::unique_ptr<FileSource>, std::string> Open(int dir_fd, const std::string& name);
+  ~FileSource() override;
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+
+  std::uint64_t size() const override { return size_; }
+  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
+                                          std::span<char> buffer) const override;
+
+ private:
+  FileSource(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+  int fd_;
+  std::uint64_t size_;
+};
+
+/// Bytes held in memory (tests, fuzzer).
+class MemorySource final : public ByteSource {
+ public:
+  explicit MemorySource(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::uint64_t size() const override { return bytes_.size(); }
+  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
+                                          std::span<char> buffer) const override;
+
+ private:
+  std::string bytes_;
+};
+
+/// True when `name` is a bare file name: no '/', '\\', NUL, not "." or "..", not empty.
+bool IsBareFileName(std::string_view name);
+
+/// The directory that holds a file set.
+class SetDirectory {
+ public:
+  virtual ~SetDirectory() = default;
+  /// Display form of the directory, for messages.
+  virtual std::string path() const = 0;
+  /// Names of the entries in the directory (files only where the type is known).
+  virtual Result<std::vector<std::string>, std::string> List() const = 0;
+  /// Opens a file by its exact bare name.
+  virtual Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const = 0;
+};
+
+/// A directory on disk, held open by descriptor.
+class DiskDirectory final : public SetDirectory {
+ public:
+  static Result<std::unique_ptr<DiskDirectory>, std::string> OpenPath(const std::string& path);
+  ~DiskDirectory() override;
+  DiskDirectory(const DiskDirectory&) = delete;
+  DiskDirectory& operator=(const DiskDirectory&) = delete;
+
+  std::string path() const override { return path_; }
+  Result<std::vector<std::string>, std::string> List() const override;
+  Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override;
+  /// The directory descriptor (valid for the object's life).
+  int fd() const { return fd_; }
+
+ private:
+  DiskDirectory(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  int fd_;
+  std::string path_;
+};
+
+/// A directory of in-memory files (tests, fuzzer).
+class MemoryDirectory final : public SetDirectory {
+ public:
+  /// Adds or replaces a file.
+  void Put(const std::string& name, std::string bytes) { files_[name] = std::move(bytes); }
+  std::string path() const override { return "<memory>"; }
+  Result<std::vector<std::string>, std::string> List() const override;
+  Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override;
+
+ private:
+  std::map<std::string, std::string> files_;
+};
+
+}  // namespace ccm::parser

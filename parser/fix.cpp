@@ -1,0 +1,111 @@
+// fix.cpp — planning and writing the Q194218 fix (see fix.h).
+#include "parser/fix.h"
+
+#include <cstdio>
+#include <set>
+
+#include "parser/atomic_file.h"
+#include "parser/field_codec.h"
+#include "parser/primary_writer.h"
+
+namespace ccm::parser {
+
+namespace {
+
+std::string FreeFixFileName(const FileSetScan& scan) {
+  for (int n = 1; n < 100; ++n) {
+    char name[16];
+    std::snprintf(name, sizeof name, "CCMFIX%02d.PRI", n);
+    if (scan.FindFile(name) == nullptr)
+      return name;
+  }
+  return "CCMFIX99.PRI";
+}
+
+}  // namespace
+
+FixPlan PlanFix(const FileSetScan& scan) {
+  FixPlan plan;
+  bool set_has_mail = scan.summary.mailmessage_sections > scan.summary.public_sections;
+  std::string new_sections;
+  PrimaryWriter new_writer(new_sections);
+  for (const User* user : scan.UsersMissingMailMessage()) {
+    SynthesisedSection section;
+    section.address = user->address;
+    section.reason = user->origin == UserOrigin::kAccountsFile && !user->has_pab_section
+                         ? "mail not selected"
+                         : (set_has_mail ? "DB8: no mail" : "mail not selected");
+    if (user->has_pab_section && !user->pab_file.empty()) {
+      section.file = user->pab_file;
+      std::string& text = plan.appended[user->pab_file];
+      text += "\r\n";
+      PrimaryWriter writer(text);
+      writer.BeginSection(SectionKind::kMailMessage, user->address);
+      writer.ColumnHeader(MailMessageColumns());
+    } else {
+      if (plan.new_file.empty())
+        plan.new_file = FreeFixFileName(scan);
+      section.file = plan.new_file;
+      section.in_new_file = true;
+      new_writer.BeginSection(SectionKind::kMailMessage, user->address);
+      new_writer.ColumnHeader(MailMessageColumns());
+    }
+    plan.sections.push_back(std::move(section));
+  }
+  if (!plan.new_file.empty()) {
+    std::string text;
+    PrimaryWriter(text).Comment(
+        " Added by ccmigrate: MAILMESSAGE sections for users without one (KB Q194218)");
+    plan.new_file_text = text + new_sections;
+    if (!scan.packing_list.ends_with_line_end)
+      plan.pkl_suffix = "\r\n";
+    plan.pkl_suffix += plan.new_file + ",Primary\r\n";
+  }
+  return plan;
+}
+
+Result<FixOutcome, std::string> WriteFixedSet(const SetDirectory& input, const FileSetScan& scan,
+                                              const std::string& pkl_name, const FixPlan& plan,
+                                              int out_dir_fd) {
+  FixOutcome outcome;
+  for (const auto& file : scan.files) {
+    if (!file.found)
+      return Fail(file.listed_name + ": listed file is missing; set not fixed");
+    auto source = input.Open(file.disk_name);
+    if (!source)
+      return Fail(std::move(source).error());
+    std::string suffix;
+    if (auto it = plan.appended.find(file.listed_name); it != plan.appended.end()) {
+      char last = '\n';
+      if ((*source)->size() > 0) {
+        auto got = (*source)->ReadAt((*source)->size() - 1, std::span<char>(&last, 1));
+        if (!got)
+          return Fail(file.listed_name + ": " + got.error());
+      }
+      if (last != '\n' && last != '\r')
+        suffix = "\r\n";
+      suffix += it->second;
+      ++outcome.extended;
+    } else {
+      ++outcome.copied;
+    }
+    auto written = WriteFileAtomically(out_dir_fd, file.disk_name, source->get(), suffix);
+    if (!written)
+      return Fail(std::move(written).error());
+  }
+  if (!plan.new_file.empty()) {
+    auto written = WriteFileAtomically(out_dir_fd, plan.new_file, nullptr, plan.new_file_text);
+    if (!written)
+      return Fail(std::move(written).error());
+    ++outcome.created;
+  }
+  auto pkl = input.Open(pkl_name);
+  if (!pkl)
+    return Fail(std::move(pkl).error());
+  auto written = WriteFileAtomically(out_dir_fd, pkl_name, pkl->get(), plan.pkl_suffix);
+  if (!written)
+    return Fail(std::move(written).error());
+  return outcome;
+}
+
+}  // namespace ccm::parser

@@ -1,0 +1,351 @@
+// lexer.cpp — the 2.12 tokenizer state machine and the buffered RecordReader (see lexer.h).
+// Diagnostics: kBad results carry a message and the physical line where the problem is.
+#include "parser/lexer.h"
+
+#include <utility>
+
+namespace ccm::parser {
+
+Lexer::Lexer(LexerLimits limits, const std::array<bool, 256>* lead_bytes)
+    : limits_(limits), lead_(lead_bytes) {
+  for (char c : {',', '"', '\r', '\n', '\\'})
+    field_special_[static_cast<unsigned char>(c)] = true;
+  for (char c : {'"', '\r', '\n'})
+    quote_special_[static_cast<unsigned char>(c)] = true;
+  if (lead_ != nullptr) {
+    for (std::size_t b = 0; b < 256; ++b) {
+      if ((*lead_)[b])
+        field_special_[b] = quote_special_[b] = true;
+    }
+  }
+  record_.text_.reserve(4096);
+}
+
+void Lexer::Reset(std::uint64_t line, std::uint64_t offset) {
+  state_ = State::kLineStart;
+  line_ = line;
+  offset_ = offset;
+  trail_pending_ = false;
+  finished_ = false;
+}
+
+void Lexer::BeginRecord() {
+  record_.text_.clear();
+  record_.fields_.clear();
+  record_.line = line_;
+  record_.offset = offset_;
+  record_.bare_lf = record_.bare_cr = record_.unterminated = false;
+  field_begin_ = 0;
+  field_shape_ = FieldShape::kUnquoted;
+  backslashes_ = 0;
+  trail_pending_ = false;
+  error_.clear();
+}
+
+bool Lexer::CloseField() {
+  if (record_.fields_.size() >= limits_.max_fields) {
+    SetError("more than " + std::to_string(limits_.max_fields) + " fields in one record");
+    return false;
+  }
+  record_.fields_.push_back({static_cast<std::uint32_t>(field_begin_),
+                             static_cast<std::uint32_t>(record_.text_.size() - field_begin_),
+                             field_shape_});
+  field_begin_ = record_.text_.size();
+  field_shape_ = FieldShape::kUnquoted;
+  backslashes_ = 0;
+  return true;
+}
+
+void Lexer::Append(const char* p, std::size_t n) {
+  record_.text_.append(p, n);
+  if (record_.text_.size() > limits_.max_line) {
+    SetError("logical line longer than " + std::to_string(limits_.max_line) + " bytes");
+  } else if (record_.text_.size() - field_begin_ > limits_.max_field) {
+    SetError("field longer than " + std::to_string(limits_.max_field) + " bytes");
+  }
+}
+
+void Lexer::SetError(std::string message) {
+  error_ = std::move(message);
+  error_line_ = line_;
+  state_ = State::kSkip;
+  record_.text_.clear();
+  record_.fields_.clear();
+  field_begin_ = 0;
+}
+
+LexResult Lexer::LineEnd(unsigned char c, const char*& p, Pending action) {
+  ++p;
+  ++offset_;
+  ++line_;
+  if (c == '\n') {
+    record_.bare_lf = true;
+    return Complete(action);
+  }
+  pending_ = action;
+  state_ = State::kCr;
+  return LexResult::kNeedMore;
+}
+
+LexResult Lexer::Complete(Pending action) {
+  record_.end_offset = offset_;
+  switch (action) {
+    case Pending::kBlank:
+      state_ = State::kLineStart;
+      return LexResult::kBlank;
+    case Pending::kComment:
+      state_ = State::kLineStart;
+      return LexResult::kComment;
+    case Pending::kContinue:
+      state_ = State::kField;
+      backslashes_ = 0;
+      return LexResult::kNeedMore;
+    case Pending::kBad:
+      state_ = State::kLineStart;
+      return LexResult::kBad;
+    case Pending::kRecord:
+      state_ = State::kLineStart;
+      if (!CloseField()) {
+        state_ = State::kLineStart;
+        return LexResult::kBad;
+      }
+      return LexResult::kRecord;
+  }
+  return LexResult::kBad;
+}
+
+LexResult Lexer::Consume(const char*& p, const char* end) {
+  while (p < end) {
+    auto c = static_cast<unsigned char>(*p);
+    switch (state_) {
+      case State::kCr: {
+        if (c == '\n') {
+          ++p;
+          ++offset_;
+        } else {
+          record_.bare_cr = true;
+        }
+        LexResult r = Complete(pending_);
+        if (r != LexResult::kNeedMore)
+          return r;
+        break;
+      }
+      case State::kLineStart:
+        BeginRecord();
+        if (c == '\r' || c == '\n') {
+          LexResult r = LineEnd(c, p, Pending::kBlank);
+          if (r != LexResult::kNeedMore)
+            return r;
+        } else if (c == '!' && comments_) {
+          state_ = State::kComment;
+          ++p;
+          ++offset_;
+        } else {
+          state_ = State::kField;
+        }
+        break;
+      case State::kComment:
+      case State::kSkip: {
+        const char* q = p;
+        while (q < end && *q != '\r' && *q != '\n')
+          ++q;
+        offset_ += static_cast<std::uint64_t>(q - p);
+        p = q;
+        if (p < end) {
+          LexResult r = LineEnd(static_cast<unsigned char>(*p), p,
+                                state_ == State::kComment ? Pending::kComment : Pending::kBad);
+          if (r != LexResult::kNeedMore)
+            return r;
+        }
+        break;
+      }
+      case State::kField: {
+        if (trail_pending_) {
+          trail_pending_ = false;
+          if (c != '\r' && c != '\n') {
+            Append(p, 1);
+            ++p;
+            ++offset_;
+            break;
+          }
+        }
+        const char* q = p;
+        while (q < end && !field_special_[static_cast<unsigned char>(*q)])
+          ++q;
+        if (q != p) {
+          Append(p, static_cast<std::size_t>(q - p));
+          offset_ += static_cast<std::uint64_t>(q - p);
+          p = q;
+          backslashes_ = 0;
+          break;
+        }
+        if (c == ',') {
+          ++p;
+          ++offset_;
+          CloseField();
+        } else if (c == '"') {
+          field_shape_ =
+              (record_.text_.size() == field_begin_ && field_shape_ != FieldShape::kMixed)
+                  ? FieldShape::kQuoted
+                  : FieldShape::kMixed;
+          Append(p, 1);
+          ++p;
+          ++offset_;
+          backslashes_ = 0;
+          if (state_ == State::kField)
+            state_ = State::kQuotes;
+        } else if (c == '\\') {
+          Append(p, 1);
+          ++p;
+          ++offset_;
+          ++backslashes_;
+        } else if (c == '\r' || c == '\n') {
+          Pending action = Pending::kRecord;
+          if (continuation_ && backslashes_ >= 2) {
+            record_.text_.resize(record_.text_.size() - 2);
+            action = Pending::kContinue;
+          }
+          LexResult r = LineEnd(c, p, action);
+          if (r != LexResult::kNeedMore)
+            return r;
+        } else {  // DBCS lead byte: the next byte is data whatever it is
+          Append(p, 1);
+          ++p;
+          ++offset_;
+          backslashes_ = 0;
+          trail_pending_ = true;
+        }
+        break;
+      }
+      case State::kQuotes: {
+        if (trail_pending_) {
+          trail_pending_ = false;
+          if (c != '\r' && c != '\n') {
+            Append(p, 1);
+            ++p;
+            ++offset_;
+            break;
+          }
+        }
+        const char* q = p;
+        while (q < end && !quote_special_[static_cast<unsigned char>(*q)])
+          ++q;
+        if (q != p) {
+          Append(p, static_cast<std::size_t>(q - p));
+          offset_ += static_cast<std::uint64_t>(q - p);
+          p = q;
+          break;
+        }
+        if (c == '"') {
+          Append(p, 1);
+          ++p;
+          ++offset_;
+          if (state_ == State::kQuotes)
+            state_ = State::kQuoteEnd;
+        } else if (c == '\r' || c == '\n') {
+          SetError("line ends inside a quoted field (values cannot contain line breaks)");
+          LexResult r = LineEnd(c, p, Pending::kBad);
+          if (r != LexResult::kNeedMore)
+            return r;
+        } else {
+          Append(p, 1);
+          ++p;
+          ++offset_;
+          trail_pending_ = true;
+        }
+        break;
+      }
+      case State::kQuoteEnd:
+        if (c == '"') {  // doubled quote: literal, still quoted
+          Append(p, 1);
+          ++p;
+          ++offset_;
+          if (state_ == State::kQuoteEnd)
+            state_ = State::kQuotes;
+        } else if (c == ',' || c == '\r' || c == '\n') {
+          state_ = State::kField;  // the delimiter or line end is handled there
+        } else {
+          field_shape_ = FieldShape::kMixed;
+          state_ = State::kField;
+        }
+        break;
+    }
+  }
+  return LexResult::kNeedMore;
+}
+
+LexResult Lexer::Finish() {
+  if (finished_)
+    return LexResult::kEof;
+  finished_ = true;
+  switch (state_) {
+    case State::kLineStart:
+      return LexResult::kEof;
+    case State::kCr:
+      if (pending_ == Pending::kContinue) {
+        error_line_ = line_;
+        error_ = "file ends right after a line continuation marker";
+        state_ = State::kLineStart;
+        return LexResult::kBad;
+      }
+      return Complete(pending_);
+    case State::kComment:
+      record_.unterminated = true;
+      state_ = State::kLineStart;
+      return LexResult::kComment;
+    case State::kSkip:
+      state_ = State::kLineStart;
+      return LexResult::kBad;
+    case State::kQuotes:
+      error_line_ = line_;
+      error_ = "file ends inside a quoted field";
+      state_ = State::kLineStart;
+      return LexResult::kBad;
+    case State::kField:
+    case State::kQuoteEnd: {
+      record_.unterminated = true;
+      LexResult r = Complete(Pending::kRecord);
+      return r;
+    }
+  }
+  return LexResult::kEof;
+}
+
+RecordReader::RecordReader(const ByteSource& source, Lexer lexer, std::size_t buffer_size)
+    : source_(source), lexer_(std::move(lexer)), buffer_(buffer_size) {}
+
+void RecordReader::Seek(std::uint64_t offset, std::uint64_t line) {
+  lexer_.Reset(line, offset);
+  next_read_ = offset;
+  p_ = end_ = nullptr;
+  eof_ = failed_ = false;
+}
+
+LexResult RecordReader::Next() {
+  if (failed_)
+    return LexResult::kEof;  // the read error was reported once
+  for (;;) {
+    if (p_ == end_) {
+      if (eof_)
+        return lexer_.Finish();
+      auto n = source_.ReadAt(next_read_, std::span<char>(buffer_));
+      if (!n) {
+        failed_ = true;
+        io_error_ = "read failed: " + n.error();
+        return LexResult::kBad;
+      }
+      if (*n == 0) {
+        eof_ = true;
+        continue;
+      }
+      p_ = buffer_.data();
+      end_ = p_ + *n;
+      next_read_ += *n;
+    }
+    LexResult r = lexer_.Consume(p_, end_);
+    if (r != LexResult::kNeedMore)
+      return r;
+  }
+}
+
+}  // namespace ccm::parser

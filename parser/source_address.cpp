@@ -1,0 +1,32 @@
+// source_address.cpp — 10.3 normalisation of source addresses (see source_address.h).
+#include "parser/source_address.h"
+
+#include "parser/field_codec.h"
+
+namespace ccm::parser {
+
+std::string_view StripMigratePrefix(std::string_view address) {
+  if (address.size() >= 8 && EqualsIgnoreCase(address.substr(0, 8), "MIGRATE:")) {
+    address.remove_prefix(8);
+  }
+  return address;
+}
+
+std::string NormalizeSourceAddress(std::string_view address) {
+  std::string lower = AsciiLower(StripMigratePrefix(address));
+  std::string key;
+  key.reserve(lower.size());
+  for (char c : lower) {
+    if (c == ' ') {
+      // Squeeze runs, drop leading spaces and spaces right after a comma.
+      if (key.empty() || key.back() == ' ' || key.back() == ',')
+        continue;
+    }
+    key.push_back(c);
+  }
+  while (!key.empty() && key.back() == ' ')
+    key.pop_back();
+  return key;
+}
+
+}  // namespace ccm::parser
