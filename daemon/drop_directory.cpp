@@ -1,0 +1,334 @@
+// drop_directory.cpp — the spool's layout, claims, gathering of loose sets and final moves.
+// See drop_directory.h for the life cycle, the locking and the security stance.
+#include "daemon/drop_directory.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "daemon/spool_fs.h"
+
+namespace ccm::daemon {
+namespace {
+
+constexpr std::size_t kRetryFileLimit = 4096;
+
+DropError Errno(const std::string& what, int err) {
+  return DropError{what + ": " + std::strerror(err)};
+}
+
+bool SameInode(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+// The first regular, non-hidden .pkl in a folder; empty when none.
+std::string FindPackingList(int dir_fd) {
+  for (const auto& n : spool_fs::ListNames(dir_fd)) {
+    if (IsIgnoredName(n) || !IsPackingListName(n))
+      continue;
+    auto st = spool_fs::StatNoFollow(dir_fd, n);
+    if (st && S_ISREG(st->st_mode))
+      return n;
+  }
+  return {};
+}
+
+std::optional<RetryState> ReadRetry(int set_fd) {
+  auto text = spool_fs::ReadSmallFile(set_fd, kRetryFileName, kRetryFileLimit);
+  if (!text)
+    return std::nullopt;
+  return ParseRetryState(*text);
+}
+
+// Opens or creates one folder of the layout.
+Result<UniqueFd, DropError> OpenOrCreate(int parent, const std::filesystem::path& path,
+                                         const std::string& name, mode_t mode) {
+  if (::mkdirat(parent, name.c_str(), mode & 0777) == 0) {
+    // Exactly this mode, whatever the umask; setgid on incoming/ gives dropped sets the spool's
+    // group, so the service can move them.
+    ::fchmodat(parent, name.c_str(), mode, 0);
+  } else if (errno != EEXIST) {
+    return Fail(Errno("cannot create " + (path / name).string(), errno));
+  }
+  UniqueFd fd(spool_fs::OpenDirNoFollow(parent, name));
+  if (!fd.valid()) {
+    return Fail(Errno("cannot open " + (path / name).string() + " as a directory", errno));
+  }
+  return fd;
+}
+
+}  // namespace
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+Result<DropDirectory, DropError> DropDirectory::Open(const std::filesystem::path& root) {
+  if (root.empty())
+    return Fail(DropError{"[drop] dir is empty"});
+  DropDirectory d;
+  d.root_ = root;
+  std::error_code ec;
+  if (!std::filesystem::exists(root, ec)) {
+    if (::mkdir(root.c_str(), 0750) != 0 && errno != EEXIST) {
+      return Fail(Errno("cannot create " + root.string(), errno));
+    }
+  }
+  d.root_fd_ = UniqueFd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!d.root_fd_.valid())
+    return Fail(Errno("cannot open " + root.string(), errno));
+  struct {
+    UniqueFd* fd;
+    const char* name;
+    mode_t mode;
+  } folders[] = {{&d.incoming_, "incoming", 02770},
+                 {&d.active_, "active", 0750},
+                 {&d.done_, "done", 0750},
+                 {&d.deferred_, "deferred", 0750},
+                 {&d.failed_, "failed", 0750}};
+  for (auto& f : folders) {
+    auto fd = OpenOrCreate(d.root_fd_.get(), root, f.name, f.mode);
+    if (!fd)
+      return Fail(fd.error());
+    *f.fd = std::move(*fd);
+  }
+  return d;
+}
+
+std::vector<IncomingEntry> DropDirectory::ListIncoming(std::vector<IgnoredEntry>* ignored) const {
+  std::vector<IncomingEntry> out;
+  for (const auto& name : spool_fs::ListNames(incoming_.get())) {
+    if (IsIgnoredName(name))
+      continue;
+    auto st = spool_fs::StatNoFollow(incoming_.get(), name);
+    if (!st)
+      continue;
+    if (S_ISDIR(st->st_mode)) {
+      out.push_back({name, false});
+    } else if (S_ISREG(st->st_mode)) {
+      if (IsPackingListName(name))
+        out.push_back({name, true});
+      // Other loose regular files wait to be gathered by their packing list.
+    } else if (ignored) {
+      ignored->push_back({name, S_ISLNK(st->st_mode) ? "a symbolic link" : "not a file or folder"});
+    }
+  }
+  return out;
+}
+
+std::string DropDirectory::UniqueId(const std::string& name, int source_fd) const {
+  for (int n = 1;; ++n) {
+    const std::string id = n == 1 ? name : name + "-" + std::to_string(n);
+    bool taken = false;
+    for (int fd : {active_.get(), done_.get(), deferred_.get(), failed_.get()}) {
+      // The set's own folder does not make its name taken.
+      if (fd == source_fd && n == 1)
+        continue;
+      if (spool_fs::StatNoFollow(fd, id))
+        taken = true;
+    }
+    if (!taken || n > 10000)
+      return id;
+  }
+}
+
+Result<std::optional<ClaimedSet>, DropError> DropDirectory::ClaimFrom(int from_fd,
+                                                                      const char* from_label,
+                                                                      const std::string& name,
+                                                                      ClaimOrigin origin) {
+  const std::string where = (root_ / from_label / name).string();
+  UniqueFd fd(spool_fs::OpenDirNoFollow(from_fd, name));
+  if (!fd.valid()) {
+    if (errno == ENOENT)
+      return std::optional<ClaimedSet>();
+    return Fail(Errno("cannot open " + where, errno));
+  }
+  // Lock first, then rename: the lock travels with the inode, so no other process can take
+  // the set between the rename and the start of work.
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK)
+      return std::optional<ClaimedSet>();
+    return Fail(Errno("cannot lock " + where, errno));
+  }
+  struct stat mine {};
+  ::fstat(fd.get(), &mine);
+  auto now_there = spool_fs::StatNoFollow(from_fd, name);
+  if (!now_there || !SameInode(mine, *now_there))
+    return std::optional<ClaimedSet>();
+
+  std::string id = origin == ClaimOrigin::kResumed ? name : UniqueId(name, from_fd);
+  if (origin != ClaimOrigin::kResumed) {
+    for (int attempt = 0;; ++attempt) {
+      const int err = spool_fs::RenameNoReplace(from_fd, name, active_.get(), id);
+      if (err == 0)
+        break;
+      if (err == ENOENT)
+        return std::optional<ClaimedSet>();
+      if (err != EEXIST && err != ENOTEMPTY) {
+        return Fail(Errno("cannot claim " + where + " into active/" + id, err));
+      }
+      if (attempt > 100)
+        return Fail(DropError{"no free set id for " + where});
+      id = name + "-" + std::to_string(attempt + 2);
+    }
+    ::fsync(from_fd);
+    ::fsync(active_.get());
+  }
+
+  ClaimedSet set;
+  set.id_ = id;
+  set.dir_ = root_ / "active" / id;
+  set.pkl_name_ = FindPackingList(fd.get());
+  set.origin_ = origin;
+  if (auto retry = ReadRetry(fd.get()))
+    set.previous_attempts_ = retry->attempts;
+  set.fd_ = std::move(fd);
+  return std::optional<ClaimedSet>(std::move(set));
+}
+
+Result<std::optional<ClaimedSet>, DropError> DropDirectory::ClaimIncoming(const std::string& name) {
+  return ClaimFrom(incoming_.get(), "incoming", name, ClaimOrigin::kIncoming);
+}
+
+Result<std::optional<ClaimedSet>, DropError> DropDirectory::ClaimDeferred(const std::string& name) {
+  return ClaimFrom(deferred_.get(), "deferred", name, ClaimOrigin::kDeferred);
+}
+
+Result<std::optional<ClaimedSet>, DropError> DropDirectory::ResumeActive(const std::string& name) {
+  return ClaimFrom(active_.get(), "active", name, ClaimOrigin::kResumed);
+}
+
+std::vector<std::string> DropDirectory::ListActive() const {
+  std::vector<std::string> out;
+  for (const auto& name : spool_fs::ListNames(active_.get())) {
+    if (IsIgnoredName(name))
+      continue;
+    auto st = spool_fs::StatNoFollow(active_.get(), name);
+    if (st && S_ISDIR(st->st_mode))
+      out.push_back(name);
+  }
+  return out;
+}
+
+std::vector<DeferredSet> DropDirectory::ListDeferred() const {
+  std::vector<DeferredSet> out;
+  for (const auto& name : spool_fs::ListNames(deferred_.get())) {
+    if (IsIgnoredName(name))
+      continue;
+    UniqueFd fd(spool_fs::OpenDirNoFollow(deferred_.get(), name));
+    if (!fd.valid())
+      continue;
+    DeferredSet d{name, {}};
+    if (auto retry = ReadRetry(fd.get()))
+      d.retry = *retry;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+SpoolCounts DropDirectory::Count() const {
+  auto dirs = [](int fd) {
+    std::size_t n = 0;
+    for (const auto& name : spool_fs::ListNames(fd)) {
+      if (IsIgnoredName(name))
+        continue;
+      auto st = spool_fs::StatNoFollow(fd, name);
+      if (st && S_ISDIR(st->st_mode))
+        ++n;
+    }
+    return n;
+  };
+  SpoolCounts c;
+  c.incoming = ListIncoming().size();
+  c.active = dirs(active_.get());
+  c.done = dirs(done_.get());
+  c.deferred = dirs(deferred_.get());
+  c.failed = dirs(failed_.get());
+  return c;
+}
+
+int DropDirectory::StateFd(FinalPlace place) const {
+  switch (place) {
+    case FinalPlace::kDone:
+      return done_.get();
+    case FinalPlace::kDeferred:
+      return deferred_.get();
+    case FinalPlace::kFailed:
+      return failed_.get();
+  }
+  return -1;
+}
+
+Result<std::filesystem::path, DropError> DropDirectory::Finish(ClaimedSet set, FinalPlace place,
+                                                               const std::string& report_json,
+                                                               const std::string& reason,
+                                                               const RetryState* retry) {
+  const int fd = set.dir_fd();
+  const std::string where = set.dir().string();
+  if (int err = spool_fs::WriteFileAtomic(fd, "report.json", report_json)) {
+    return Fail(Errno("cannot write report.json in " + where, err));
+  }
+  if (place == FinalPlace::kFailed) {
+    std::string text = reason;
+    if (text.empty() || text.back() != '\n')
+      text += '\n';
+    if (int err = spool_fs::WriteFileAtomic(fd, "reason.txt", text)) {
+      return Fail(Errno("cannot write reason.txt in " + where, err));
+    }
+  }
+  if (place == FinalPlace::kDeferred && retry != nullptr) {
+    if (int err = spool_fs::WriteFileAtomic(fd, kRetryFileName, FormatRetryState(*retry))) {
+      return Fail(Errno("cannot write retry.json in " + where, err));
+    }
+  } else if (place != FinalPlace::kDeferred) {
+    ::unlinkat(fd, kRetryFileName, 0);  // a finished set carries no retry state
+  }
+  ::fsync(fd);
+
+  struct stat mine {};
+  ::fstat(fd, &mine);
+  auto there = spool_fs::StatNoFollow(active_.get(), set.id());
+  if (!there || !SameInode(mine, *there)) {
+    return Fail(DropError{"set " + set.id() + " is no longer at " + where});
+  }
+  const int to = StateFd(place);
+  std::string final_name = set.id();
+  for (int attempt = 0;; ++attempt) {
+    const int err = spool_fs::RenameNoReplace(active_.get(), set.id(), to, final_name);
+    if (err == 0)
+      break;
+    if ((err != EEXIST && err != ENOTEMPTY) || attempt > 100) {
+      return Fail(Errno("cannot move " + where, err));
+    }
+    final_name = set.id() + "-" + std::to_string(attempt + 2);
+  }
+  ::fsync(active_.get());
+  ::fsync(to);
+  const char* folder = place == FinalPlace::kDone       ? "done"
+                       : place == FinalPlace::kDeferred ? "deferred"
+                                                        : "failed";
+  return root_ / folder / final_name;
+}
+
+Result<void, DropError> DropDirectory::WriteSpoolFile(const std::string& name,
+                                                      const std::string& content) {
+  if (int err = spool_fs::WriteFileAtomic(root_fd_.get(), name, content)) {
+    return Fail(Errno("cannot write " + (root_ / name).string(), err));
+  }
+  return {};
+}
+
+}  // namespace ccm::daemon

@@ -1,0 +1,186 @@
+// drop_directory.h — the spool on disk: incoming/ active/ done/ deferred/ failed/ under
+// [drop] dir, and every move of a set between them (spec 1.4, issue #5).
+//
+// Life cycle: a set arrives in incoming/ as a folder holding one .pkl (renamed in: the
+// recommended way) or as loose files with the .pkl written last. Loose sets are first gathered
+// into a folder: the .pkl moves into a hidden `incoming/.gather.<PKL>/`, then each listed file,
+// then the folder is renamed to the .pkl's stem (HQPO.PKL -> incoming/HQPO/, made unique with
+// -2, -3 ...). An interrupted gathering is finished by the next scan. A ready folder is claimed
+// by one rename into active/<set-id>/ (set id = folder name, made unique across the state
+// folders with -2, -3 ...) and ends, after processing, by one rename into exactly one of done/,
+// deferred/ or failed/, keeping its folder and .pkl names; report.json (and reason.txt for
+// failed/, retry.json for deferred/) is written inside it first.
+//
+// Two processes on one spool: a set is locked (flock on its directory fd) before it is renamed
+// and for as long as it is worked on; a claim that finds the set locked or gone has lost a race
+// and returns nullopt, not an error. A set in active/ that no process holds locked is an orphan
+// of a crash and is resumed.
+//
+// Security: everything goes through directory fds (openat/renameat2/fstatat); symlinks are never
+// followed; only regular files and directories count; dot-files and temp names (`.*`, `*.tmp`,
+// `*~`, `*.part`) are never picked up. Nothing is opened for reading except the .pkl (by the
+// ListedFilesFn, through /proc/self/fd/N of the already opened folder); FIFOs and devices are
+// only ever fstatat'ed, so they cannot block. A set folder with a link, FIFO, device, bad
+// listed name or over max_set_bytes is reported hostile (the service refuses it to failed/);
+// anything else odd in incoming/ is returned as ignored (the service logs it) and left alone.
+// Our own files in a set folder: report.json, reason.txt, retry.json (written via a dot temp
+// file and rename, O_NOFOLLOW|O_NONBLOCK).
+//
+// Thread safety: a DropDirectory is externally synchronized; ClaimedSet is a move-only value.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ccm/result.h"
+#include "daemon/listed_files.h"
+#include "daemon/retry_schedule.h"
+#include "daemon/set_readiness.h"
+
+namespace ccm::daemon {
+
+/// A failed spool operation; the message names the operation, the path and errno's text.
+struct DropError {
+  std::string message;
+};
+
+/// Owns a file descriptor; closes it on destruction.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+/// Where a claimed set came from.
+enum class ClaimOrigin { kIncoming, kDeferred, kResumed };
+
+/// The final places of a set.
+enum class FinalPlace { kDone, kDeferred, kFailed };
+
+/// A set in active/, locked by this process until it is finished.
+class ClaimedSet {
+ public:
+  /// The set id: its folder name in active/ (and, normally, in done/ deferred/ failed/).
+  const std::string& id() const { return id_; }
+  /// <spool>/active/<id>
+  const std::filesystem::path& dir() const { return dir_; }
+  /// The set folder's fd (opened O_DIRECTORY|O_NOFOLLOW, holds the flock).
+  int dir_fd() const { return fd_.get(); }
+  /// The .pkl's name inside the folder; empty when the folder holds none.
+  const std::string& pkl_name() const { return pkl_name_; }
+  /// dir()/pkl_name()
+  std::filesystem::path pkl_path() const { return dir_ / pkl_name_; }
+  ClaimOrigin origin() const { return origin_; }
+  /// How often the set was deferred before (from retry.json; 0 when none).
+  int previous_attempts() const { return previous_attempts_; }
+
+ private:
+  friend class DropDirectory;
+  std::string id_;
+  std::filesystem::path dir_;
+  UniqueFd fd_;
+  std::string pkl_name_;
+  ClaimOrigin origin_ = ClaimOrigin::kIncoming;
+  int previous_attempts_ = 0;
+};
+
+/// A candidate in incoming/.
+struct IncomingEntry {
+  std::string name;        ///< folder name, or the loose .pkl's name
+  bool loose_pkl = false;  ///< a .pkl lying directly in incoming/
+};
+
+/// Something in incoming/ that is not a candidate and is left alone.
+struct IgnoredEntry {
+  std::string name;
+  std::string why;
+};
+
+/// A set waiting in deferred/.
+struct DeferredSet {
+  std::string name;
+  RetryState retry;  ///< attempts 0 and due now when retry.json is missing or unreadable
+};
+
+/// How many sets sit in each folder.
+struct SpoolCounts {
+  std::size_t incoming = 0, active = 0, done = 0, deferred = 0, failed = 0;
+};
+
+/// The spool. Open() creates the layout; every other call works on directory fds.
+class DropDirectory {
+ public:
+  /// Opens (creating if missing: root and state folders 0750, incoming/ 02770) the spool.
+  static Result<DropDirectory, DropError> Open(const std::filesystem::path& root);
+
+  const std::filesystem::path& root() const { return root_; }
+
+  /// Candidates in incoming/ (set folders and loose .pkl files), in name order; `ignored`
+  /// (optional) receives entries that are neither (links, FIFOs, devices, stray files).
+  std::vector<IncomingEntry> ListIncoming(std::vector<IgnoredEntry>* ignored = nullptr) const;
+  /// What a candidate looks like now; nullopt when it vanished.
+  std::optional<SetObservation> Observe(const IncomingEntry& entry,
+                                        const ListedFilesFn& listed_files) const;
+  /// Moves a loose set (its .pkl and the listed files present in incoming/) into a new folder
+  /// in incoming/; returns that folder's name, or nullopt when another process got there first.
+  Result<std::optional<std::string>, DropError> GatherLooseSet(const std::string& pkl_name,
+                                                               const ListedFilesFn& listed_files);
+  /// Finishes gatherings interrupted by a crash; returns the folders placed.
+  std::vector<std::string> RecoverGatherings(const ListedFilesFn& listed_files);
+
+  /// Claims incoming/<name> into active/; nullopt when another process won the race.
+  Result<std::optional<ClaimedSet>, DropError> ClaimIncoming(const std::string& name);
+  /// Claims deferred/<name> into active/ for another attempt; nullopt when lost a race.
+  Result<std::optional<ClaimedSet>, DropError> ClaimDeferred(const std::string& name);
+  /// Takes over active/<name> if no process holds it (a crash left it); nullopt otherwise.
+  Result<std::optional<ClaimedSet>, DropError> ResumeActive(const std::string& name);
+
+  /// Folder names in active/.
+  std::vector<std::string> ListActive() const;
+  /// Sets in deferred/ with their retry state.
+  std::vector<DeferredSet> ListDeferred() const;
+  SpoolCounts Count() const;
+
+  /// Writes report.json (and reason.txt for kFailed, retry.json for kDeferred) into the set and
+  /// renames it into the final place; returns the path it ended at. The set is unlocked after.
+  Result<std::filesystem::path, DropError> Finish(ClaimedSet set, FinalPlace place,
+                                                  const std::string& report_json,
+                                                  const std::string& reason,
+                                                  const RetryState* retry = nullptr);
+
+  /// Writes `content` to root()/<name> atomically (temp file, fsync, rename).
+  Result<void, DropError> WriteSpoolFile(const std::string& name, const std::string& content);
+
+ private:
+  DropDirectory() = default;
+  Result<std::optional<ClaimedSet>, DropError> ClaimFrom(int from_fd, const char* from_label,
+                                                         const std::string& name,
+                                                         ClaimOrigin origin);
+  std::string UniqueId(const std::string& name, int source_fd) const;
+  int StateFd(FinalPlace place) const;
+
+  std::filesystem::path root_;
+  UniqueFd root_fd_, incoming_, active_, done_, deferred_, failed_;
+};
+
+/// True for names the spool never picks up: `.*`, `*.tmp`, `*~`, `*.part`.
+bool IsIgnoredName(const std::string& name);
+/// True for a `*.pkl` name (any case).
+bool IsPackingListName(const std::string& name);
+/// `name` with control bytes and non-ASCII shown as \xNN, for log lines.
+std::string PrintableName(const std::string& name);
+
+}  // namespace ccm::daemon

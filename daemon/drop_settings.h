@@ -1,0 +1,47 @@
+// drop_settings.h — the drop-directory service's tunables as plain values, with sub-second
+// precision so tests can run with short quiet periods.
+//
+// Inputs: built from the [drop] table of the configuration (DropSettingsFromConfig) or directly
+// by tests. Keys and defaults (seconds unless noted): dir (required), quiet_seconds (5),
+// max_sets_in_flight (1), rescan_seconds (60), retry_initial_seconds (30),
+// retry_max_seconds (3600), max_set_bytes (64 GiB).
+//
+// Thread safety: a plain value type.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+
+#include "daemon/config.h"
+
+namespace ccm::daemon {
+
+/// Capped exponential back-off for deferred sets.
+struct RetryPolicy {
+  std::chrono::milliseconds initial{std::chrono::seconds(30)};  ///< delay after the 1st deferral
+  std::chrono::milliseconds max{std::chrono::seconds(3600)};    ///< the cap
+  double jitter = 0.1;  ///< up to this fraction of the delay is added at random (0 = none)
+};
+
+/// What the drop service needs to know; everything has a production default except `dir`.
+struct DropSettings {
+  std::filesystem::path dir;  ///< the spool: incoming/ active/ done/ deferred/ failed/
+  std::chrono::milliseconds quiet_period{std::chrono::seconds(5)};
+  std::size_t max_sets_in_flight = 1;
+  std::chrono::milliseconds rescan_interval{std::chrono::seconds(60)};
+  RetryPolicy retry;
+  std::uint64_t max_set_bytes = 64ull << 30;
+  /// A set that stays incomplete (listed files missing, no packing list) and unchanged this
+  /// long is refused instead of waiting forever.
+  std::chrono::milliseconds incomplete_timeout{std::chrono::minutes(10)};
+  /// After SIGTERM, how long sets in flight get to reach a safe point before the service exits
+  /// anyway (they stay in active/ and are resumed at the next start).
+  std::chrono::milliseconds stop_grace{std::chrono::seconds(60)};
+};
+
+/// The [drop] table as DropSettings (values already range-checked by the config reader).
+DropSettings DropSettingsFromConfig(const DropConfig& drop);
+
+}  // namespace ccm::daemon

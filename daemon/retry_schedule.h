@@ -1,0 +1,49 @@
+// retry_schedule.h — capped exponential back-off for deferred sets, and its persistence.
+//
+// A deferred set carries a small state file, `retry.json`, in its folder in deferred/:
+//   {"attempts": N, "next_attempt_unix_ms": T, "last_reason": "..."}
+// so that a restarted daemon resumes each set's own schedule instead of retrying everything at
+// once. Delay after the n-th deferral: min(initial * 2^(n-1), max), plus optional jitter.
+//
+// Inputs: the file is read bounded (4 KiB), through a directory fd, without following links; a
+// missing or unreadable file means "due now, attempts 0" (the safe default: a rerun is
+// idempotent). Diagnostics: none; callers log.
+//
+// Thread safety: pure functions; FormatRetryState/ParseRetryState are reentrant.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "daemon/drop_settings.h"
+
+namespace ccm::daemon {
+
+/// When a deferred set is next due, and how often it has been deferred so far.
+struct RetryState {
+  int attempts = 0;
+  std::chrono::system_clock::time_point next_attempt{};
+  std::string last_reason;
+};
+
+/// The delay after the `attempts`-th deferral (attempts >= 1), before jitter.
+std::chrono::milliseconds BackoffDelay(int attempts, const RetryPolicy& policy);
+
+/// The state after one more deferral at `now`. `unit_random` returns a value in [0, 1) for the
+/// jitter; pass nullptr for none.
+RetryState NextRetry(const RetryState& previous, std::chrono::system_clock::time_point now,
+                     const RetryPolicy& policy, std::string reason,
+                     const std::function<double()>& unit_random = nullptr);
+
+/// The retry.json text.
+std::string FormatRetryState(const RetryState& state);
+/// Reads retry.json text; nullopt when it is not in the expected shape.
+std::optional<RetryState> ParseRetryState(std::string_view text);
+
+/// The name of the state file inside a deferred set's folder.
+inline constexpr const char* kRetryFileName = "retry.json";
+
+}  // namespace ccm::daemon

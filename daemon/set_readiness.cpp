@@ -1,0 +1,75 @@
+// set_readiness.cpp — the readiness rules of spec 1.4 as a pure function plus a small memory of
+// fingerprints. See set_readiness.h for the rules.
+#include "daemon/set_readiness.h"
+
+#include <algorithm>
+
+namespace ccm::daemon {
+namespace {
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty())
+      out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+ReadinessVerdict JudgeObservation(const SetObservation& obs, const ReadinessPolicy& policy,
+                                  SteadyTime stable_since, SteadyTime now, WallTime now_wall) {
+  if (obs.hostile)
+    return {Readiness::kRefused, {}, *obs.hostile};
+  if (policy.max_set_bytes > 0 && obs.total_bytes > policy.max_set_bytes) {
+    return {Readiness::kRefused,
+            {},
+            "set holds " + std::to_string(obs.total_bytes) + " bytes, more than max_set_bytes " +
+                std::to_string(policy.max_set_bytes)};
+  }
+
+  const auto stable_for = now - stable_since;
+  // Old mtimes count as quiet too: a set renamed into place keeps its files' mtimes.
+  bool quiet = stable_for >= policy.quiet_period;
+  if (!quiet && obs.newest_mtime && *obs.newest_mtime <= now_wall &&
+      now_wall - *obs.newest_mtime >= policy.quiet_period) {
+    quiet = true;
+  }
+  const SteadyTime quiet_at = stable_since + policy.quiet_period;
+
+  if (obs.pkl_name.empty() || !obs.missing.empty()) {
+    std::string waits = obs.pkl_name.empty() ? std::string("no packing list yet")
+                                             : "listed files missing: " + JoinNames(obs.missing);
+    if (stable_for >= policy.incomplete_timeout) {
+      return {Readiness::kRefused, {}, "incomplete and unchanged for too long: " + waits};
+    }
+    return {Readiness::kWaiting, stable_since + policy.incomplete_timeout, waits};
+  }
+  if (!obs.listing_ok) {
+    // A packing list still being written may not parse yet; one that stays put and still does
+    // not parse is broken.
+    if (quiet)
+      return {Readiness::kRefused, {}, "packing list " + obs.pkl_name + ": " + obs.listing_error};
+    return {Readiness::kWaiting, quiet_at, "packing list does not parse yet"};
+  }
+  if (!quiet)
+    return {Readiness::kWaiting, quiet_at, "files changed within the quiet period"};
+  return {Readiness::kReady, {}, {}};
+}
+
+ReadinessVerdict ReadinessTracker::Observe(const std::string& key, const SetObservation& obs,
+                                           SteadyTime now, WallTime now_wall) {
+  auto it = seen_.find(key);
+  if (it == seen_.end() || it->second.fingerprint != obs.fingerprint) {
+    it = seen_.insert_or_assign(key, Seen{obs.fingerprint, now}).first;
+  }
+  return JudgeObservation(obs, policy_, it->second.since, now, now_wall);
+}
+
+void ReadinessTracker::Retain(const std::set<std::string>& present) {
+  std::erase_if(seen_, [&](const auto& kv) { return !present.contains(kv.first); });
+}
+
+}  // namespace ccm::daemon

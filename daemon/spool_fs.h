@@ -1,0 +1,35 @@
+// spool_fs.h — the few directory-fd system calls the spool is built from, as small functions
+// that never follow symlinks: listing a directory, lstat-style stat, renaming without
+// replacing, writing a file atomically. Internal to daemon/ (drop_directory.cpp,
+// set_observation.cpp).
+//
+// Diagnostics: functions return errno values (0 = success) or DropError messages naming the
+// operation and the file. Thread safety: reentrant.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ccm/result.h"
+
+namespace ccm::daemon::spool_fs {
+
+/// Names in the directory `dir_fd` (without "." and ".."); empty on error.
+std::vector<std::string> ListNames(int dir_fd);
+/// fstatat(AT_SYMLINK_NOFOLLOW); nullopt when absent or unreadable.
+std::optional<struct stat> StatNoFollow(int dir_fd, const std::string& name);
+/// renameat2(RENAME_NOREPLACE); returns 0 or errno (EEXIST when the target exists).
+int RenameNoReplace(int from_dir, const std::string& from, int to_dir, const std::string& to);
+/// Opens a subdirectory without following links; -1 and errno on failure.
+int OpenDirNoFollow(int dir_fd, const std::string& name);
+/// Writes `content` to dir_fd/name through a dot temp file, fsync, rename. Returns errno or 0.
+int WriteFileAtomic(int dir_fd, const std::string& name, const std::string& content);
+/// Reads at most `limit` bytes of a regular file without following links or blocking.
+std::optional<std::string> ReadSmallFile(int dir_fd, const std::string& name, std::size_t limit);
+/// ASCII lower case.
+std::string Lower(std::string s);
+
+}  // namespace ccm::daemon::spool_fs

@@ -1,0 +1,446 @@
+// drop_service_test.cpp — the service loop with a test SetProcessor of our own (this is our
+// interface, not an LDAP mock): sets flow incoming -> active -> done/deferred/failed, slow drops
+// wait for their quiet period, the number of sets in flight is bounded, deferred sets come back,
+// sets left in active/ are resumed, hostile sets are refused without reaching the processor,
+// SIGTERM during work exits cleanly, SIGHUP with a bad configuration keeps the service running,
+// and --once returns the import exit codes.
+#include "daemon/drop_service.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <thread>
+
+#include "daemon/blocking_set_processor.h"
+#include "spool_fixture.h"
+
+namespace ccm::daemon {
+namespace {
+
+using namespace ccm::daemon::testing;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+/// Decides each set's outcome by its id, after `delay`, asynchronously on the io_context.
+class ScriptedProcessor : public SetProcessor {
+ public:
+  using Script = std::function<SetOutcome(const ClaimedSet&, int call)>;
+  ScriptedProcessor(asio::io_context& io, Script script, std::chrono::milliseconds delay = 0ms)
+      : io_(io), script_(std::move(script)), delay_(delay) {}
+
+  void Process(const ClaimedSet& set, std::function<void(SetOutcome)> done) override {
+    const int call = ++calls_[set.id()];
+    seen.push_back(set.id());
+    origins.push_back(set.origin());
+    in_flight++;
+    max_in_flight = std::max(max_in_flight, in_flight);
+    claim_times[set.id()] = std::chrono::steady_clock::now();
+    EXPECT_TRUE(fs::exists(set.dir())) << set.dir();
+    auto outcome = script_(set, call);
+    auto timer = std::make_shared<asio::steady_timer>(io_, delay_);
+    timer->async_wait([this, timer, outcome, done](const boost::system::error_code&) {
+      in_flight--;
+      done(outcome);
+    });
+  }
+
+  std::vector<std::string> seen;
+  std::vector<ClaimOrigin> origins;
+  std::map<std::string, std::chrono::steady_clock::time_point> claim_times;
+  int in_flight = 0, max_in_flight = 0;
+
+ private:
+  asio::io_context& io_;
+  Script script_;
+  std::chrono::milliseconds delay_;
+  std::map<std::string, int> calls_;
+};
+
+DropSettings FastSettings(const fs::path& dir) {
+  DropSettings s;
+  s.dir = dir;
+  s.quiet_period = 300ms;
+  s.rescan_interval = 200ms;
+  s.retry.initial = 100ms;
+  s.retry.max = 400ms;
+  s.retry.jitter = 0;
+  s.max_set_bytes = 1 << 20;
+  s.incomplete_timeout = 5s;
+  s.stop_grace = 5s;
+  return s;
+}
+
+/// Runs `io` until `done()` holds (then stops the service) or `timeout` passes (a failure).
+void RunUntil(asio::io_context& io, DropService& service, std::function<bool()> done,
+              std::chrono::milliseconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  asio::steady_timer poll(io);
+  std::function<void()> check = [&] {
+    if (done()) {
+      service.Stop();
+      return;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "condition not reached in time";
+      service.Stop();
+      return;
+    }
+    poll.expires_after(20ms);
+    poll.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec)
+        check();
+    });
+  };
+  check();
+  io.run();
+}
+
+SetOutcome ByName(const ClaimedSet& set, int) {
+  if (set.id().rfind("ok", 0) == 0)
+    return SetOutcome::Done("{\"report\": \"" + set.id() + "\"}\n");
+  if (set.id().rfind("warn", 0) == 0)
+    return SetOutcome::Done("", true, "1 user not found");
+  if (set.id().rfind("later", 0) == 0)
+    return SetOutcome::Deferred("directory unreachable");
+  return SetOutcome::Rejected("conflict: two entries match");
+}
+
+bool In(const fs::path& spool, const char* place, const std::string& id) {
+  return fs::exists(spool / place / id);
+}
+
+TEST(DropService, SetsFlowToDoneDeferredAndFailed) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName, 10ms);
+  auto settings = FastSettings(tmp.path());
+  settings.retry.initial = 1h;  // the deferred set stays deferred during this test
+  settings.retry.max = 1h;
+  DropService service(io, settings, proc);
+  ASSERT_TRUE(service.Start().ok());
+  DropSet(tmp.path(), "ok1");
+  DropSet(tmp.path(), "later1");
+  DropSet(tmp.path(), "bad1");
+  RunUntil(io, service, [&] {
+    return In(tmp.path(), "done", "ok1") && In(tmp.path(), "deferred", "later1") &&
+           In(tmp.path(), "failed", "bad1");
+  });
+  EXPECT_EQ(ReadFile(tmp.path() / "done" / "ok1" / "report.json"), "{\"report\": \"ok1\"}\n");
+  EXPECT_TRUE(fs::exists(tmp.path() / "done" / "ok1" / "HQPO.PKL"));
+  EXPECT_TRUE(fs::exists(tmp.path() / "deferred" / "later1" / "retry.json"));
+  EXPECT_EQ(ReadFile(tmp.path() / "failed" / "bad1" / "reason.txt"),
+            "conflict: two entries match\n");
+  EXPECT_NE(ReadFile(tmp.path() / "failed" / "bad1" / "report.json").find("\"rejected\""),
+            std::string::npos);
+  EXPECT_TRUE(fs::is_empty(tmp.path() / "active"));
+  EXPECT_TRUE(fs::is_empty(tmp.path() / "incoming"));
+  EXPECT_EQ(proc.seen.size(), 3u);
+  EXPECT_EQ(service.ExitCode(), 0);  // the daemon exits 0 on SIGTERM/Stop
+  const auto status = ReadFile(tmp.path() / "status.json");
+  EXPECT_NE(status.find("\"state\": \"stopped\""), std::string::npos) << status;
+  EXPECT_NE(status.find("\"done\": 1, \"deferred\": 1, \"failed\": 1"), std::string::npos)
+      << status;
+}
+
+TEST(DropService, ASlowlyGrowingSetIsNotClaimedBeforeItsQuietPeriod) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName);
+  DropService service(io, FastSettings(tmp.path()), proc);
+  ASSERT_TRUE(service.Start().ok());
+  const auto set = tmp.path() / "incoming" / "ok-slow";
+  fs::create_directories(set);
+  WriteFile(set / "HQPO.PKL", PackingList({"00000001.PRI"}));
+  std::chrono::steady_clock::time_point last_write;
+  int writes = 0;
+  asio::steady_timer writer(io);
+  std::function<void()> grow = [&] {
+    // Appends to the listed file every 100 ms for 1.2 s: always within the 300 ms quiet period.
+    std::ofstream(set / "00000001.PRI", std::ios::app) << "more data\r\n";
+    last_write = std::chrono::steady_clock::now();
+    if (++writes < 12) {
+      writer.expires_after(100ms);
+      writer.async_wait([&](const boost::system::error_code& ec) {
+        if (!ec)
+          grow();
+      });
+    }
+  };
+  grow();
+  RunUntil(io, service, [&] { return In(tmp.path(), "done", "ok-slow"); });
+  ASSERT_EQ(writes, 12);
+  ASSERT_EQ(proc.claim_times.count("ok-slow"), 1u);
+  EXPECT_GE(proc.claim_times["ok-slow"] - last_write, 300ms);
+  EXPECT_EQ(ReadFile(tmp.path() / "done" / "ok-slow" / "00000001.PRI").size(), 12 * 11u);
+}
+
+TEST(DropService, SetsInFlightAreBounded) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName, 150ms);
+  auto settings = FastSettings(tmp.path());
+  settings.max_sets_in_flight = 2;
+  DropService service(io, settings, proc);
+  for (int i = 0; i < 5; ++i)
+    DropSet(tmp.path(), "ok" + std::to_string(i));
+  ASSERT_TRUE(service.Start().ok());
+  RunUntil(io, service,
+           [&] { return std::distance(fs::directory_iterator(tmp.path() / "done"), {}) == 5; });
+  EXPECT_EQ(proc.max_in_flight, 2);
+}
+
+TEST(DropService, DeferredSetsAreRetriedWithBackoffUntilDone) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, [](const ClaimedSet&, int call) {
+    return call < 3 ? SetOutcome::Deferred("directory unreachable") : SetOutcome::Done("{}");
+  });
+  DropService service(io, FastSettings(tmp.path()), proc);
+  DropSet(tmp.path(), "flaky");
+  ASSERT_TRUE(service.Start().ok());
+  RunUntil(io, service, [&] { return In(tmp.path(), "done", "flaky"); });
+  ASSERT_EQ(proc.origins.size(), 3u);
+  EXPECT_EQ(proc.origins[0], ClaimOrigin::kIncoming);
+  EXPECT_EQ(proc.origins[1], ClaimOrigin::kDeferred);
+  EXPECT_EQ(proc.origins[2], ClaimOrigin::kDeferred);
+  // Back-off: 100 ms after the first deferral, 200 ms after the second.
+  EXPECT_FALSE(fs::exists(tmp.path() / "done" / "flaky" / "retry.json"));
+}
+
+TEST(DropService, SetsLeftInActiveAreResumedAtStart) {
+  TempDir tmp;
+  { auto d = DropDirectory::Open(tmp.path()); }
+  WriteSet(tmp.path() / "active" / "ok-crashed");
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName);
+  DropService service(io, FastSettings(tmp.path()), proc);
+  ASSERT_TRUE(service.Start().ok());
+  RunUntil(io, service, [&] { return In(tmp.path(), "done", "ok-crashed"); });
+  ASSERT_EQ(proc.origins.size(), 1u);
+  EXPECT_EQ(proc.origins[0], ClaimOrigin::kResumed);
+}
+
+TEST(DropService, HostileSetsAreRefusedWithoutReachingTheProcessor) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName);
+  auto settings = FastSettings(tmp.path());
+  settings.max_set_bytes = 4u << 20;
+  DropService service(io, settings, proc);
+  const auto in = tmp.path() / "incoming";
+  const auto link_set = DropSet(tmp.path(), "ok-link");
+  fs::remove(link_set / "00000001.SEC");
+  fs::create_symlink("/etc/passwd", link_set / "00000001.SEC");
+  const auto fifo_set = DropSet(tmp.path(), "ok-fifo");
+  fs::remove(fifo_set / "00000001.PRI");
+  ASSERT_EQ(::mkfifo((fifo_set / "00000001.PRI").c_str(), 0600), 0);
+  fs::create_directories(in / "ok-dotdot");
+  WriteFile(in / "ok-dotdot" / "X.PKL", PackingList({"../../../etc/passwd"}));
+  fs::create_directories(in / "ok-huge-line");
+  WriteFile(in / "ok-huge-line" / "X.PKL",
+            "1252\r\n\r\n" + std::string((1u << 20) + 1, 'A') + ",Primary\r\n");
+  MakeOld(in / "ok-huge-line" / "X.PKL");
+  const auto big = DropSet(tmp.path(), "ok-big");
+  WriteFile(big / "00000001.SEC", std::string((4u << 20) + 1, 'x'));
+  MakeOld(big / "00000001.SEC");
+  fs::create_directory_symlink("/etc", in / "ok-etc");  // not a set folder: ignored, left alone
+  const auto link_before = Snapshot(link_set);
+
+  ASSERT_TRUE(service.Start().ok());
+  const std::vector<std::string> hostile = {"ok-link", "ok-fifo", "ok-dotdot", "ok-huge-line",
+                                            "ok-big"};
+  RunUntil(io, service, [&] {
+    return std::all_of(hostile.begin(), hostile.end(),
+                       [&](const auto& id) { return In(tmp.path(), "failed", id); });
+  });
+  EXPECT_TRUE(proc.seen.empty());
+  const std::map<std::string, std::string> why = {{"ok-link", "symbolic link"},
+                                                  {"ok-fifo", "FIFO"},
+                                                  {"ok-dotdot", "not a bare file name"},
+                                                  {"ok-huge-line", "line longer than"},
+                                                  {"ok-big", "max_set_bytes"}};
+  for (const auto& [id, text] : why) {
+    EXPECT_NE(ReadFile(tmp.path() / "failed" / id / "reason.txt").find(text), std::string::npos)
+        << id;
+  }
+  auto link_after = Snapshot(tmp.path() / "failed" / "ok-link");
+  link_after.erase("reason.txt");
+  link_after.erase("report.json");
+  EXPECT_EQ(link_after, link_before);
+  EXPECT_TRUE(fs::is_symlink(in / "ok-etc"));
+  EXPECT_TRUE(fs::exists("/etc/passwd"));
+}
+
+TEST(DropService, LooseFilesWithThePackingListLastAreGatheredAndProcessed) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName);
+  DropService service(io, FastSettings(tmp.path()), proc);
+  ASSERT_TRUE(service.Start().ok());
+  const auto in = tmp.path() / "incoming";
+  WriteFile(in / "00000001.PRI", "p");
+  WriteFile(in / "00000001.SEC", "s");
+  WriteFile(in / "okloose.PKL", PackingList({"00000001.PRI"}, {"00000001.SEC"}));
+  RunUntil(io, service, [&] { return In(tmp.path(), "done", "okloose"); });
+  EXPECT_TRUE(fs::exists(tmp.path() / "done" / "okloose" / "okloose.PKL"));
+  EXPECT_TRUE(fs::exists(tmp.path() / "done" / "okloose" / "00000001.SEC"));
+  EXPECT_TRUE(fs::is_empty(in));
+}
+
+/// Blocks until asked to stop, then stops at a "safe point".
+SetOutcome WaitForStop(const ClaimedSet&, const std::atomic<bool>& stop) {
+  while (!stop.load())
+    std::this_thread::sleep_for(5ms);
+  return SetOutcome::Interrupted("stopped after the last complete user");
+}
+
+TEST(DropService, SigtermDuringWorkStopsAtASafePointAndTheSetResumesLater) {
+  TempDir tmp;
+  DropSet(tmp.path(), "ok-long");
+  {
+    asio::io_context io;
+    BlockingSetProcessor proc(WaitForStop, 1);
+    DropService service(io, FastSettings(tmp.path()), proc);
+    ASSERT_TRUE(service.Start().ok());
+    asio::steady_timer kill(io);
+    std::function<void()> check = [&] {
+      if (In(tmp.path(), "active", "ok-long") && !service.status().in_flight.empty()) {
+        ::raise(SIGTERM);
+        return;
+      }
+      kill.expires_after(10ms);
+      kill.async_wait([&](const boost::system::error_code& ec) {
+        if (!ec)
+          check();
+      });
+    };
+    check();
+    io.run();  // returns once the set reached its safe point
+    EXPECT_EQ(service.ExitCode(), 0);
+    EXPECT_TRUE(In(tmp.path(), "active", "ok-long"));
+  }
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName);
+  DropService service(io, FastSettings(tmp.path()), proc);
+  ASSERT_TRUE(service.Start().ok());
+  RunUntil(io, service, [&] { return In(tmp.path(), "done", "ok-long"); });
+  ASSERT_EQ(proc.origins.size(), 1u);
+  EXPECT_EQ(proc.origins[0], ClaimOrigin::kResumed);
+}
+
+TEST(DropService, SighupWithABadConfigurationKeepsRunningOnTheOldOne) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName);
+  int reloads = 0;
+  DropServiceHooks hooks;
+  hooks.reload = [&]() -> Result<DropSettings, std::string> {
+    ++reloads;
+    return Fail(std::string("ccmigrate.toml:3:1: [drop] quiet_seconds: must be >= 0"));
+  };
+  DropService service(io, FastSettings(tmp.path()), proc, hooks);
+  ASSERT_TRUE(service.Start().ok());
+  asio::steady_timer later(io, 50ms);
+  later.async_wait([&](const boost::system::error_code&) {
+    ::raise(SIGHUP);
+    DropSet(tmp.path(), "ok-after-hup");
+  });
+  RunUntil(io, service, [&] { return In(tmp.path(), "done", "ok-after-hup"); });
+  EXPECT_EQ(reloads, 1);
+  EXPECT_EQ(service.settings().quiet_period, 300ms);
+  EXPECT_NE(ReadFile(tmp.path() / "status.json").find("reload refused"), std::string::npos);
+}
+
+TEST(DropService, SighupWithAGoodConfigurationAppliesIt) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName);
+  DropServiceHooks hooks;
+  hooks.reload = [&]() -> Result<DropSettings, std::string> {
+    auto s = FastSettings(tmp.path());
+    s.quiet_period = 100ms;
+    s.max_sets_in_flight = 3;
+    return s;
+  };
+  DropService service(io, FastSettings(tmp.path()), proc, hooks);
+  ASSERT_TRUE(service.Start().ok());
+  asio::steady_timer later(io, 50ms);
+  later.async_wait([&](const boost::system::error_code&) { ::raise(SIGHUP); });
+  RunUntil(io, service, [&] { return service.settings().max_sets_in_flight == 3; });
+  EXPECT_EQ(service.settings().quiet_period, 100ms);
+}
+
+int RunOnce(const fs::path& spool, ScriptedProcessor::Script script) {
+  asio::io_context io;
+  ScriptedProcessor proc(io, std::move(script));
+  DropService service(io, FastSettings(spool), proc);
+  EXPECT_TRUE(service.Start(RunMode::kOnce).ok());
+  asio::steady_timer guard(io, 10s);
+  guard.async_wait([&](const boost::system::error_code& ec) {
+    if (!ec) {
+      ADD_FAILURE() << "--once did not finish";
+      service.Stop();
+    }
+  });
+  // The guard keeps io busy; stop it when the service is done.
+  std::function<void()> poll;
+  asio::steady_timer poller(io);
+  poll = [&] {
+    if (service.status().state == "stopped") {
+      guard.cancel();
+      return;
+    }
+    poller.expires_after(10ms);
+    poller.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec)
+        poll();
+    });
+  };
+  poll();
+  io.run();
+  return service.ExitCode();
+}
+
+TEST(DropService, OnceProcessesWhatIsReadyAndReturnsTheImportExitCode) {
+  TempDir tmp;
+  DropSet(tmp.path(), "ok1");
+  DropSet(tmp.path(), "ok2");
+  EXPECT_EQ(RunOnce(tmp.path(), ByName), 0);
+  EXPECT_TRUE(In(tmp.path(), "done", "ok1") && In(tmp.path(), "done", "ok2"));
+
+  DropSet(tmp.path(), "warn1");
+  EXPECT_EQ(RunOnce(tmp.path(), ByName), 1);
+  DropSet(tmp.path(), "bad1");
+  EXPECT_EQ(RunOnce(tmp.path(), ByName), 2);
+}
+
+TEST(DropService, OnceRetriesDeferredSetsAtOnceAndExits75WhileStillUnreachable) {
+  TempDir tmp;
+  DropSet(tmp.path(), "later1");
+  auto unreachable = [](const ClaimedSet&, int) {
+    return SetOutcome::Deferred("directory unreachable");
+  };
+  EXPECT_EQ(RunOnce(tmp.path(), unreachable), 75);
+  EXPECT_TRUE(In(tmp.path(), "deferred", "later1"));
+  // The retry time is in the future, but --once retries now; still unreachable: 75 again, and
+  // the set stays in deferred/, never failed/.
+  EXPECT_EQ(RunOnce(tmp.path(), unreachable), 75);
+  EXPECT_TRUE(In(tmp.path(), "deferred", "later1"));
+  EXPECT_TRUE(fs::is_empty(tmp.path() / "failed"));
+  EXPECT_NE(ReadFile(tmp.path() / "deferred" / "later1" / "retry.json").find("\"attempts\": 2"),
+            std::string::npos);
+  // The directory is back.
+  EXPECT_EQ(RunOnce(tmp.path(), [](const ClaimedSet&, int) { return SetOutcome::Done("{}"); }), 0);
+  EXPECT_TRUE(In(tmp.path(), "done", "later1"));
+}
+
+TEST(DropService, OnceWaitsOneQuietPeriodForASetStillSettling) {
+  TempDir tmp;
+  DropSet(tmp.path(), "ok-fresh", /*old=*/false);  // mtimes now: needs one quiet period
+  EXPECT_EQ(RunOnce(tmp.path(), ByName), 0);
+  EXPECT_TRUE(In(tmp.path(), "done", "ok-fresh"));
+}
+
+}  // namespace
+}  // namespace ccm::daemon

@@ -1,0 +1,64 @@
+// retry_schedule_test.cpp — capped exponential back-off, jitter bounds, and retry.json round
+// trips (a restart keeps each set's own schedule).
+#include "daemon/retry_schedule.h"
+
+#include <gtest/gtest.h>
+
+namespace ccm::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+
+RetryPolicy Policy() {
+  RetryPolicy p;
+  p.initial = 30s;
+  p.max = 3600s;
+  p.jitter = 0.1;
+  return p;
+}
+
+TEST(RetrySchedule, DoublesFromInitialUpToTheCap) {
+  const auto p = Policy();
+  EXPECT_EQ(BackoffDelay(1, p), 30s);
+  EXPECT_EQ(BackoffDelay(2, p), 60s);
+  EXPECT_EQ(BackoffDelay(3, p), 120s);
+  EXPECT_EQ(BackoffDelay(7, p), 1920s);
+  EXPECT_EQ(BackoffDelay(8, p), 3600s);
+  EXPECT_EQ(BackoffDelay(1000, p), 3600s);
+}
+
+TEST(RetrySchedule, NextRetryCountsAttemptsAndAppliesJitterWithinBounds) {
+  const auto p = Policy();
+  const std::chrono::system_clock::time_point now(1'000'000s);
+  RetryState s;
+  s = NextRetry(s, now, p, "ldap down");
+  EXPECT_EQ(s.attempts, 1);
+  EXPECT_EQ(s.next_attempt, now + 30s);
+  s = NextRetry(s, now, p, "ldap down", [] { return 0.999; });
+  EXPECT_EQ(s.attempts, 2);
+  EXPECT_GT(s.next_attempt, now + 60s);
+  EXPECT_LE(s.next_attempt, now + 66s);
+  EXPECT_EQ(s.last_reason, "ldap down");
+}
+
+TEST(RetrySchedule, StateFileRoundTrips) {
+  RetryState s;
+  s.attempts = 4;
+  s.next_attempt = std::chrono::system_clock::time_point(1'700'000'000'123ms);
+  s.last_reason = "server \"busy\"\n";
+  const auto text = FormatRetryState(s);
+  auto back = ParseRetryState(text);
+  ASSERT_TRUE(back.has_value()) << text;
+  EXPECT_EQ(back->attempts, 4);
+  EXPECT_EQ(back->next_attempt, s.next_attempt);
+}
+
+TEST(RetrySchedule, MalformedStateIsRejected) {
+  EXPECT_FALSE(ParseRetryState("").has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": -1, \"next_attempt_unix_ms\": 5}").has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": 1}").has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": x, \"next_attempt_unix_ms\": 5}").has_value());
+}
+
+}  // namespace
+}  // namespace ccm::daemon
