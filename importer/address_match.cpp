@@ -1,0 +1,175 @@
+// address_match.cpp — search spellings, near-miss variants, the resolution filter and the
+// client-side confirmation of matches. See address_match.h.
+#include "importer/address_match.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "parser/source_address.h"
+
+namespace ccm::importer {
+namespace {
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t';
+}
+
+std::string Trim(std::string_view text) {
+  while (!text.empty() && IsSpace(text.front()))
+    text.remove_prefix(1);
+  while (!text.empty() && IsSpace(text.back()))
+    text.remove_suffix(1);
+  return std::string(text);
+}
+
+std::string SqueezeSpaces(std::string_view text) {
+  std::string out;
+  for (char c : Trim(text)) {
+    if (IsSpace(c)) {
+      if (!out.empty() && out.back() == ' ')
+        continue;
+      c = ' ';
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Every ',' followed by `after` (", " or ","), the spaces that followed it dropped.
+std::string WithCommaSpacing(std::string_view text, std::string_view after) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != ',') {
+      out.push_back(text[i]);
+      continue;
+    }
+    out.append(after);
+    while (i + 1 < text.size() && IsSpace(text[i + 1]))
+      ++i;
+  }
+  return out;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Position of the last " at " (any case), or npos.
+std::size_t FindLastAt(std::string_view text) {
+  const std::string lower = Lower(text);
+  return lower.rfind(" at ");
+}
+
+}  // namespace
+
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+std::string_view TypeOf(std::string_view address) {
+  const std::size_t colon = address.find(':');
+  if (colon == std::string_view::npos || colon == 0)
+    return {};
+  const std::string_view type = address.substr(0, colon);
+  const bool word = std::all_of(type.begin(), type.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+  });
+  return word ? type : std::string_view{};
+}
+
+std::string_view WithoutType(std::string_view address) {
+  const std::string_view type = TypeOf(address);
+  return type.empty() ? address : address.substr(type.size() + 1);
+}
+
+std::vector<std::string> SearchSpellings(std::string_view address) {
+  const std::string squeezed = SqueezeSpaces(parser::StripMigratePrefix(address));
+  std::vector<std::string> out;
+  for (std::string candidate :
+       {squeezed, WithCommaSpacing(squeezed, ", "), WithCommaSpacing(squeezed, ",")}) {
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const std::string& s) {
+      return ldap::EqualsIgnoreCase(s, candidate);
+    });
+    if (!seen)
+      out.push_back(std::move(candidate));
+  }
+  return out;
+}
+
+std::optional<std::string> NearMissAddress(std::string_view address) {
+  address = parser::StripMigratePrefix(address);
+  const std::string_view type = TypeOf(address);
+  const std::string_view rest = WithoutType(address);
+  const std::size_t at = FindLastAt(rest);
+  if (at == std::string_view::npos)
+    return std::nullopt;
+  const std::string name = SqueezeSpaces(rest.substr(0, at));
+  const std::string post_office = Trim(rest.substr(at + 4));
+  std::string swapped;
+  if (const std::size_t comma = name.find(','); comma != std::string::npos) {
+    const std::string last = Trim(std::string_view(name).substr(0, comma));
+    const std::string first = Trim(std::string_view(name).substr(comma + 1));
+    if (last.empty() || first.empty() || first.find(',') != std::string::npos)
+      return std::nullopt;
+    swapped = first + " " + last;
+  } else if (const std::size_t space = name.rfind(' '); space != std::string::npos) {
+    swapped = name.substr(space + 1) + ", " + name.substr(0, space);
+  } else {
+    return std::nullopt;
+  }
+  std::string out;
+  if (!type.empty())
+    out.append(type).append(":");
+  return out + swapped + " at " + post_office;
+}
+
+ldap::Filter ResolutionFilter(const MigratingUser& user, bool match_target_without_type) {
+  std::vector<std::string> spellings = SearchSpellings(user.source_address);
+  if (auto variant = NearMissAddress(user.source_address)) {
+    for (std::string& s : SearchSpellings(*variant))
+      spellings.push_back(std::move(s));
+  }
+  std::vector<ldap::Filter> terms;
+  for (const std::string& s : spellings) {
+    terms.push_back(ldap::Filter::Eq("ccmProxyAddress", "migrate:" + s));
+    terms.push_back(ldap::Filter::Eq("ccmProxyAddress", s));
+    terms.push_back(ldap::Filter::Eq("ccmTargetAddress", s));
+    if (match_target_without_type && !TypeOf(s).empty()) {
+      terms.push_back(ldap::Filter::Eq("ccmTargetAddress", WithoutType(s)));
+    }
+  }
+  return ldap::Filter::Or(std::move(terms));
+}
+
+EntryMatch ClassifyEntry(const ldap::Entry& entry, const MigratingUser& user,
+                         bool match_target_without_type) {
+  auto holds = [&](std::string_view address) {
+    const std::string key = parser::NormalizeSourceAddress(address);
+    const std::string typeless_key = parser::NormalizeSourceAddress(WithoutType(address));
+    for (const std::string& v : entry.Values("ccmProxyAddress")) {
+      if (parser::NormalizeSourceAddress(v) == key)
+        return true;
+    }
+    for (const std::string& v : entry.Values("ccmTargetAddress")) {
+      if (parser::NormalizeSourceAddress(v) == key)
+        return true;
+      if (match_target_without_type && TypeOf(v).empty() &&
+          parser::NormalizeSourceAddress(v) == typeless_key) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (holds(user.source_address))
+    return EntryMatch::kMatch;
+  if (auto variant = NearMissAddress(user.source_address); variant && holds(*variant)) {
+    return EntryMatch::kNearMiss;
+  }
+  return EntryMatch::kNone;
+}
+
+}  // namespace ccm::importer

@@ -1,0 +1,57 @@
+// address_match.h — how a user's source address is looked up in the directory (spec 9.6 step 3,
+// 10.3) and how a returned entry is confirmed: pure functions, no I/O.
+//
+// The server compares ccmProxyAddress/ccmTargetAddress with caseIgnoreIA5Match, which folds
+// case and runs of spaces but not the 10.3 rule "no space after ','". So the search asks for the
+// few spellings that differ only there (SearchSpellings), and every returned entry is confirmed
+// client-side with parser::NormalizeSourceAddress (ClassifyEntry). The `First Last` /
+// `Last, First` variant of the user name (NearMissAddress) is searched in the same request and
+// reported as a near miss (P18), never matched.
+//
+// Security: every value in a filter is escaped per RFC 4515 (cc:Mail names contain commas and
+// can contain `(`, `)`, `*` and `\`).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "importer/migrating_user.h"
+#include "ldap/entry.h"
+#include "ldap/filter.h"
+
+namespace ccm::importer {
+
+/// True when every byte is 7-bit ASCII (the IA5 proxy syntax cannot hold anything else, O-11).
+bool IsAscii(std::string_view text);
+
+/// The address without its "TYPE:" prefix (unchanged when it has none).
+std::string_view WithoutType(std::string_view address);
+/// The "TYPE" of "TYPE:address", or empty.
+std::string_view TypeOf(std::string_view address);
+
+/// The spellings of `address` a server-side equality match must cover: spaces squeezed, and
+/// each ',' followed by one space / by none. Distinct, original first.
+std::vector<std::string> SearchSpellings(std::string_view address);
+
+/// The other conventional form of the user name ("TYPE:Last, First at PO" <-> "TYPE:First Last
+/// at PO"), or nullopt when the name has neither form.
+std::optional<std::string> NearMissAddress(std::string_view address);
+
+/// The resolution filter for one user: ccmProxyAddress = migrate:<A> or <A>, ccmTargetAddress =
+/// <A> (and the type-less <A> when `match_target_without_type`), for every search spelling of
+/// the address and of its near-miss variant (ldap::Filter escapes every value, RFC 4515).
+ldap::Filter ResolutionFilter(const MigratingUser& user, bool match_target_without_type);
+
+/// How a returned entry relates to a user.
+enum class EntryMatch { kNone, kMatch, kNearMiss };
+
+/// Confirms an entry with the 10.3 normalisation: a proxy or target equal to the user's key is a
+/// match; equal to the near-miss variant's key is a near miss.
+EntryMatch ClassifyEntry(const ldap::Entry& entry, const MigratingUser& user,
+                         bool match_target_without_type);
+
+}  // namespace ccm::importer

@@ -1,0 +1,83 @@
+// directory_apply.h — applies a DirectoryPlan to the directory (spec 9.6 steps 5-6): the thin
+// I/O shell that journals, writes and audits.
+//
+// Users with a change are handled in batches of `batch_size` (default 64, the client's window):
+// the batch's prior entries and intended changes are appended to the journal and fsync'd
+// (Journal::RecordIntents); only then are its changes sent, all at once on the one connection,
+// each modify with its critical RFC 4528 assertion control (add for `create`); the changes the
+// server accepted go to the audit file (one fsync per batch). One modify per user is atomic, so
+// no user is ever half-converted.
+//
+// Outcomes per user (ApplyStatus):
+//   nothing-to-do     no change planned (deliver to an entry that needs nothing, skip, conflict)
+//   applied           the server accepted the change
+//   assertion-failed  rc 122: the entry changed since planning (someone else's change); nothing
+//                     was written and nothing clobbered. The user is reported and gets no mail;
+//                     the run ends "done with warnings" (a rerun re-plans the user from the
+//                     current state), not "refused": the other users were applied correctly.
+//   failed            another permanent LDAP error for this user (e.g. schema violation, entry
+//                     deleted); reported like assertion-failed
+//   not-attempted     a transient failure stopped the run before this user's change was sent
+// A transient failure (server down, timeout) finishes the batch in flight and returns a
+// kTransient ImportError: the set is deferred and a rerun converges, because a converted user
+// is then found as a mailbox (deliver) and a journaled-but-unsent change is simply planned again.
+//
+// Thread safety: call on the thread that runs the client's io_context.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ccm/result.h"
+#include "importer/directory_plan.h"
+#include "importer/import_error.h"
+#include "importer/journal.h"
+#include "ldap/client.h"
+
+namespace ccm::importer {
+
+/// What happened to one user's change.
+enum class ApplyStatus { kNothingToDo, kApplied, kAssertionFailed, kFailed, kNotAttempted };
+
+/// "nothing-to-do", "applied", "assertion-failed", "failed", "not-attempted".
+std::string_view ApplyStatusName(ApplyStatus status);
+
+/// One user's outcome.
+struct UserApplyResult {
+  ApplyStatus status = ApplyStatus::kNotAttempted;
+  std::string message;  ///< the LDAP error for assertion-failed/failed, else empty
+};
+
+/// The outcome of applying a plan; `users` is parallel to DirectoryPlan::users.
+struct ApplyResult {
+  std::vector<UserApplyResult> users;
+  std::size_t applied = 0;
+  std::size_t assertion_failures = 0;
+  std::size_t failures = 0;
+};
+
+/// True when user `index`'s mail should be delivered into its UserPlan::mail_store: the
+/// decision is convert, deliver or create and its change (if any) was applied.
+bool ShouldDeliver(const DirectoryPlan& plan, const ApplyResult& result, std::size_t index);
+
+/// Options of an apply run.
+struct ApplyOptions {
+  std::size_t batch_size = 64;  ///< changes journaled with one fsync and sent together
+};
+
+/// Starts applying; `done` is called once, from the client's executor. `plan` and `journal`
+/// must outlive the run.
+void StartApplyDirectoryPlan(ldap::Client& client, const DirectoryPlan& plan, Journal& journal,
+                             ApplyOptions options,
+                             std::function<void(Result<ApplyResult, ImportError>)> done);
+
+/// Applies synchronously, running `io` (the client's io_context) until done.
+Result<ApplyResult, ImportError> ApplyDirectoryPlan(boost::asio::io_context& io,
+                                                    ldap::Client& client, const DirectoryPlan& plan,
+                                                    Journal& journal, ApplyOptions options = {});
+
+}  // namespace ccm::importer

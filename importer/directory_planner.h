@@ -1,0 +1,54 @@
+// directory_planner.h — resolves every user of a set against the directory and decides (spec
+// 9.6 steps 3-4): the I/O shell around the pure DecideUser.
+//
+// One subtree search per user in `base_dn` (filter from ResolutionFilter: migrate/native proxy,
+// target, search spellings, near-miss variant; all user attributes returned, since the entry is
+// journaled before any change). All searches are submitted at once on one connection; the ldap
+// client keeps at most its max_in_flight outstanding and queues the rest, so a set of N users
+// costs about N / window round trips, not N. Each returned entry is confirmed client-side
+// (ClassifyEntry: 10.3 normalisation) as a match or a near miss; users with a non-ASCII address
+// are not searched at all (conflict, O-11). Plan-wide collisions (CheckPlanCollisions) run last.
+//
+// Diagnostics: an LDAP failure maps to an ImportError naming the user and the operation:
+// transient (server down, busy, timeout) → kTransient; invalid credentials, a missing base →
+// kConfiguration; anything else → kPermanent. The first failure ends planning (nothing has been
+// written: planning never writes).
+//
+// Thread safety: call on the thread that runs the client's io_context.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ccm/result.h"
+#include "importer/directory_decision.h"
+#include "importer/directory_plan.h"
+#include "importer/import_error.h"
+#include "importer/migrating_user.h"
+#include "ldap/client.h"
+#include "ldap/error.h"
+
+namespace ccm::importer {
+
+/// Where and how to resolve.
+struct PlannerOptions {
+  PlanOptions plan;     ///< decision options (default_home, create_missing, ...)
+  std::string base_dn;  ///< [ldap] base_dn: subtree searched for every user
+};
+
+/// Maps an ldap failure to the importer's error kinds (see the file comment).
+ImportError ImportErrorFromLdap(const ldap::Error& error, const std::string& context);
+
+/// Starts planning; `done` is called once, from the client's executor.
+void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
+                        PlannerOptions options,
+                        std::function<void(Result<DirectoryPlan, ImportError>)> done);
+
+/// Plans synchronously: starts planning and runs `io` (the client's io_context) until done.
+Result<DirectoryPlan, ImportError> PlanDirectory(boost::asio::io_context& io, ldap::Client& client,
+                                                 const std::vector<MigratingUser>& users,
+                                                 const PlannerOptions& options);
+
+}  // namespace ccm::importer

@@ -1,0 +1,336 @@
+// directory_decision_test.cpp — every row of the spec 9.6 decision table, the conversion modify,
+// the ~Server mapping (O-5), proxy de-duplication, store keys and the importer's pitfalls
+// (P1-P6, P18), on data alone (no server).
+#include "importer/directory_decision.h"
+
+#include <gtest/gtest.h>
+
+#include "ldap/entry.h"
+#include "parser/source_address.h"
+
+namespace ccm::importer {
+namespace {
+
+using ldap::Modification;
+using Kind = ldap::Modification::Kind;
+
+MigratingUser Avery() {
+  MigratingUser u;
+  u.source_address = "CCMAIL:Quinn, Avery at HQPO";
+  u.match_key = parser::NormalizeSourceAddress(u.source_address);
+  u.home_server = "~Server";
+  u.has_mailbox_record = true;
+  u.common_name = "AQuinn";
+  u.display_name = "Avery Quinn";
+  return u;
+}
+
+ldap::Entry AveryCustomRecipient() {
+  return {"cn=Avery Quinn,ou=Recipients,dc=example,dc=test",
+          {{"objectClass", {"inetOrgPerson", "ccmCustomRecipient"}},
+           {"cn", {"Avery Quinn"}},
+           {"uid", {"AQuinn"}},
+           {"ccmTargetAddress", {"CCMAIL:Quinn, Avery at HQPO"}},
+           {"ccmProxyAddress", {"CCMAIL:Quinn, Avery at HQPO", "SMTP:aquinn@corvane.example"}}}};
+}
+
+ldap::Entry CaseyMailbox() {
+  return {"cn=Casey Rowe,ou=Recipients,dc=example,dc=test",
+          {{"objectClass", {"inetOrgPerson", "ccmMailbox"}},
+           {"uid", {"CRowe"}},
+           {"ccmMailboxHome", {"mail2.example.test"}},
+           {"ccmProxyAddress", {"SMTP:crowe@corvane.example"}}}};
+}
+
+PlanOptions Options() {
+  PlanOptions o;
+  o.default_home = "mail1.example.test";
+  o.create_base_dn = "ou=Recipients,dc=example,dc=test";
+  return o;
+}
+
+const Modification* FindChange(const DirectoryChange& change, Kind kind, std::string_view attr) {
+  for (const Modification& m : change.modifications) {
+    if (m.kind == kind && ldap::EqualsIgnoreCase(m.attribute, attr))
+      return &m;
+  }
+  return nullptr;
+}
+
+TEST(DecideUser, CustomRecipientIsConvertedWithOneAssertedModify) {
+  const UserPlan plan = DecideUser(Avery(), {{AveryCustomRecipient()}, {}}, Options());
+  ASSERT_EQ(plan.decision, Decision::kConvert) << plan.reason;
+  EXPECT_EQ(plan.dn, "cn=Avery Quinn,ou=Recipients,dc=example,dc=test");
+  EXPECT_EQ(plan.mail_store, "aquinn");
+  EXPECT_EQ(plan.mailbox_home, "mail1.example.test");
+  ASSERT_TRUE(plan.change.has_value());
+  ASSERT_TRUE(plan.prior.has_value());
+  EXPECT_EQ(*plan.prior, AveryCustomRecipient());
+  const DirectoryChange& c = *plan.change;
+  EXPECT_EQ(c.kind, DirectoryChange::Kind::kModify);
+  EXPECT_EQ(c.dn, plan.dn);  // P6: in place, the DN never changes
+  ASSERT_TRUE(c.assertion.has_value());
+  EXPECT_EQ(c.assertion->str(),
+            "(&(objectClass=ccmCustomRecipient)(ccmTargetAddress=CCMAIL:Quinn, Avery at HQPO))");
+  const std::vector<Modification> expected = {
+      Modification::Delete("objectClass", {"ccmCustomRecipient"}),
+      Modification::Delete("ccmTargetAddress", {"CCMAIL:Quinn, Avery at HQPO"}),
+      Modification::Add("objectClass", {"ccmMailbox"}),
+      Modification::Add("ccmMailboxHome", {"mail1.example.test"}),
+      Modification::Add("ccmMailStore", {"aquinn"}),
+      // the old target is already a proxy (same value): only the migrate proxy is added
+      Modification::Add("ccmProxyAddress", {"migrate:CCMAIL:Quinn, Avery at HQPO"}),
+  };
+  EXPECT_EQ(c.modifications, expected);
+  // P2: the DIRECTORY create record collides with the CR: convert, report as info
+  ASSERT_EQ(plan.warnings.size(), 1U);
+  EXPECT_NE(plan.warnings[0].find("P2"), std::string::npos);
+}
+
+TEST(DecideUser, OldTargetBecomesLowerCaseSecondaryProxyWhenAbsent) {
+  ldap::Entry e = AveryCustomRecipient();
+  e.attributes[4].values = {"SMTP:aquinn@corvane.example"};
+  MigratingUser u = Avery();
+  u.has_mailbox_record = false;
+  const UserPlan plan = DecideUser(u, {{e}, {}}, Options());
+  ASSERT_EQ(plan.decision, Decision::kConvert);
+  const Modification* proxies = FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress");
+  ASSERT_NE(proxies, nullptr);
+  EXPECT_EQ(proxies->values, (std::vector<std::string>{"migrate:CCMAIL:Quinn, Avery at HQPO",
+                                                       "ccmail:Quinn, Avery at HQPO"}));
+  EXPECT_TRUE(plan.warnings.empty());
+}
+
+TEST(DecideUser, ProxyDeduplicationUsesTheNormalisationNotTheSpelling) {
+  ldap::Entry e = AveryCustomRecipient();
+  // both already there, spelled differently (case, spaces, comma spacing): nothing to add
+  e.attributes[4].values = {"ccmail:QUINN,AVERY  at hqpo", "MIGRATE:ccmail:quinn, avery at HQPO"};
+  const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
+  ASSERT_EQ(plan.decision, Decision::kConvert);
+  EXPECT_EQ(FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress"), nullptr);
+}
+
+TEST(DecideUser, MigrateProxyDoesNotCountAsTheNativeProxy) {
+  ldap::Entry e = AveryCustomRecipient();
+  e.attributes[4].values = {"migrate:CCMAIL:Quinn, Avery at HQPO"};  // P4 found via migrate:
+  const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
+  const Modification* proxies = FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress");
+  ASSERT_NE(proxies, nullptr);
+  EXPECT_EQ(proxies->values, (std::vector<std::string>{"ccmail:Quinn, Avery at HQPO"}));
+}
+
+TEST(DecideUser, FoundThroughTheNativeProxyOnlyStillGetsTheMigrateProxy) {  // P4
+  ldap::Entry e = AveryCustomRecipient();
+  e.attributes[3].values = {"SMTP:avery@elsewhere.example"};
+  const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
+  ASSERT_EQ(plan.decision, Decision::kConvert);
+  const Modification* proxies = FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress");
+  ASSERT_NE(proxies, nullptr);
+  EXPECT_EQ(proxies->values, (std::vector<std::string>{"migrate:CCMAIL:Quinn, Avery at HQPO",
+                                                       "smtp:avery@elsewhere.example"}));
+}
+
+TEST(DecideUser, TypelessTargetTakesTheSourceAddressType) {
+  ldap::Entry e = AveryCustomRecipient();
+  e.attributes[3].values = {"Quinn, Avery at HQPO"};
+  e.attributes[4].values = {};
+  const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
+  const Modification* proxies = FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress");
+  ASSERT_NE(proxies, nullptr);
+  EXPECT_EQ(proxies->values[1], "ccmail:Quinn, Avery at HQPO");
+}
+
+TEST(DecideUser, MailboxIsDeliveredAndKeepsItsHome) {
+  MigratingUser u = Avery();
+  ldap::Entry e = CaseyMailbox();
+  e.attributes[3].values.push_back("ccmail:Quinn, Avery at HQPO");
+  const UserPlan plan = DecideUser(u, {{e}, {}}, Options());
+  ASSERT_EQ(plan.decision, Decision::kDeliver) << plan.reason;
+  EXPECT_EQ(plan.mailbox_home, "mail2.example.test");
+  EXPECT_EQ(plan.mail_store, "crowe");
+  ASSERT_TRUE(plan.change.has_value());
+  ASSERT_TRUE(plan.change->assertion.has_value());
+  EXPECT_EQ(plan.change->assertion->str(), "(objectClass=ccmMailbox)");
+  const std::vector<Modification> expected = {
+      Modification::Add("ccmProxyAddress", {"migrate:CCMAIL:Quinn, Avery at HQPO"}),
+      Modification::Add("ccmMailStore", {"crowe"}),
+  };
+  EXPECT_EQ(plan.change->modifications, expected);
+}
+
+TEST(DecideUser, ConvertedMailboxIsDeliveredWithoutChange) {  // idempotent rerun
+  ldap::Entry e = CaseyMailbox();
+  e.attributes[3].values = {"CCMAIL:Quinn, Avery at HQPO", "migrate:CCMAIL:Quinn, Avery at HQPO"};
+  e.attributes.push_back({"ccmMailStore", {"aquinn"}});
+  const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
+  ASSERT_EQ(plan.decision, Decision::kDeliver);
+  EXPECT_EQ(plan.mail_store, "aquinn");
+  EXPECT_FALSE(plan.change.has_value());
+}
+
+TEST(DecideUser, UnsafeExistingStoreIsAConflict) {
+  ldap::Entry e = CaseyMailbox();
+  e.attributes.push_back({"ccmMailStore", {"../etc"}});
+  EXPECT_EQ(DecideUser(Avery(), {{e}, {}}, Options()).decision, Decision::kConflict);
+}
+
+TEST(DecideUser, SeveralEntriesAreAConflictWithoutDn) {  // O-10
+  const UserPlan plan =
+      DecideUser(Avery(), {{AveryCustomRecipient(), CaseyMailbox()}, {}}, Options());
+  EXPECT_EQ(plan.decision, Decision::kConflict);
+  EXPECT_TRUE(plan.dn.empty());
+  EXPECT_FALSE(plan.change.has_value());
+  EXPECT_NE(plan.reason.find("cn=Casey Rowe"), std::string::npos);
+  EXPECT_NE(plan.reason.find("cn=Avery Quinn"), std::string::npos);
+}
+
+TEST(DecideUser, BothAuxiliaryClassesIsAConflict) {
+  ldap::Entry e = AveryCustomRecipient();
+  e.attributes[0].values.push_back("ccmMailbox");
+  const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
+  EXPECT_EQ(plan.decision, Decision::kConflict);
+  EXPECT_FALSE(plan.change.has_value());
+}
+
+TEST(DecideUser, NeitherAuxiliaryClassIsAConflict) {
+  ldap::Entry e = AveryCustomRecipient();
+  e.attributes[0].values = {"inetOrgPerson"};
+  EXPECT_EQ(DecideUser(Avery(), {{e}, {}}, Options()).decision, Decision::kConflict);
+}
+
+TEST(DecideUser, NotFoundIsSkipped) {  // P5
+  MigratingUser u = Avery();
+  u.has_mailbox_record = false;
+  const UserPlan plan = DecideUser(u, {}, Options());
+  EXPECT_EQ(plan.decision, Decision::kSkipNotFound);
+  EXPECT_FALSE(plan.change.has_value());
+  EXPECT_NE(plan.reason.find("P5"), std::string::npos);
+}
+
+TEST(DecideUser, NotFoundWithMailboxRecordIsSkippedUnlessCreationIsEnabled) {
+  EXPECT_EQ(DecideUser(Avery(), {}, Options()).decision, Decision::kSkipNotFound);
+  PlanOptions o = Options();
+  o.create_missing = true;
+  const UserPlan plan = DecideUser(Avery(), {}, o);
+  ASSERT_EQ(plan.decision, Decision::kCreate);
+  EXPECT_EQ(plan.dn, "cn=Avery Quinn,ou=Recipients,dc=example,dc=test");
+  ASSERT_TRUE(plan.change.has_value());
+  EXPECT_EQ(plan.change->kind, DirectoryChange::Kind::kAdd);
+  EXPECT_EQ(plan.mail_store, "aquinn");
+  // without a DIRECTORY record there is nothing to create from
+  MigratingUser u = Avery();
+  u.has_mailbox_record = false;
+  EXPECT_EQ(DecideUser(u, {}, o).decision, Decision::kSkipNotFound);
+}
+
+TEST(DecideUser, CreateEscapesTheDn) {
+  PlanOptions o = Options();
+  o.create_missing = true;
+  MigratingUser u = Avery();
+  u.display_name = "Quinn, Avery (HQ)";
+  const UserPlan plan = DecideUser(u, {}, o);
+  EXPECT_EQ(plan.dn, "cn=Quinn\\, Avery (HQ),ou=Recipients,dc=example,dc=test");
+}
+
+TEST(DecideUser, NonAsciiAddressIsAConflict) {  // O-11
+  MigratingUser u = Avery();
+  u.source_address = "CCMAIL:M\xfcller, J\xfcrgen at HQPO";
+  u.match_key = parser::NormalizeSourceAddress(u.source_address);
+  const UserPlan plan = DecideUser(u, {{AveryCustomRecipient()}, {}}, Options());
+  EXPECT_EQ(plan.decision, Decision::kConflict);
+  EXPECT_NE(plan.reason.find("non-ASCII"), std::string::npos);
+  EXPECT_FALSE(plan.change.has_value());
+}
+
+TEST(DecideUser, NearMissesAreWarningsNeverMatches) {  // P18
+  ldap::Entry near = AveryCustomRecipient();
+  near.dn = "cn=Avery Quinn 2,ou=Recipients,dc=example,dc=test";
+  const UserPlan skipped = DecideUser(Avery(), {{}, {near}}, Options());
+  EXPECT_EQ(skipped.decision, Decision::kSkipNotFound);
+  ASSERT_EQ(skipped.warnings.size(), 1U);
+  EXPECT_NE(skipped.warnings[0].find("near miss"), std::string::npos);
+  EXPECT_NE(skipped.warnings[0].find(near.dn), std::string::npos);
+  const UserPlan converted = DecideUser(Avery(), {{AveryCustomRecipient()}, {near}}, Options());
+  EXPECT_EQ(converted.decision, Decision::kConvert);
+  EXPECT_EQ(converted.dn, AveryCustomRecipient().dn);
+}
+
+TEST(DecideUser, CustomRecipientWithoutTargetIsAConflict) {
+  ldap::Entry e = AveryCustomRecipient();
+  e.attributes[3].values.clear();
+  EXPECT_EQ(DecideUser(Avery(), {{e}, {}}, Options()).decision, Decision::kConflict);
+}
+
+TEST(MailboxHomeFor, TildeServerInAnyCaseIsTheDefault) {  // O-5
+  EXPECT_EQ(MailboxHomeFor("~Server", "d"), "d");
+  EXPECT_EQ(MailboxHomeFor("~SERVER", "d"), "d");
+  EXPECT_EQ(MailboxHomeFor(" ~server ", "d"), "d");
+  EXPECT_EQ(MailboxHomeFor("", "d"), "d");
+  EXPECT_EQ(MailboxHomeFor("mail7.example.test", "d"), "mail7.example.test");
+  EXPECT_EQ(MailboxHomeFor("~Server2", "d"), "~Server2");
+}
+
+TEST(DecideUser, LiteralHomeServerIsKept) {
+  MigratingUser u = Avery();
+  u.home_server = "mail9.example.test";
+  const UserPlan plan = DecideUser(u, {{AveryCustomRecipient()}, {}}, Options());
+  EXPECT_EQ(plan.mailbox_home, "mail9.example.test");
+  EXPECT_NE(FindChange(*plan.change, Kind::kAdd, "ccmMailboxHome"), nullptr);
+  EXPECT_EQ(FindChange(*plan.change, Kind::kAdd, "ccmMailboxHome")->values[0],
+            "mail9.example.test");
+}
+
+TEST(MailStoreKey, IsSafeStableAndCollisionResistant) {
+  ldap::Entry uid{"cn=X,dc=t", {{"uid", {"AQuinn"}}}};
+  EXPECT_EQ(MailStoreKey(uid), "aquinn");
+  ldap::Entry rdn{"cn=O'Neil\\, Pat,ou=R,dc=t", {}};
+  const std::string key = MailStoreKey(rdn);
+  EXPECT_EQ(key.rfind("o_neil__pat-", 0), 0U) << key;
+  EXPECT_EQ(key.size(), std::string("o_neil__pat-").size() + 8);
+  EXPECT_TRUE(IsSafeMailStoreKey(key));
+  EXPECT_EQ(MailStoreKey(rdn), key);  // stable
+  ldap::Entry other{"cn=O'Neil\\, Pat,ou=S,dc=t", {}};
+  EXPECT_NE(MailStoreKey(other), key);  // same sanitised name, different DN
+  ldap::Entry dots{"cn=..,dc=t", {{"uid", {"../../etc"}}}};
+  EXPECT_TRUE(IsSafeMailStoreKey(MailStoreKey(dots))) << MailStoreKey(dots);
+  EXPECT_FALSE(IsSafeMailStoreKey(".."));
+  EXPECT_FALSE(IsSafeMailStoreKey("a/b"));
+  EXPECT_FALSE(IsSafeMailStoreKey(""));
+}
+
+TEST(CheckPlanCollisions, TwoUsersOnOneEntryAreBothConflicts) {
+  MigratingUser other = Avery();
+  other.source_address = "CCMAIL:Avery Quinn at HQPO";
+  other.match_key = parser::NormalizeSourceAddress(other.source_address);
+  DirectoryPlan plan;
+  plan.users.push_back(DecideUser(Avery(), {{AveryCustomRecipient()}, {}}, Options()));
+  plan.users.push_back(DecideUser(other, {{AveryCustomRecipient()}, {}}, Options()));
+  plan.users.push_back(DecideUser(Avery(), {{CaseyMailbox()}, {}}, Options()));
+  plan.users[2].user.source_address = "CCMAIL:Rowe, Casey at HQPO";
+  CheckPlanCollisions(plan);
+  EXPECT_EQ(plan.users[0].decision, Decision::kConflict);
+  EXPECT_EQ(plan.users[1].decision, Decision::kConflict);
+  EXPECT_FALSE(plan.users[0].change.has_value());
+  EXPECT_EQ(plan.users[2].decision, Decision::kDeliver);
+}
+
+TEST(VerdictOf, FollowsThePolicies) {
+  DirectoryPlan plan;
+  plan.users.push_back(DecideUser(Avery(), {{AveryCustomRecipient()}, {}}, Options()));
+  plan.users[0].warnings.clear();
+  EXPECT_EQ(VerdictOf(plan, {}), PlanVerdict::kClean);
+  MigratingUser u = Avery();
+  u.has_mailbox_record = false;
+  plan.users.push_back(DecideUser(u, {}, Options()));  // skip-not-found
+  EXPECT_EQ(VerdictOf(plan, {}), PlanVerdict::kWarnings);
+  EXPECT_EQ(VerdictOf(plan, {true, true}), PlanVerdict::kRefused);
+  plan.users.push_back(
+      DecideUser(Avery(), {{AveryCustomRecipient(), CaseyMailbox()}, {}}, Options()));
+  EXPECT_EQ(VerdictOf(plan, {}), PlanVerdict::kRefused);
+  EXPECT_EQ(VerdictOf(plan, {false, false}), PlanVerdict::kWarnings);
+  EXPECT_EQ(plan.ConversionsAndCreations(), 1U);
+  EXPECT_EQ(DecisionName(Decision::kSkipNotFound), "skip-not-found");
+}
+
+}  // namespace
+}  // namespace ccm::importer
