@@ -30,6 +30,7 @@ void Lexer::Reset(std::uint64_t line, std::uint64_t offset) {
 }
 
 void Lexer::BeginRecord() {
+  just_continued_ = false;
   record_.text_.clear();
   record_.fields_.clear();
   record_.line = line_;
@@ -99,6 +100,7 @@ LexResult Lexer::Complete(Pending action) {
     case Pending::kContinue:
       state_ = State::kField;
       backslashes_ = 0;
+      just_continued_ = true;
       return LexResult::kNeedMore;
     case Pending::kBad:
       state_ = State::kLineStart;
@@ -160,6 +162,7 @@ LexResult Lexer::Consume(const char*& p, const char* end) {
         break;
       }
       case State::kField: {
+        just_continued_ = false;
         if (trail_pending_) {
           trail_pending_ = false;
           if (c != '\r' && c != '\n') {
@@ -302,6 +305,14 @@ LexResult Lexer::Finish() {
       state_ = State::kLineStart;
       return LexResult::kBad;
     case State::kField:
+      if (just_continued_) {
+        just_continued_ = false;
+        error_line_ = line_;
+        error_ = "file ends right after a line continuation marker";
+        state_ = State::kLineStart;
+        return LexResult::kBad;
+      }
+      [[fallthrough]];
     case State::kQuoteEnd: {
       record_.unterminated = true;
       LexResult r = Complete(Pending::kRecord);

@@ -128,6 +128,7 @@ class Lexer {
   FieldShape field_shape_ = FieldShape::kUnquoted;
   int backslashes_ = 0;  // trailing unescaped backslashes of the current unquoted run
   bool trail_pending_ = false;
+  bool just_continued_ = false;  // a continuation was taken and no byte followed yet
   bool finished_ = false;
   RawRecord record_;
   std::string error_;

@@ -168,7 +168,6 @@ std::optional<PabEntry> DecodePabEntry(const SectionInfo& section, const RawReco
       if (list->dropped_empty > 0)
         report.Warning(column, "empty list item dropped");
       out.addresses = std::move(list->values);
-      out.fields[i] = std::string(v.raw);
       continue;
     }
     out.fields[i] = TextValue(column, v, options, report);

@@ -50,7 +50,7 @@ struct PabEntry {
   bool is_dl = false;
   std::string display_name;
   std::vector<std::string> addresses;  ///< entry: one address; dl: the members
-  std::vector<std::string> fields;     ///< all 24 values (Email-Address as written, unquoted)
+  std::vector<std::string> fields;     ///< all 24 values; a dl's Email-Address is in `addresses`
   std::vector<IndirectField> indirect;
   bool operator==(const PabEntry&) const = default;
 };

@@ -13,6 +13,8 @@ std::string_view StripMigratePrefix(std::string_view address) {
 }
 
 std::string NormalizeSourceAddress(std::string_view address) {
+  while (!address.empty() && address.front() == ' ')
+    address.remove_prefix(1);
   std::string lower = AsciiLower(StripMigratePrefix(address));
   std::string key;
   key.reserve(lower.size());
