@@ -298,13 +298,25 @@ void DropService::Refuse(const IncomingEntry& entry, const std::string& reason) 
   std::string folder = entry.name;
   if (entry.loose_pkl) {
     auto gathered = spool_->GatherLooseSet(entry.name, hooks_.listed_files);
-    if (!gathered || !*gathered)
+    if (!gathered) {
+      spdlog::error("set {}: refused ({}) but cannot be gathered: {}", PrintableName(entry.name),
+                    reason, gathered.error().message);
+      status_.AddError(entry.name, gathered.error().message);
+      return;
+    }
+    if (!*gathered)
       return;
     folder = **gathered;
   }
   auto claim = spool_->ClaimIncoming(folder);
-  if (!claim || !*claim)
+  if (!claim) {
+    spdlog::error("set {}: refused ({}) but cannot be claimed: {}", PrintableName(folder), reason,
+                  claim.error().message);
+    status_.AddError(folder, claim.error().message);
     return;
+  }
+  if (!*claim)
+    return;  // another process took it
   ClaimedSet set = std::move(**claim);
   const std::string id = set.id();
   spdlog::warn("set {}: refused: {}", PrintableName(id), reason);

@@ -147,7 +147,9 @@ TEST(DropService, ASlowlyGrowingSetIsNotClaimedBeforeItsQuietPeriod) {
   TempDir tmp;
   asio::io_context io;
   ScriptedProcessor proc(io, ByName);
-  DropService service(io, FastSettings(tmp.path()), proc);
+  auto settings = FastSettings(tmp.path());
+  settings.quiet_period = 1s;  // far above the 100 ms between writes, even on a loaded machine
+  DropService service(io, settings, proc);
   ASSERT_TRUE(service.Start().ok());
   const auto set = tmp.path() / "incoming" / "ok-slow";
   fs::create_directories(set);
@@ -156,7 +158,7 @@ TEST(DropService, ASlowlyGrowingSetIsNotClaimedBeforeItsQuietPeriod) {
   int writes = 0;
   asio::steady_timer writer(io);
   std::function<void()> grow = [&] {
-    // Appends to the listed file every 100 ms for 1.2 s: always within the 300 ms quiet period.
+    // Appends to the listed file every 100 ms for 1.2 s: always within the quiet period.
     std::ofstream(set / "00000001.PRI", std::ios::app) << "more data\r\n";
     last_write = std::chrono::steady_clock::now();
     if (++writes < 12) {
@@ -171,8 +173,38 @@ TEST(DropService, ASlowlyGrowingSetIsNotClaimedBeforeItsQuietPeriod) {
   RunUntil(io, service, [&] { return In(tmp.path(), "done", "ok-slow"); });
   ASSERT_EQ(writes, 12);
   ASSERT_EQ(proc.claim_times.count("ok-slow"), 1u);
-  EXPECT_GE(proc.claim_times["ok-slow"] - last_write, 300ms);
+  EXPECT_GE(proc.claim_times["ok-slow"] - last_write, 1s);
   EXPECT_EQ(ReadFile(tmp.path() / "done" / "ok-slow" / "00000001.PRI").size(), 12 * 11u);
+}
+
+TEST(DropService, ASlowSetDoesNotBlockTheWatcherOrOtherSets) {
+  TempDir tmp;
+  asio::io_context io;
+  std::atomic<bool> fast_done{false}, slow_saw_fast{false};
+  BlockingSetProcessor proc(
+      [&](const ClaimedSet& set, const std::atomic<bool>& stop) {
+        if (set.id() == "ok-slow") {
+          // Holds its worker until the fast set, dropped later, has finished.
+          for (int i = 0; i < 500 && !fast_done.load() && !stop.load(); ++i) {
+            std::this_thread::sleep_for(10ms);
+          }
+          slow_saw_fast = fast_done.load();
+          return SetOutcome::Done("{}");
+        }
+        fast_done = true;
+        return SetOutcome::Done("{}");
+      },
+      2);
+  auto settings = FastSettings(tmp.path());
+  settings.max_sets_in_flight = 2;
+  DropService service(io, settings, proc);
+  DropSet(tmp.path(), "ok-slow");
+  ASSERT_TRUE(service.Start().ok());
+  asio::steady_timer later(io, 200ms);
+  later.async_wait([&](const boost::system::error_code&) { DropSet(tmp.path(), "ok-fast"); });
+  RunUntil(io, service,
+           [&] { return In(tmp.path(), "done", "ok-slow") && In(tmp.path(), "done", "ok-fast"); });
+  EXPECT_TRUE(slow_saw_fast.load());
 }
 
 TEST(DropService, SetsInFlightAreBounded) {
