@@ -1,0 +1,120 @@
+// import_job.h — one whole import of a file set (spec 9.6): validate → users and the in-memory
+// Q194218 fix (10.5) → plan the directory → mass-change guard → apply (journal first) → deliver
+// every converted/delivered/created user's messages → report. Used by `ccmigrate import` and by
+// the daemon's set processor.
+//
+// Inputs: ImportJobOptions (from the configuration and the command line) and a DirectoryAccess,
+// the directory half (planning and applying against LDAP; LdapDirectoryAccess in
+// ldap_directory_access.h is the real one). Outputs: an ImportReport, the Maildir files under
+// [mailstore] root (and public_root), and whatever the directory half writes into
+// `output_dir` (journal.ldif, audit.ldif).
+//
+// Outcomes (named, never inferred later):
+//   done                every user handled, no warnings
+//   done-with-warnings  finished; some user was skipped/in conflict (policy allowed it), a
+//                       message could not be converted, or there are warnings
+//   deferred            a transient failure (directory unreachable or busy, the mail store
+//                       not writable): nothing is half-applied, a rerun finishes the job
+//   refused             invalid set, conflicts under the reject policy, or the guard tripped;
+//                       nothing was changed
+//   interrupted         a stop was requested; stopped at a safe point (between messages, after
+//                       a durable flush); a rerun finishes the job
+// A rerun after any interruption is safe: converted users plan as `deliver`, and delivery skips
+// every message whose identity is already in its folder (set_messages.h, maildir_store.h).
+//
+// Mass-change guard: when the plan converts or creates more entries than max_changes (0 = no
+// limit) the job is refused before any change, unless `force`.
+//
+// Public folders and PAB sections: PublicMessages sections go into a Maildir++ store named
+// "PublicMessages" under public_root when one is configured (folders from the Folder column),
+// otherwise they are reported as skipped with the reason; PAB sections are always reported as
+// skipped (spec 6.3 [Rec]: out of scope for the directory conversion).
+//
+// Progress: on a terminal (`progress_terminal`), one self-overwriting line with users and
+// messages done and the message rate; otherwise a plain line every `progress_interval`.
+//
+// Diagnostics: every warning names the user's source address or the record (FILE.PRI:LINE).
+// Test hooks: TEST_stop_after_directory / TEST_stop_after_messages end the job abruptly at that
+// point as a kill would (queued, unsynced messages are discarded, nothing is reported
+// delivered) so tests can prove that a rerun completes the job.
+//
+// Thread safety: RunImport is a blocking function; run one per set. The DirectoryAccess is used
+// from the calling thread only. `stop` may be set from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ccm/result.h"
+#include "importer/directory_plan.h"
+#include "importer/import_error.h"
+#include "importer/import_report.h"
+#include "importer/maildir_store.h"
+#include "importer/source_time.h"
+#include "parser/accounts_file.h"
+#include "parser/reader_options.h"
+
+namespace ccm::importer {
+
+/// What applying the plan did for one user (index-aligned with DirectoryPlan::users).
+struct AppliedUser {
+  enum class Status { kApplied, kUnchanged, kFailed };
+  Status status = Status::kUnchanged;
+  std::string message;  ///< why it failed (assertion failed, entry changed...), names the DN
+};
+
+/// What applying the plan did.
+struct DirectoryApplication {
+  std::vector<AppliedUser> users;  ///< one per plan user, same order
+};
+
+/// The directory half of an import.
+class DirectoryAccess {
+ public:
+  virtual ~DirectoryAccess() = default;
+  /// Resolves and decides every user (pure decisions over what the directory says).
+  virtual Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) = 0;
+  /// Applies the plan's changes, journaling each prior entry into `output_dir` first. A
+  /// transient failure means: stop, nothing is half-applied, rerun later.
+  virtual Result<DirectoryApplication, ImportError> Apply(
+      const DirectoryPlan& plan, const std::filesystem::path& output_dir) = 0;
+};
+
+/// Everything a job needs besides the directory.
+struct ImportJobOptions {
+  std::filesystem::path pkl_path;             ///< the set's packing list
+  std::filesystem::path output_dir;           ///< report, journal and audit go here
+  bool force = false;                         ///< import --force: skip the mass-change guard
+  std::int64_t max_changes = 500;             ///< [import] max_changes; 0 = no limit
+  PlanPolicy policy;                          ///< [import] on_not_found / on_conflict
+  parser::ReaderOptions reader;               ///< lenient ([import] lenient) and limits
+  std::vector<parser::AccountLine> accounts;  ///< [import] accounts_file, read
+  std::string accounts_file;
+  TimeZone source_zone = TimeZone::Utc();  ///< [import] source_timezone (O-15)
+  MaildirOptions mailstore;                ///< [mailstore] root, sync_batch
+  std::filesystem::path public_root;       ///< [mailstore] public_root; empty = skip public
+  std::ostream* progress = nullptr;        ///< where progress goes (nullptr: none)
+  bool progress_terminal = false;          ///< a terminal: overwrite one line
+  std::chrono::seconds progress_interval{10};
+  const std::atomic<bool>* stop = nullptr;                ///< set to stop at the next safe point
+  bool TEST_stop_after_directory = false;                 ///< tests: end abruptly after apply
+  std::optional<std::uint64_t> TEST_stop_after_messages;  ///< tests: end abruptly after N
+};
+
+/// How a job ended.
+struct ImportResult {
+  ImportReport report;
+  bool interrupted = false;  ///< a stop request (or a TEST_ hook) ended it early
+  int exit_code = 0;         ///< 0, 1, 2, 75 or 78 (ccmigrate import's)
+};
+
+/// Runs one import; see the file comment. Never throws for bad input.
+ImportResult RunImport(const ImportJobOptions& options, DirectoryAccess& directory);
+
+}  // namespace ccm::importer

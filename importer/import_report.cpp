@@ -1,0 +1,270 @@
+// import_report.cpp — report.json and the human summary; see import_report.h.
+#include "importer/import_report.h"
+
+#include <cstdio>
+#include <map>
+
+#include "ccm/json_writer.h"
+
+namespace ccm::importer {
+
+namespace {
+
+// Control characters would let export text forge lines in a terminal summary.
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7F) ? '?' : c;
+  }
+  return out;
+}
+
+std::string Seconds(double s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", s);
+  return text;
+}
+
+void StringList(JsonWriter& w, std::string_view key, const std::vector<std::string>& values) {
+  w.Key(key);
+  w.BeginArray();
+  for (const auto& v : values)
+    w.String(v);
+  w.EndArray();
+}
+
+}  // namespace
+
+std::string_view ImportOutcomeName(ImportOutcome outcome) {
+  switch (outcome) {
+    case ImportOutcome::kDone:
+      return "done";
+    case ImportOutcome::kDoneWithWarnings:
+      return "done-with-warnings";
+    case ImportOutcome::kDeferred:
+      return "deferred";
+    case ImportOutcome::kRefused:
+      return "refused";
+    case ImportOutcome::kInterrupted:
+      return "interrupted";
+  }
+  return "refused";
+}
+
+std::uint64_t ImportReport::MessagesDelivered() const {
+  std::uint64_t n = 0;
+  for (const auto& u : users)
+    n += u.messages_delivered;
+  return n;
+}
+
+std::uint64_t ImportReport::WarningCount() const {
+  std::uint64_t n = warnings.size() + warnings_not_shown;
+  for (const auto& u : users)
+    n += u.warnings.size();
+  return n;
+}
+
+std::string RenderReportJson(const ImportReport& r) {
+  std::map<std::string, std::uint64_t> by_decision = {
+      {"convert", 0}, {"deliver", 0}, {"create", 0}, {"skip-not-found", 0}, {"conflict", 0}};
+  std::uint64_t messages = 0, delivered = 0, present = 0, failed = 0;
+  for (const auto& u : r.users) {
+    ++by_decision[u.decision];
+    messages += u.messages;
+    delivered += u.messages_delivered;
+    present += u.messages_already_present;
+    failed += u.messages_failed;
+  }
+
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("ccmigrate_report");
+  w.Int(1);
+  w.Key("set");
+  w.String(r.set);
+  w.Key("outcome");
+  w.String(ImportOutcomeName(r.outcome));
+  w.Key("reason");
+  w.String(r.reason);
+  w.Key("source_timezone");
+  w.String(r.source_timezone);
+  w.Key("code_page");
+  w.Int(r.code_page);
+
+  w.Key("totals");
+  w.BeginObject();
+  w.Key("users");
+  w.Uint(r.users.size());
+  for (const auto& [decision, count] : by_decision) {
+    w.Key(decision);
+    w.Uint(count);
+  }
+  w.Key("directory_changes_applied");
+  w.Uint(r.directory_changes_applied);
+  w.Key("messages");
+  w.Uint(messages);
+  w.Key("messages_delivered");
+  w.Uint(delivered);
+  w.Key("messages_already_present");
+  w.Uint(present);
+  w.Key("messages_failed");
+  w.Uint(failed);
+  w.Key("warnings");
+  w.Uint(r.WarningCount());
+  w.EndObject();
+
+  w.Key("timings_ms");
+  w.BeginObject();
+  for (auto [key, value] :
+       {std::pair{"validate", r.timings.validate}, std::pair{"plan", r.timings.plan},
+        std::pair{"apply", r.timings.apply}, std::pair{"deliver", r.timings.deliver},
+        std::pair{"total", r.timings.total}}) {
+    w.Key(key);
+    // JsonWriter has no floating type; milliseconds are precise enough.
+    w.Uint(static_cast<std::uint64_t>(value * 1000.0 + 0.5));
+  }
+  w.EndObject();
+
+  w.Key("users");
+  w.BeginArray();
+  for (const auto& u : r.users) {
+    w.BeginObject();
+    w.Key("address");
+    w.String(u.address);
+    w.Key("decision");
+    w.String(u.decision);
+    w.Key("dn");
+    w.String(u.dn);
+    w.Key("mail_store");
+    w.String(u.mail_store);
+    w.Key("reason");
+    w.String(u.reason);
+    w.Key("directory");
+    w.String(u.directory);
+    w.Key("messages");
+    w.Uint(u.messages);
+    w.Key("messages_delivered");
+    w.Uint(u.messages_delivered);
+    w.Key("messages_already_present");
+    w.Uint(u.messages_already_present);
+    w.Key("messages_failed");
+    w.Uint(u.messages_failed);
+    StringList(w, "warnings", u.warnings);
+    StringList(w, "notes", u.notes);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  w.Key("synthesised_sections");
+  w.BeginArray();
+  for (const auto& s : r.synthesised) {
+    w.BeginObject();
+    w.Key("address");
+    w.String(s.address);
+    w.Key("file");
+    w.String(s.file);
+    w.Key("reason");
+    w.String(s.reason);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  w.Key("skipped_sections");
+  w.BeginArray();
+  for (const auto& s : r.skipped_sections) {
+    w.BeginObject();
+    w.Key("kind");
+    w.String(s.kind);
+    w.Key("owner");
+    w.String(s.owner);
+    w.Key("file");
+    w.String(s.file);
+    w.Key("line");
+    w.Uint(s.line);
+    w.Key("records");
+    w.Uint(s.records);
+    w.Key("reason");
+    w.String(s.reason);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  if (!r.public_root.empty()) {
+    w.Key("public");
+    w.BeginObject();
+    w.Key("root");
+    w.String(r.public_root);
+    w.Key("messages_delivered");
+    w.Uint(r.public_delivered);
+    w.Key("messages_already_present");
+    w.Uint(r.public_already_present);
+    w.EndObject();
+  }
+  StringList(w, "warnings", r.warnings);
+  w.Key("warnings_not_shown");
+  w.Uint(r.warnings_not_shown);
+  w.EndObject();
+  return w.str() + "\n";
+}
+
+std::string RenderReportSummary(const ImportReport& r) {
+  std::map<std::string, std::uint64_t> by_decision;
+  std::uint64_t messages = 0, delivered = 0, present = 0, failed = 0;
+  for (const auto& u : r.users) {
+    ++by_decision[u.decision];
+    messages += u.messages;
+    delivered += u.messages_delivered;
+    present += u.messages_already_present;
+    failed += u.messages_failed;
+  }
+  std::string out = "import " + Printable(r.set) + ": " + std::string(ImportOutcomeName(r.outcome));
+  if (!r.reason.empty())
+    out += " (" + Printable(r.reason) + ")";
+  out += "\n  users: " + std::to_string(r.users.size());
+  for (const char* d : {"convert", "deliver", "create", "skip-not-found", "conflict"}) {
+    if (by_decision[d] > 0)
+      out += ", " + std::to_string(by_decision[d]) + " " + d;
+  }
+  out += "; directory changes applied: " + std::to_string(r.directory_changes_applied) + "\n";
+  out += "  messages: " + std::to_string(messages) + " in the set, " + std::to_string(delivered) +
+         " delivered now, " + std::to_string(present) + " already present";
+  if (failed > 0)
+    out += ", " + std::to_string(failed) + " FAILED";
+  out += "\n";
+  if (!r.public_root.empty()) {
+    out += "  public folders: " + std::to_string(r.public_delivered) + " delivered, " +
+           std::to_string(r.public_already_present) + " already present, under " +
+           Printable(r.public_root) + "\n";
+  }
+  for (const auto& s : r.skipped_sections) {
+    out += "  skipped " + s.kind + " section " + Printable(s.file) + ":" + std::to_string(s.line) +
+           (s.owner.empty() ? "" : " (" + Printable(s.owner) + ")") + ": " + Printable(s.reason) +
+           "\n";
+  }
+  for (const auto& s : r.synthesised) {
+    out += "  synthesised MAILMESSAGE section for " + Printable(s.address) + " (" +
+           Printable(s.reason) + "; `ccmigrate fix` writes it into " + Printable(s.file) + ")\n";
+  }
+  constexpr std::size_t kShown = 10;
+  std::size_t shown = 0;
+  for (const auto& u : r.users) {
+    if (u.decision == "skip-not-found" || u.decision == "conflict" || u.directory == "failed" ||
+        u.messages_failed > 0) {
+      if (shown++ < kShown) {
+        out += "  " + u.decision + ": " + Printable(u.address) +
+               (u.reason.empty() ? "" : " — " + Printable(u.reason)) + "\n";
+      }
+    }
+  }
+  std::uint64_t warnings = r.WarningCount();
+  if (warnings > 0)
+    out += "  warnings: " + std::to_string(warnings) + " (see report.json)\n";
+  out += "  time: " + Seconds(r.timings.total) + " s (validate " + Seconds(r.timings.validate) +
+         ", plan " + Seconds(r.timings.plan) + ", apply " + Seconds(r.timings.apply) +
+         ", deliver " + Seconds(r.timings.deliver) + ")\n";
+  return out;
+}
+
+}  // namespace ccm::importer

@@ -1,0 +1,112 @@
+// import_report.h — what one import did, as data, and its two renderings: report.json (for
+// scripts, the daemon's done/ and failed/ folders) and a short human summary (stdout).
+//
+// report.json (keys are stable; scripts rely on them):
+//   {"ccmigrate_report": 1, "set": PATH, "outcome": "done"|"done-with-warnings"|"deferred"|
+//    "refused"|"interrupted", "reason": TEXT, "source_timezone": NAME, "code_page": N,
+//    "totals": {"users", "convert", "deliver", "create", "skip-not-found", "conflict",
+//               "directory_changes_applied", "messages", "messages_delivered",
+//               "messages_already_present", "messages_failed", "warnings"},
+//    "timings_ms": {"validate", "plan", "apply", "deliver", "total"},  (integer milliseconds)
+//    "users": [{"address", "decision", "dn", "mail_store", "reason", "directory": "applied"|
+//               "unchanged"|"failed"|"not-applied", "messages", "messages_delivered",
+//               "messages_already_present", "messages_failed", "warnings": [..], "notes": [..]}],
+//    "synthesised_sections": [{"address", "file", "reason"}],     (10.5 step 5)
+//    "skipped_sections": [{"kind": "PAB"|"PublicMessages", "owner", "file", "line",
+//                          "records", "reason"}],                  (6.3 [Rec], 7.3)
+//    "public": {"root", "messages_delivered", "messages_already_present"} (only when delivered)
+//    "warnings": [..], "warnings_not_shown": N}
+// "messages_delivered" counts what this run wrote durably; a rerun reports the earlier run's
+// messages under "messages_already_present", so delivered + already_present = messages when
+// nothing failed.
+//
+// Security: every string is escaped by ccm::JsonEscape (invalid UTF-8 becomes U+FFFD); export
+// text reaches the summary only through the same neutralisation of control characters.
+//
+// Thread safety: plain values and pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccm::importer {
+
+/// How an import ended (the daemon maps these onto its done/deferred/rejected folders).
+enum class ImportOutcome { kDone, kDoneWithWarnings, kDeferred, kRefused, kInterrupted };
+
+/// "done", "done-with-warnings", "deferred", "refused", "interrupted".
+std::string_view ImportOutcomeName(ImportOutcome outcome);
+
+/// One user's line of the report.
+struct UserReport {
+  std::string address;   ///< source address, UTF-8
+  std::string decision;  ///< DecisionName(): convert, deliver, create, skip-not-found, conflict
+  std::string dn;
+  std::string mail_store;  ///< the Maildir key (convert/deliver/create)
+  std::string reason;
+  std::string directory = "not-applied";  ///< applied | unchanged | failed | not-applied
+  std::uint64_t messages = 0;             ///< records in the user's MAILMESSAGE sections
+  std::uint64_t messages_delivered = 0;   ///< written durably by this run
+  std::uint64_t messages_already_present = 0;
+  std::uint64_t messages_failed = 0;
+  std::vector<std::string> warnings;
+  /// Informational notes (the planner's "info: " items, e.g. P2 collisions): reported, but
+  /// they do not make the run "done with warnings".
+  std::vector<std::string> notes;
+};
+
+/// A MAILMESSAGE section the in-memory Q194218 fix supplied (10.5 step 5).
+struct SynthesisedReport {
+  std::string address;
+  std::string file;  ///< where `ccmigrate fix` puts it
+  std::string reason;
+};
+
+/// A section that was parsed and validated but not delivered.
+struct SkippedSection {
+  std::string kind;  ///< "PAB" or "PublicMessages"
+  std::string owner;
+  std::string file;
+  std::uint64_t line = 0;
+  std::uint64_t records = 0;  ///< messages (public) or entries (PAB); 0 when not counted
+  std::string reason;
+};
+
+/// Seconds spent per phase.
+struct ImportTimings {
+  double validate = 0, plan = 0, apply = 0, deliver = 0, total = 0;
+};
+
+/// The whole report.
+struct ImportReport {
+  std::string set;  ///< path of the packing list
+  ImportOutcome outcome = ImportOutcome::kDone;
+  std::string reason;  ///< one line; empty for a clean run
+  std::string source_timezone;
+  int code_page = 0;
+  std::vector<UserReport> users;
+  std::vector<SynthesisedReport> synthesised;
+  std::vector<SkippedSection> skipped_sections;
+  std::string public_root;  ///< set when public sections were delivered
+  std::uint64_t public_delivered = 0, public_already_present = 0;
+  std::uint64_t directory_changes_applied = 0;
+  std::vector<std::string> warnings;  ///< set-level (validation warnings, public delivery)
+  std::uint64_t warnings_not_shown = 0;
+  ImportTimings timings;
+
+  /// Messages delivered by this run over all users (public excluded).
+  std::uint64_t MessagesDelivered() const;
+  /// Warnings of the set plus every user's.
+  std::uint64_t WarningCount() const;
+};
+
+/// report.json's text (one object, newline-terminated).
+std::string RenderReportJson(const ImportReport& report);
+
+/// The short human summary: outcome, counts by decision, messages, skipped and synthesised
+/// sections, the first problems, timings.
+std::string RenderReportSummary(const ImportReport& report);
+
+}  // namespace ccm::importer

@@ -1,0 +1,42 @@
+// ldap_directory_access.h — the real directory half of an import job: DirectoryAccess over one
+// ldap::Client (its own io_context, run synchronously by the planner and the applier), so
+// RunImport stays a plain blocking function.
+//
+// Plan = PlanDirectory (pipelined searches, pure decisions; directory_planner.h); Apply = open
+// <output_dir>/journal.ldif and audit.ldif (journal.h) and ApplyDirectoryPlan
+// (directory_apply.h). Apply statuses map onto the job's: applied → applied; nothing-to-do →
+// unchanged; assertion-failed, failed, not-attempted → failed (the user gets no mail and is
+// reported; a rerun re-plans it from the directory's current state).
+//
+// Inputs: the connection settings ([ldap]) and the planner options ([import] default_home,
+// create_missing, [ldap] base_dn, match_target_without_type). The password reaches only the
+// client's bind.
+//
+// Thread safety: externally synchronized; use from one thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+
+#include "importer/directory_planner.h"
+#include "importer/import_job.h"
+#include "ldap/client.h"
+
+namespace ccm::importer {
+
+class LdapDirectoryAccess final : public DirectoryAccess {
+ public:
+  LdapDirectoryAccess(ldap::ConnectionConfig connection, PlannerOptions planner);
+  ~LdapDirectoryAccess() override;
+
+  Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override;
+  Result<DirectoryApplication, ImportError> Apply(const DirectoryPlan& plan,
+                                                  const std::filesystem::path& output_dir) override;
+
+ private:
+  boost::asio::io_context io_;
+  std::unique_ptr<ldap::Client> client_;
+  PlannerOptions planner_;
+};
+
+}  // namespace ccm::importer

@@ -1,0 +1,305 @@
+// import_job_test.cpp — the import pipeline on the Appendix A set with an in-memory directory
+// (the planner's pure DecideUser over entries held in the test, changes applied in memory):
+// end-to-end delivery into Maildir, rerun idempotency, abrupt stops at several points followed by
+// a rerun (every message exactly once, nothing converted twice), a transient directory failure
+// (deferred, nothing changed) and the mass-change guard. The same pipeline against a real slapd
+// is in import_job_slapd_test.cpp.
+#include "importer/import_job.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "importer/directory_decision.h"
+#include "parser/field_codec.h"
+#include "parser/source_address.h"
+
+namespace ccm::importer {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "ccm-job.XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+ldap::Entry CustomRecipient(const std::string& cn, const std::string& uid,
+                            const std::string& target) {
+  return {"cn=" + cn + ",ou=Recipients,dc=example,dc=test",
+          {{"objectClass", {"inetOrgPerson", "ccmCustomRecipient"}},
+           {"cn", {cn}},
+           {"uid", {uid}},
+           {"ccmTargetAddress", {target}},
+           {"ccmProxyAddress", {target}}}};
+}
+
+// The sample directory's two HQPO custom recipients, held in memory.
+class MemoryDirectory final : public DirectoryAccess {
+ public:
+  MemoryDirectory() {
+    entries.push_back(CustomRecipient("Avery Quinn", "AQuinn", "CCMAIL:Quinn, Avery at HQPO"));
+    entries.push_back(CustomRecipient("Jordan Lee", "JLee", "CCMAIL:Lee, Jordan at HQPO"));
+  }
+
+  Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override {
+    ++plans;
+    if (unreachable)
+      return Fail(ImportError{ImportErrorKind::kTransient, "ldap: server down"});
+    DirectoryPlan plan;
+    PlanOptions options;
+    options.default_home = "mail1.example.test";
+    for (const MigratingUser& user : users) {
+      Resolution resolution;
+      for (const ldap::Entry& e : entries) {
+        bool match = false;
+        for (const char* attr : {"ccmProxyAddress", "ccmTargetAddress"}) {
+          for (const std::string& v : e.Values(attr)) {
+            match = match || parser::NormalizeSourceAddress(v) == user.match_key;
+          }
+        }
+        if (match)
+          resolution.matches.push_back(e);
+      }
+      plan.users.push_back(DecideUser(user, resolution, options));
+    }
+    return plan;
+  }
+
+  Result<DirectoryApplication, ImportError> Apply(const DirectoryPlan& plan,
+                                                  const fs::path&) override {
+    DirectoryApplication out;
+    for (const UserPlan& p : plan.users) {
+      AppliedUser a;
+      if (p.change) {
+        for (ldap::Entry& e : entries) {
+          if (e.dn == p.change->dn)
+            ApplyChange(e, *p.change);
+        }
+        a.status = AppliedUser::Status::kApplied;
+        ++changes_applied;
+      }
+      out.users.push_back(a);
+    }
+    return out;
+  }
+
+  static void ApplyChange(ldap::Entry& e, const DirectoryChange& change) {
+    for (const ldap::Modification& m : change.modifications) {
+      auto it = std::find_if(e.attributes.begin(), e.attributes.end(), [&](const auto& a) {
+        return parser::EqualsIgnoreCase(a.name, m.attribute);
+      });
+      if (it == e.attributes.end()) {
+        e.attributes.push_back({m.attribute, {}});
+        it = e.attributes.end() - 1;
+      }
+      if (m.kind == ldap::Modification::Kind::kReplace)
+        it->values = m.values;
+      if (m.kind == ldap::Modification::Kind::kAdd)
+        it->values.insert(it->values.end(), m.values.begin(), m.values.end());
+      if (m.kind == ldap::Modification::Kind::kDelete) {
+        if (m.values.empty())
+          it->values.clear();
+        for (const auto& v : m.values)
+          std::erase(it->values, v);
+      }
+    }
+  }
+
+  std::vector<ldap::Entry> entries;
+  bool unreachable = false;
+  int plans = 0;
+  int changes_applied = 0;
+};
+
+class ImportJobTest : public ::testing::Test {
+ protected:
+  ImportJobOptions Options() {
+    ImportJobOptions o;
+    o.pkl_path = fs::path(CCM_SOURCE_DIR) / "conf/examples/HQPO.001/HQPO.PKL";
+    o.output_dir = out_.path();
+    o.mailstore.root = store_.path() / "mail";
+    o.mailstore.sync_batch = 2;
+    return o;
+  }
+  // Every file under the store: relative path -> content.
+  std::map<std::string, std::string> StoreFiles() {
+    std::map<std::string, std::string> files;
+    if (!fs::exists(store_.path() / "mail"))
+      return files;
+    for (const auto& e : fs::recursive_directory_iterator(store_.path() / "mail")) {
+      if (!e.is_regular_file() || e.path().filename() == "maildirfolder")
+        continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      files[fs::relative(e.path(), store_.path() / "mail").string()] = text.str();
+    }
+    return files;
+  }
+  std::size_t CountUnder(const std::string& sub) {
+    std::size_t n = 0;
+    for (const auto& [path, text] : StoreFiles())
+      n += path.find(sub) != std::string::npos;
+    return n;
+  }
+
+  TempDir out_, store_;
+  MemoryDirectory directory_;
+};
+
+TEST_F(ImportJobTest, AppendixAEndToEnd) {
+  ImportResult r = RunImport(Options(), directory_);
+  EXPECT_EQ(r.exit_code, 0) << RenderReportJson(r.report);
+  EXPECT_EQ(r.report.outcome, ImportOutcome::kDone) << r.report.reason;
+  ASSERT_EQ(r.report.users.size(), 2u);
+  const UserReport& avery = r.report.users[0];
+  const UserReport& jordan = r.report.users[1];
+  EXPECT_EQ(avery.address, "CCMAIL:Quinn, Avery at HQPO");
+  EXPECT_EQ(avery.decision, "convert");
+  EXPECT_EQ(avery.directory, "applied");
+  EXPECT_EQ(avery.messages, 3u);
+  EXPECT_EQ(avery.messages_delivered, 3u);
+  EXPECT_EQ(jordan.decision, "convert");
+  EXPECT_EQ(jordan.directory, "applied");
+  EXPECT_EQ(jordan.messages, 0u);
+  EXPECT_EQ(r.report.directory_changes_applied, 2u);
+  ASSERT_EQ(r.report.synthesised.size(), 1u);
+  EXPECT_EQ(r.report.synthesised[0].address, "CCMAIL:Lee, Jordan at HQPO");
+  ASSERT_EQ(r.report.skipped_sections.size(), 1u);
+  EXPECT_EQ(r.report.skipped_sections[0].kind, "PAB");
+
+  auto files = StoreFiles();
+  ASSERT_EQ(files.size(), 3u);
+  std::string all;
+  for (const auto& [path, text] : files) {
+    EXPECT_EQ(path.find("/tmp/"), std::string::npos) << path;
+    EXPECT_TRUE(path.find("/cur/") != std::string::npos || path.find("/new/") != std::string::npos)
+        << path;
+    EXPECT_EQ(path.rfind(avery.mail_store + "/", 0), 0u) << path;
+    all += text;
+  }
+  EXPECT_EQ(CountUnder("/.Projects.Cutover/cur/"), 2u);
+  for (const char* literal : {"Subject: Cutover date", "Subject: Agenda", "filename=\"AGENDA.TXT\"",
+                              "filename=\"ROLLBACK.TXT\"", "Subject: ROLLBACK.TXT"}) {
+    EXPECT_NE(all.find(literal), std::string::npos) << literal;
+  }
+}
+
+TEST_F(ImportJobTest, RerunChangesNothingAndDeliversNothingTwice) {
+  ASSERT_EQ(RunImport(Options(), directory_).exit_code, 0);
+  auto before = StoreFiles();
+  auto entries = directory_.entries;
+  ImportResult r = RunImport(Options(), directory_);
+  EXPECT_EQ(r.exit_code, 0) << RenderReportSummary(r.report);
+  EXPECT_EQ(r.report.users[0].decision, "deliver");
+  EXPECT_EQ(r.report.users[1].decision, "deliver");
+  EXPECT_EQ(r.report.directory_changes_applied, 0u);
+  EXPECT_EQ(r.report.users[0].messages_delivered, 0u);
+  EXPECT_EQ(r.report.users[0].messages_already_present, 3u);
+  EXPECT_EQ(directory_.entries, entries);
+  EXPECT_EQ(StoreFiles(), before);
+}
+
+TEST_F(ImportJobTest, StopAfterTheDirectoryThenRerun) {
+  ImportJobOptions o = Options();
+  o.TEST_stop_after_directory = true;
+  ImportResult first = RunImport(o, directory_);
+  EXPECT_TRUE(first.interrupted);
+  EXPECT_EQ(first.exit_code, 75);
+  EXPECT_EQ(directory_.changes_applied, 2);
+  EXPECT_TRUE(StoreFiles().empty());
+
+  ImportResult second = RunImport(Options(), directory_);
+  EXPECT_EQ(second.exit_code, 0) << RenderReportSummary(second.report);
+  EXPECT_EQ(second.report.users[0].decision, "deliver");
+  EXPECT_EQ(directory_.changes_applied, 2);  // nothing converted twice
+  EXPECT_EQ(second.report.users[0].messages_delivered, 3u);
+  EXPECT_EQ(StoreFiles().size(), 3u);
+}
+
+TEST_F(ImportJobTest, StopAfterSomeMessagesThenRerunDeliversEachExactlyOnce) {
+  for (std::uint64_t stop_after : {1u, 2u, 3u}) {
+    SCOPED_TRACE(stop_after);
+    TempDir store;
+    MemoryDirectory directory;
+    ImportJobOptions o = Options();
+    o.mailstore.root = store.path();
+    o.TEST_stop_after_messages = stop_after;
+    ImportResult first = RunImport(o, directory);
+    EXPECT_TRUE(first.interrupted);
+    o.TEST_stop_after_messages.reset();
+    ImportResult second = RunImport(o, directory);
+    EXPECT_EQ(second.exit_code, 0) << RenderReportSummary(second.report);
+    EXPECT_EQ(
+        second.report.users[0].messages_delivered + second.report.users[0].messages_already_present,
+        3u);
+    std::size_t files = 0, tmp = 0;
+    for (const auto& e : fs::recursive_directory_iterator(store.path())) {
+      if (!e.is_regular_file() || e.path().filename() == "maildirfolder")
+        continue;
+      ++files;
+      tmp += e.path().parent_path().filename() == "tmp";
+    }
+    EXPECT_EQ(files, 3u);
+    EXPECT_EQ(tmp, 0u);
+    EXPECT_EQ(directory.changes_applied, 2);
+  }
+}
+
+TEST_F(ImportJobTest, UnreachableDirectoryDefersAndChangesNothing) {
+  directory_.unreachable = true;
+  ImportResult r = RunImport(Options(), directory_);
+  EXPECT_EQ(r.report.outcome, ImportOutcome::kDeferred);
+  EXPECT_EQ(r.exit_code, 75);
+  EXPECT_NE(r.report.reason.find("server down"), std::string::npos);
+  EXPECT_EQ(directory_.changes_applied, 0);
+  EXPECT_TRUE(StoreFiles().empty());
+}
+
+TEST_F(ImportJobTest, MassChangeGuardRefusesUnlessForced) {
+  ImportJobOptions o = Options();
+  o.max_changes = 1;
+  ImportResult refused = RunImport(o, directory_);
+  EXPECT_EQ(refused.report.outcome, ImportOutcome::kRefused);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.report.reason.find("max_changes"), std::string::npos);
+  EXPECT_EQ(directory_.changes_applied, 0);
+  EXPECT_TRUE(StoreFiles().empty());
+
+  o.force = true;
+  EXPECT_EQ(RunImport(o, directory_).exit_code, 0);
+  EXPECT_EQ(directory_.changes_applied, 2);
+}
+
+TEST_F(ImportJobTest, InvalidSetIsRefused) {
+  ImportJobOptions o = Options();
+  o.pkl_path = out_.path() / "MISSING.PKL";
+  ImportResult r = RunImport(o, directory_);
+  EXPECT_EQ(r.report.outcome, ImportOutcome::kRefused);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(directory_.plans, 0);
+}
+
+TEST_F(ImportJobTest, ProgressLinesWhenNotATerminal) {
+  std::ostringstream progress;
+  ImportJobOptions o = Options();
+  o.progress = &progress;
+  o.progress_interval = std::chrono::seconds(0);
+  ASSERT_EQ(RunImport(o, directory_).exit_code, 0);
+  EXPECT_NE(progress.str().find("import: users 2/2, messages 3"), std::string::npos)
+      << progress.str();
+  EXPECT_EQ(progress.str().find('\r'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ccm::importer
