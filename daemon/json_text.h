@@ -1,6 +1,7 @@
-// json_text.h — the one JSON helper the daemon needs for its small state files (status.json,
-// retry.json, fallback report.json): a string quoted and escaped per RFC 8259. Bytes that are
-// not valid UTF-8 are written as \u00XX of the byte so the output is always valid JSON.
+// json_text.h — the one JSON helper the daemon's small state files need (status.json,
+// retry.json, fallback report.json): a string quoted and escaped by the project's JSON rules
+// (ccm::JsonEscape in common/ccm/json_writer.h: RFC 8259 escapes; a byte that is not valid
+// UTF-8 becomes U+FFFD, so the output is always valid JSON).
 //
 // Thread safety: pure function.
 #pragma once

@@ -175,6 +175,11 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
       obs.hostile = "listed name \"" + PrintableName(name) + "\" is not a bare file name";
       return obs;
     }
+    if (IsOwnFile(spool_fs::Lower(name))) {
+      // The spool writes these into the set's folder; a listed file must not be overwritten.
+      obs.hostile = "listed file " + PrintableName(name) + " has a name the spool reserves";
+      return obs;
+    }
     if (!listed_lower.emplace(spool_fs::Lower(name), name).second) {
       obs.hostile = "file " + PrintableName(name) + " is listed twice";
       return obs;

@@ -122,6 +122,12 @@ TEST(DropDirectory, HostileSetFoldersAreReportedWithoutOpeningAnything) {
   ASSERT_TRUE(obs.hostile.has_value());
   EXPECT_NE(obs.hostile->find("bare file name"), std::string::npos);
 
+  fs::create_directories(in / "reserved");
+  WriteFile(in / "reserved" / "X.PKL", PackingList({"A.PRI"}, {"Report.JSON"}));
+  obs = ObserveFolder(d, "reserved");
+  ASSERT_TRUE(obs.hostile.has_value());
+  EXPECT_NE(obs.hostile->find("reserves"), std::string::npos);
+
   fs::create_directories(in / "two");
   WriteFile(in / "two" / "A.PKL", PackingList({"A.PRI"}));
   WriteFile(in / "two" / "B.PKL", PackingList({"A.PRI"}));

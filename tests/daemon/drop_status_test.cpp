@@ -19,7 +19,7 @@ TEST(JsonText, EscapesQuotesControlBytesAndInvalidUtf8) {
   EXPECT_EQ(JsonQuote("a\"b\\c"), "\"a\\\"b\\\\c\"");
   EXPECT_EQ(JsonQuote("line\nnext\x01"), "\"line\\nnext\\u0001\"");
   EXPECT_EQ(JsonQuote("Zürich"), "\"Zürich\"");
-  EXPECT_EQ(JsonQuote(std::string("\xff")), "\"\\u00ff\"");
+  EXPECT_EQ(JsonQuote(std::string("\xff")), "\"\xEF\xBF\xBD\"");  // U+FFFD
 }
 
 TEST(DropStatus, FormatsCountersOutcomeAndBoundedErrors) {
