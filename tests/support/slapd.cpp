@@ -236,12 +236,8 @@ Result<void, std::string> Slapd::WaitReady() {
     }
     auto answered = RunProgram(
         {"ldapsearch", "-x", "-H", ldapi_uri(), "-b", "", "-s", "base", "-LLL", "namingContexts"});
-    if (answered && answered->exit_code == 0) {
-      if (!options_.tls)
-        return {};
-      // The ldaps listener is up by now too (slapd opens all listeners before serving).
-      return {};
-    }
+    if (answered && answered->exit_code == 0)
+      return {};  // slapd opens every listener (ldap, ldaps, ldapi) before it serves
     if (answered)
       last_output = answered->output;
     std::this_thread::sleep_for(10ms);

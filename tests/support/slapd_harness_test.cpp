@@ -62,12 +62,16 @@ TEST(SlapdHarnessTest, RestartKeepsPortAndDataAndStopLeavesNoProcess) {
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
-TEST(SlapdHarnessTest, PausedServerAnswersAgainAfterResume) {
+TEST(SlapdHarnessTest, PausedServerAnswersNothingUntilResumed) {
   auto started = Slapd::Start();
   ASSERT_TRUE(started.ok()) << started.error();
   Slapd& server = **started;
   ASSERT_TRUE(server.Pause().ok());
-  // A paused server's behaviour (operations hang) is exercised by the client's timeout test.
+  // LDAPTIMEOUT bounds ldapsearch's wait for the reply; `timeout` guards the test regardless.
+  auto hung = RunProgram({"timeout", "10", "env", "LDAPTIMEOUT=1", "ldapsearch", "-x", "-H",
+                          server.uri(), "-b", "", "-s", "base", "namingContexts"});
+  ASSERT_TRUE(hung.ok());
+  EXPECT_NE(hung->exit_code, 0) << "a paused server answered: " << hung->output;
   ASSERT_TRUE(server.Resume().ok());
   auto answered = RunProgram(
       {"ldapsearch", "-x", "-LLL", "-H", server.uri(), "-b", "", "-s", "base", "namingContexts"});
