@@ -4,6 +4,7 @@
 #include "ldap/client.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -289,6 +290,19 @@ TEST_F(ClientTest, CoroutinesAwaitResults) {
   EXPECT_EQ((*outcome)->entries.front().First("uid"), "AQuinn");
   ASSERT_TRUE(who && who->ok());
   EXPECT_EQ(**who, "") << "anonymous";
+}
+
+TEST(ClientSignalTest, ConstructingAClientIgnoresSigpipeUnlessSomeoneHandlesIt) {
+  struct sigaction saved {};
+  ASSERT_EQ(sigaction(SIGPIPE, nullptr, &saved), 0);
+  boost::asio::io_context io;
+  Client client(io.get_executor(), ConnectionConfig{});
+  struct sigaction now {};
+  ASSERT_EQ(sigaction(SIGPIPE, nullptr, &now), 0);
+  if (saved.sa_handler == SIG_DFL)
+    EXPECT_EQ(now.sa_handler, SIG_IGN);
+  else
+    EXPECT_EQ(now.sa_handler, saved.sa_handler) << "an installed disposition is left alone";
 }
 
 TEST_F(ClientTest, AnInvalidAttributeNameInAFilterIsRefusedBeforeSending) {
