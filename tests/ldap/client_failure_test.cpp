@@ -10,6 +10,7 @@
 #include "ldap/escape.h"
 #include "ldap/sync_client.h"
 #include "tests/ldap/test_config.h"
+#include "tests/support/program.h"
 #include "tests/support/slapd.h"
 #include "tests/support/slapd_fixture.h"
 
@@ -75,7 +76,14 @@ TEST(ClientTlsTest, TlsNeedsATrustedCaAndWorksWithOne) {
 
   ConnectionConfig untrusted = AdminConfig(*server);
   untrusted.uri = server->ldaps_uri();
-  untrusted.ca_file = "/etc/ssl/certs/ca-certificates.crt";  // public CAs only
+  // A CA that did not sign the server's certificate.
+  std::string other_ca = server->dir() + "/other-ca.crt";
+  auto made = test::RunProgram({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                                "/CN=Other CA", "-keyout", server->dir() + "/other-ca.key", "-out",
+                                other_ca});
+  ASSERT_TRUE(made.ok() && made->exit_code == 0);
+  untrusted.ca_file = other_ca;
   SyncClient refused(untrusted);
   auto failed = refused.Connect();
   ASSERT_FALSE(failed.ok());
