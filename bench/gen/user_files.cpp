@@ -223,15 +223,17 @@ Result<void, std::string> WriteUserFiles(const SetOptions& options, std::uint64_
   const std::string sec_name = stem + ".SEC";
   OutputFile pri;
   OutputFile sec;
+  // Like the extractor, no secondary file for a user without a single message.
+  const bool has_sec = shape.has_mail && options.messages > 0;
   if (auto r = pri.Create(options.out / pri_name); !r)
     return r;
-  if (shape.has_mail) {
+  if (has_sec) {
     if (auto r = sec.Create(options.out / sec_name); !r)
       return r;
     sec.Write("Type,Length,Encoding,Islast,Name,Position,Format\r\n");
   }
   if (shape.has_pab) {
-    WritePabSection(pri, shape.has_mail ? &sec : nullptr, sec_name, random, options, index, person,
+    WritePabSection(pri, has_sec ? &sec : nullptr, sec_name, random, options, index, person,
                     summary);
   }
   if (shape.has_mail) {
@@ -247,7 +249,7 @@ Result<void, std::string> WriteUserFiles(const SetOptions& options, std::uint64_
   if (auto r = CloseCounted(pri, summary); !r)
     return r;
   packing_list.Write(pri_name + ",Primary\r\n");
-  if (shape.has_mail) {
+  if (has_sec) {
     if (auto r = CloseCounted(sec, summary); !r)
       return r;
     packing_list.Write(sec_name + ",Secondary\r\n");
