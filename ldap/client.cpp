@@ -5,7 +5,7 @@
 // States: kDisconnected → (work arrives) kConnecting → kConnected, or → kBackoff (transient
 // failure with work queued) → kDisconnected → kConnecting …; kShutdown is final. All of it runs
 // on the client's executor; only OpenConnection runs on a helper thread, and it touches nothing
-// here but posts its result back.
+// here but posts its result back. Request building and reply parsing live in wire.cpp.
 #include "ldap/client.h"
 
 #include <poll.h>
@@ -22,6 +22,7 @@
 
 #include "ldap/connect.h"
 #include "ldap/handle.h"
+#include "ldap/wire.h"
 
 namespace ccm::ldap {
 namespace {
@@ -40,110 +41,6 @@ void IgnoreSigpipeIfDefault() {
 
 Error MakeError(int code, const detail::Request& request, std::string diagnostic) {
   return Error{code, request.operation, request.dn, std::move(diagnostic), {}};
-}
-
-int ToLdapScope(Scope scope) {
-  switch (scope) {
-    case Scope::kBase:
-      return LDAP_SCOPE_BASE;
-    case Scope::kOneLevel:
-      return LDAP_SCOPE_ONELEVEL;
-    case Scope::kSubtree:
-      return LDAP_SCOPE_SUBTREE;
-  }
-  return LDAP_SCOPE_SUBTREE;
-}
-
-berval ToBerval(const std::string& bytes) {
-  return berval{static_cast<ber_len_t>(bytes.size()), const_cast<char*>(bytes.data())};
-}
-
-// Owns the LDAPMod array of one add or modify request for the duration of the call.
-class ModArray {
- public:
-  void Add(int op, const std::string& attribute, const std::vector<std::string>& values) {
-    auto& bervals = values_.emplace_back();
-    for (const auto& value : values)
-      bervals.push_back(ToBerval(value));
-    mods_.push_back(LDAPMod{});
-    LDAPMod& mod = mods_.back();
-    mod.mod_op = op | LDAP_MOD_BVALUES;
-    mod.mod_type = const_cast<char*>(attribute.c_str());
-  }
-  LDAPMod** get() {
-    pointers_.clear();
-    value_pointers_.clear();
-    value_pointers_.resize(values_.size());
-    for (std::size_t i = 0; i < mods_.size(); ++i) {
-      for (auto& value : values_[i])
-        value_pointers_[i].push_back(&value);
-      value_pointers_[i].push_back(nullptr);
-      mods_[i].mod_bvalues = value_pointers_[i].data();
-      pointers_.push_back(&mods_[i]);
-    }
-    pointers_.push_back(nullptr);
-    return pointers_.data();
-  }
-
- private:
-  std::deque<std::vector<berval>> values_;
-  std::deque<LDAPMod> mods_;
-  std::vector<std::vector<berval*>> value_pointers_;
-  std::vector<LDAPMod*> pointers_;
-};
-
-// Owns the LDAPControl array of one request for the duration of the call.
-class ControlArray {
- public:
-  explicit ControlArray(const std::vector<Control>& controls) {
-    for (const auto& control : controls) {
-      LDAPControl c{};
-      c.ldctl_oid = const_cast<char*>(control.oid.c_str());
-      c.ldctl_value = ToBerval(control.value);
-      c.ldctl_iscritical = control.critical ? 1 : 0;
-      controls_.push_back(c);
-    }
-  }
-  void Append(LDAPControl* control) { extra_.push_back(control); }
-  LDAPControl** get() {
-    pointers_.clear();
-    for (auto& control : controls_)
-      pointers_.push_back(&control);
-    for (auto* control : extra_)
-      pointers_.push_back(control);
-    if (pointers_.empty())
-      return nullptr;
-    pointers_.push_back(nullptr);
-    return pointers_.data();
-  }
-
- private:
-  std::vector<LDAPControl> controls_;
-  std::vector<LDAPControl*> extra_;
-  std::vector<LDAPControl*> pointers_;
-};
-
-Entry ParseEntry(LDAP* ld, LDAPMessage* message) {
-  Entry entry;
-  if (char* dn = ldap_get_dn(ld, message)) {
-    LdapString owned(dn);
-    entry.dn = dn;
-  }
-  BerElement* ber = nullptr;
-  for (char* name = ldap_first_attribute(ld, message, &ber); name != nullptr;
-       name = ldap_next_attribute(ld, message, ber)) {
-    LdapString owned_name(name);
-    Attribute attribute{name, {}};
-    if (berval** values = ldap_get_values_len(ld, message, name)) {
-      for (berval** v = values; *v != nullptr; ++v)
-        attribute.values.emplace_back((*v)->bv_val, (*v)->bv_len);
-      ldap_value_free_len(values);
-    }
-    entry.attributes.push_back(std::move(attribute));
-  }
-  if (ber != nullptr)
-    ber_free(ber, 0);
-  return entry;
 }
 
 }  // namespace
@@ -354,69 +251,8 @@ void ClientCore::CompleteConnectWaiters(const std::optional<Error>& error) {
 void ClientCore::Send(const PendingPtr& pending) {
   const detail::Request& request = pending->request;
   LDAP* ld = ld_.get();
-  ControlArray controls(request.controls);
   int msgid = -1;
-  int rc = LDAP_SUCCESS;
-  switch (request.operation) {
-    case Operation::kSearch: {
-      const SearchRequest& search = request.search;
-      LDAPControl* page = nullptr;
-      if (search.page_size > 0) {
-        berval cookie = ToBerval(pending->cookie);
-        rc = ldap_create_page_control(ld, search.page_size,
-                                      pending->cookie.empty() ? nullptr : &cookie, 0, &page);
-        if (rc != LDAP_SUCCESS)
-          break;
-        controls.Append(page);
-      }
-      std::vector<char*> attributes;
-      for (const auto& name : search.attributes)
-        attributes.push_back(const_cast<char*>(name.c_str()));
-      attributes.push_back(nullptr);
-      timeval limit{static_cast<time_t>(search.time_limit.count()), 0};
-      rc = ldap_search_ext(
-          ld, search.base.c_str(), ToLdapScope(search.scope), search.filter.str().c_str(),
-          search.attributes.empty() ? nullptr : attributes.data(), 0, controls.get(), nullptr,
-          search.time_limit.count() > 0 ? &limit : nullptr, search.size_limit, &msgid);
-      if (page != nullptr)
-        ldap_control_free(page);
-      break;
-    }
-    case Operation::kAdd: {
-      ModArray mods;
-      for (const auto& attribute : request.entry.attributes)
-        mods.Add(LDAP_MOD_ADD, attribute.name, attribute.values);
-      rc = ldap_add_ext(ld, request.dn.c_str(), mods.get(), controls.get(), nullptr, &msgid);
-      break;
-    }
-    case Operation::kModify: {
-      ModArray mods;
-      for (const auto& modification : request.modifications) {
-        int op = modification.kind == Modification::Kind::kAdd      ? LDAP_MOD_ADD
-                 : modification.kind == Modification::Kind::kDelete ? LDAP_MOD_DELETE
-                                                                    : LDAP_MOD_REPLACE;
-        mods.Add(op, modification.attribute, modification.values);
-      }
-      rc = ldap_modify_ext(ld, request.dn.c_str(), mods.get(), controls.get(), nullptr, &msgid);
-      break;
-    }
-    case Operation::kDelete:
-      rc = ldap_delete_ext(ld, request.dn.c_str(), controls.get(), nullptr, &msgid);
-      break;
-    case Operation::kModRdn:
-      rc = ldap_rename(ld, request.dn.c_str(), request.new_rdn.c_str(),
-                       request.new_superior ? request.new_superior->c_str() : nullptr,
-                       request.delete_old_rdn ? 1 : 0, controls.get(), nullptr, &msgid);
-      break;
-    case Operation::kWhoAmI:
-      rc = ldap_whoami(ld, controls.get(), nullptr, &msgid);
-      break;
-    case Operation::kConnect:
-    case Operation::kStartTls:
-    case Operation::kBind:
-      rc = LDAP_PARAM_ERROR;
-      break;
-  }
+  int rc = StartOperation(ld, request, pending->cookie, &msgid);
   if (rc == LDAP_SERVER_DOWN) {
     // Not sent: keep it for the next connection.
     queue_.push_front(pending);
