@@ -39,7 +39,9 @@ struct UserPlan {
   std::string mailbox_home;
   /// Human text for skip/conflict (and a one-line summary for the others).
   std::string reason;
-  /// Near misses (P18), the P2 collision, and similar notes; reported, never acted on.
+  /// Near misses (P18), the P2 collision, and similar notes; reported, never acted on. An
+  /// entry starting with "info: " is informational (P2) and does not make a plan "with
+  /// warnings".
   std::vector<std::string> warnings;
   /// The write, if any (convert; deliver when the migrate proxy or store is missing; create).
   std::optional<DirectoryChange> change;
@@ -60,7 +62,7 @@ struct DirectoryPlan {
   std::size_t Changes() const;
   /// Entries converted or created (what [import] max_changes limits).
   std::size_t ConversionsAndCreations() const;
-  /// Users with at least one warning.
+  /// Users with at least one warning that is not "info: ".
   std::size_t UsersWithWarnings() const;
 };
 
