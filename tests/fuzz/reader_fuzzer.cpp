@@ -22,6 +22,7 @@
 #include "parser/diagnostics.h"
 #include "parser/field_codec.h"
 #include "parser/file_set.h"
+#include "parser/fix.h"
 #include "parser/lexer.h"
 #include "parser/packing_list.h"
 #include "parser/primary_reader.h"
@@ -140,6 +141,47 @@ void ReadPrimary(const ccm::fuzz::FuzzFile& file, const CodePage& code_page,
   Require(false);  // the reader is not advancing
 }
 
+// Spec 10.5 step 6: the set rewritten by the Q194218 fix parses back valid, with the same
+// users and messages and no user left without a MAILMESSAGE section. The rewrite is done in
+// memory the way WriteFixedSet does it on disk.
+void CheckFixRoundTrip(const MemoryDirectory& input, const FileSetScan& scan,
+                       const std::string& pkl_name, const ScanOptions& options) {
+  const FixPlan plan = PlanFix(scan);
+  if (plan.empty())
+    return;
+  MemoryDirectory fixed;
+  for (const auto& file : scan.files) {
+    auto source = input.Open(file.disk_name);
+    Require(source.ok());
+    std::string bytes((*source)->size(), '\0');
+    auto got = (*source)->ReadAt(0, std::span<char>(bytes));
+    Require(got.ok() && *got == bytes.size());
+    if (auto it = plan.appended.find(file.listed_name); it != plan.appended.end()) {
+      if (!bytes.empty() && bytes.back() != '\n' && bytes.back() != '\r')
+        bytes += "\r\n";
+      bytes += it->second;
+    }
+    fixed.Put(file.disk_name, std::move(bytes));
+  }
+  auto pkl = input.Open(pkl_name);
+  Require(pkl.ok());
+  std::string pkl_bytes((*pkl)->size(), '\0');
+  Require((*pkl)->ReadAt(0, std::span<char>(pkl_bytes)).ok());
+  fixed.Put(pkl_name, pkl_bytes + plan.pkl_suffix);
+  if (!plan.new_file.empty())
+    fixed.Put(plan.new_file, plan.new_file_text);
+
+  DiagnosticSink sink(options.reader.max_diagnostics);
+  auto rescan = ScanFileSet(fixed, pkl_name, options, sink);
+  Require(rescan.ok());
+  Require(rescan->valid);
+  Require(rescan->UsersMissingMailMessage().empty());
+  Require(rescan->users.size() == scan.users.size());
+  Require(rescan->summary.messages == scan.summary.messages);
+  Require(rescan->summary.mailmessage_sections ==
+          scan.summary.mailmessage_sections + plan.sections.size());
+}
+
 // The set as ccmigrate sees it: scan, then re-read messages and their chains.
 void ScanWholeSet(const std::vector<ccm::fuzz::FuzzFile>& files, std::uint64_t input_size,
                   bool lenient) {
@@ -160,6 +202,8 @@ void ScanWholeSet(const std::vector<ccm::fuzz::FuzzFile>& files, std::uint64_t i
   Require(scan->UsersMissingMailMessage().size() <= scan->users.size());
   if (!scan->valid)
     return;
+  if (!lenient)
+    CheckFixRoundTrip(directory, *scan, files[0].name, options);
 
   std::size_t sections = 0;
   for (const auto& section : scan->sections) {
