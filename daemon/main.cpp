@@ -11,6 +11,7 @@
 #include "daemon/command_line.h"
 #include "daemon/exit_codes.h"
 #include "daemon/fix_command.h"
+#include "daemon/import_command.h"
 #include "daemon/plan_command.h"
 #include "daemon/rollback_command.h"
 
@@ -20,7 +21,8 @@ using ccm::daemon::Command;
 
 // The dispatch table. Later subcommands (plan, import, rollback, daemon, status) add a line.
 const Command* const kCommands[] = {&ccm::daemon::kCheckCommand, &ccm::daemon::kFixCommand,
-                                    &ccm::daemon::kPlanCommand, &ccm::daemon::kRollbackCommand};
+                                    &ccm::daemon::kPlanCommand, &ccm::daemon::kRollbackCommand,
+                                    &ccm::daemon::kImportCommand};
 
 void PrintUsage(std::ostream& out) {
   out << "usage: ccmigrate COMMAND [ARGS]\n"

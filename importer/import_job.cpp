@@ -29,8 +29,13 @@ constexpr std::size_t kMaxSetWarnings = 200;
 // otherwise.
 class Progress {
  public:
-  Progress(std::ostream* out, bool terminal, std::chrono::seconds interval, std::size_t users)
-      : out_(out), terminal_(terminal), interval_(interval), users_(users) {}
+  Progress(std::ostream* out, std::string label, bool terminal, std::chrono::seconds interval,
+           std::size_t users)
+      : out_(out),
+        label_(std::move(label)),
+        terminal_(terminal),
+        interval_(interval),
+        users_(users) {}
 
   void Update(std::size_t users_done, std::uint64_t messages) {
     if (out_ == nullptr)
@@ -58,7 +63,7 @@ class Progress {
     double seconds = std::chrono::duration<double>(now - start_).count();
     auto rate =
         static_cast<std::uint64_t>(seconds > 0 ? static_cast<double>(messages) / seconds : 0.0);
-    std::string line = "import: users " + std::to_string(users_done) + "/" +
+    std::string line = label_ + ": users " + std::to_string(users_done) + "/" +
                        std::to_string(users_) + ", messages " + std::to_string(messages) + " (" +
                        std::to_string(rate) + "/s)";
     if (terminal_) {
@@ -70,6 +75,7 @@ class Progress {
   }
 
   std::ostream* out_;
+  std::string label_;
   bool terminal_;
   std::chrono::seconds interval_;
   std::size_t users_;
@@ -362,8 +368,9 @@ ImportResult Job::Run() {
       }
     }
   }
-  progress_ = std::make_unique<Progress>(options_.progress, options_.progress_terminal,
-                                         options_.progress_interval, plan->users.size());
+  progress_ = std::make_unique<Progress>(options_.progress, options_.progress_label,
+                                         options_.progress_terminal, options_.progress_interval,
+                                         plan->users.size());
   for (std::size_t i = 0; i < plan->users.size(); ++i) {
     UserReport& u = report_.users[i];
     const auto& sections = by_owner[plan->users[i].user.match_key];

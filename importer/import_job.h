@@ -100,6 +100,7 @@ struct ImportJobOptions {
   MaildirOptions mailstore;                ///< [mailstore] root, sync_batch
   std::filesystem::path public_root;       ///< [mailstore] public_root; empty = skip public
   std::ostream* progress = nullptr;        ///< where progress goes (nullptr: none)
+  std::string progress_label = "import";   ///< progress lines start "<label>: " (e.g. set id)
   bool progress_terminal = false;          ///< a terminal: overwrite one line
   std::chrono::seconds progress_interval{10};
   const std::atomic<bool>* stop = nullptr;                ///< set to stop at the next safe point
