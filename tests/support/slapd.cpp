@@ -278,6 +278,15 @@ Result<void, std::string> Slapd::Restart() {
 Result<void, std::string> Slapd::Pause() {
   if (pid_ <= 0 || kill(pid_, SIGSTOP) != 0)
     return Fail(std::string("cannot pause slapd: not running"));
+  // SIGSTOP is delivered asynchronously: wait until the child has really stopped, so that
+  // nothing sent after Pause() returns can still be answered.
+  int status = 0;
+  while (waitpid(pid_, &status, WUNTRACED) < 0) {
+    if (errno != EINTR)
+      return Fail(std::string("cannot pause slapd: ") + std::strerror(errno));
+  }
+  if (!WIFSTOPPED(status))
+    return Fail(std::string("slapd ended instead of stopping"));
   paused_ = true;
   return {};
 }
@@ -285,6 +294,11 @@ Result<void, std::string> Slapd::Pause() {
 Result<void, std::string> Slapd::Resume() {
   if (pid_ <= 0 || kill(pid_, SIGCONT) != 0)
     return Fail(std::string("cannot resume slapd: not running"));
+  int status = 0;
+  while (waitpid(pid_, &status, WCONTINUED) < 0) {
+    if (errno != EINTR)
+      return Fail(std::string("cannot resume slapd: ") + std::strerror(errno));
+  }
   paused_ = false;
   return {};
 }
