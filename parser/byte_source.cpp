@@ -73,6 +73,25 @@ Result<std::size_t, std::string> MemorySource::ReadAt(std::uint64_t offset,
   return n;
 }
 
+Result<std::size_t, std::string> WindowedSource::ReadAt(std::uint64_t offset,
+                                                        std::span<char> buffer) const {
+  if (buffer.size() >= buffer_.size())
+    return inner_->ReadAt(offset, buffer);
+  bool inside = offset >= start_ && offset - start_ <= filled_ &&
+                (offset - start_ + buffer.size() <= filled_ || start_ + filled_ >= size());
+  if (!inside) {
+    auto got = inner_->ReadAt(offset, std::span<char>(buffer_));
+    if (!got)
+      return got;
+    start_ = offset;
+    filled_ = *got;
+  }
+  std::size_t at = static_cast<std::size_t>(offset - start_);
+  std::size_t n = std::min(buffer.size(), filled_ - at);
+  std::memcpy(buffer.data(), buffer_.data() + at, n);
+  return n;
+}
+
 bool IsBareFileName(std::string_view name) {
   if (name.empty() || name == "." || name == "..")
     return false;

@@ -70,6 +70,25 @@ class MemorySource final : public ByteSource {
   std::string bytes_;
 };
 
+/// A read-ahead window over another source: small reads that fall inside the last window are
+/// served from memory, so walking a secondary file's headers costs one read per window rather
+/// than two per section. Reads larger than the window go straight through. Unlike other
+/// sources it is NOT safe for concurrent reads (the window is shared state).
+class WindowedSource final : public ByteSource {
+ public:
+  WindowedSource(std::unique_ptr<ByteSource> inner, std::size_t window = 16 << 10)
+      : inner_(std::move(inner)), buffer_(window) {}
+  std::uint64_t size() const override { return inner_->size(); }
+  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
+                                          std::span<char> buffer) const override;
+
+ private:
+  std::unique_ptr<ByteSource> inner_;
+  mutable std::vector<char> buffer_;
+  mutable std::uint64_t start_ = 0;
+  mutable std::size_t filled_ = 0;
+};
+
 /// True when `name` is a bare file name: no '/', '\\', NUL, not "." or "..", not empty.
 bool IsBareFileName(std::string_view name);
 

@@ -112,7 +112,8 @@ const ByteSource* SetScanner::Secondary(std::size_t index) {
   auto source = directory_.Open(scan_.files[index].disk_name);
   if (!source)
     return nullptr;  // reported when the file was first opened
-  return open_.emplace(index, std::move(source).value()).first->second.get();
+  auto windowed = std::make_unique<WindowedSource>(std::move(source).value());
+  return open_.emplace(index, std::move(windowed)).first->second.get();
 }
 
 User& SetScanner::AddUser(std::string address, UserOrigin origin, const std::string& file,

@@ -18,7 +18,6 @@ Lexer::Lexer(LexerLimits limits, const std::array<bool, 256>* lead_bytes)
         field_special_[b] = quote_special_[b] = true;
     }
   }
-  record_.text_.reserve(4096);
 }
 
 void Lexer::Reset(std::uint64_t line, std::uint64_t offset) {

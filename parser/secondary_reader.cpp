@@ -37,38 +37,44 @@ struct HeaderLine {
 };
 
 Result<HeaderLine, std::string> LexHeaderLine(const ByteSource& source, std::uint64_t pos) {
-  std::array<char, kMaxHeaderLine + 3> buffer{};
-  auto got = source.ReadAt(pos, std::span<char>(buffer));
-  if (!got)
-    return Fail("read failed: " + got.error());
-  Lexer lexer;
-  lexer.set_comments(false);
-  lexer.Reset(1, pos);
-  const char* p = buffer.data();
-  const char* end = p + *got;
-  LexResult r = lexer.Consume(p, end);
-  if (r == LexResult::kNeedMore) {
-    if (pos + *got < source.size()) {
-      return Fail(std::string("no line end within 4 KiB: this is not a section header"));
+  // Most headers are well under 256 bytes: try a small window first, then the full 4 KiB.
+  for (std::size_t window : {std::size_t{256}, kMaxHeaderLine + 3}) {
+    std::array<char, kMaxHeaderLine + 3> buffer;
+    auto got = source.ReadAt(pos, std::span<char>(buffer.data(), window));
+    if (!got)
+      return Fail("read failed: " + got.error());
+    Lexer lexer;
+    lexer.set_comments(false);
+    lexer.Reset(1, pos);
+    const char* p = buffer.data();
+    const char* end = p + *got;
+    LexResult r = lexer.Consume(p, end);
+    if (r == LexResult::kNeedMore) {
+      if (pos + *got < source.size()) {
+        if (window < kMaxHeaderLine)
+          continue;
+        return Fail(std::string("no line end within 4 KiB: this is not a section header"));
+      }
+      r = lexer.Finish();
     }
-    r = lexer.Finish();
+    switch (r) {
+      case LexResult::kRecord:
+        break;
+      case LexResult::kBlank:
+        return Fail(std::string("expected a section header, found an empty line"));
+      case LexResult::kEof:
+        return Fail(std::string("expected a section header, found the end of the file"));
+      case LexResult::kBad:
+        return Fail("section header: " + lexer.error());
+      default:
+        return Fail(std::string("expected a section header"));
+    }
+    if (lexer.record().unterminated) {
+      return Fail(std::string("section header at the end of the file without a line end"));
+    }
+    return HeaderLine{lexer.record(), static_cast<std::uint64_t>(p - buffer.data())};
   }
-  switch (r) {
-    case LexResult::kRecord:
-      break;
-    case LexResult::kBlank:
-      return Fail(std::string("expected a section header, found an empty line"));
-    case LexResult::kEof:
-      return Fail(std::string("expected a section header, found the end of the file"));
-    case LexResult::kBad:
-      return Fail("section header: " + lexer.error());
-    default:
-      return Fail(std::string("expected a section header"));
-  }
-  if (lexer.record().unterminated) {
-    return Fail(std::string("section header at the end of the file without a line end"));
-  }
-  return HeaderLine{lexer.record(), static_cast<std::uint64_t>(p - buffer.data())};
+  return Fail(std::string("no line end within 4 KiB: this is not a section header"));
 }
 
 }  // namespace

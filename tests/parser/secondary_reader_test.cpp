@@ -184,3 +184,40 @@ TEST(SecondaryReader, WrongFileHeaderIsReported) {
 
 }  // namespace
 }  // namespace ccm::parser
+
+namespace ccm::parser {
+namespace {
+
+TEST(WindowedSource, ServesTheSameBytesAsItsSource) {
+  std::string bytes;
+  for (int i = 0; i < 1000; ++i)
+    bytes += std::to_string(i) + ",";
+  auto windowed = WindowedSource(std::make_unique<MemorySource>(bytes), 64);
+  for (std::uint64_t offset : {0u, 10u, 60u, 63u, 64u, 100u, 3000u, 3880u, 3889u, 3890u, 5000u}) {
+    for (std::size_t size : {1u, 8u, 63u, 64u, 200u}) {
+      std::string got(size, '\0');
+      auto n = windowed.ReadAt(offset, std::span<char>(got));
+      ASSERT_TRUE(n.ok());
+      std::string want = offset < bytes.size() ? bytes.substr(offset, size) : std::string();
+      EXPECT_EQ(got.substr(0, *n), want) << offset << " " << size;
+    }
+  }
+}
+
+TEST(WindowedSource, FramesAppendixAChainsLikeTheFileItself) {
+  std::string bytes = testing::ReadFileBytes(testing::AppendixPath("00000001.SEC"));
+  WindowedSource windowed(std::make_unique<MemorySource>(bytes), 32);
+  DiagnosticSink sink;
+  ReaderOptions options;
+  for (std::uint64_t offset : {50u, 123u, 243u}) {
+    MemorySource plain(bytes);
+    auto a = ReadChain(plain, "S", offset, "P:1", options, sink);
+    auto b = ReadChain(windowed, "S", offset, "P:1", options, sink);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->sections, b->sections);
+    EXPECT_EQ(a->end, b->end);
+  }
+}
+
+}  // namespace
+}  // namespace ccm::parser
