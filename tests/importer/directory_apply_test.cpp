@@ -395,6 +395,30 @@ TEST_F(DirectoryApplyTest, NearMissIsReportedNotMatched) {
   EXPECT_NE(plan.users[0].warnings[0].find("cn=Morgan Ellis"), std::string::npos);
 }
 
+TEST_F(DirectoryApplyTest, CreateAddsAMailboxWhenEnabledAndRollbackKeepsIt) {
+  MigratingUser u = UserFor("CCMAIL:Rivera, Sam at HQPO");
+  u.has_mailbox_record = true;
+  u.common_name = "SRivera";
+  u.display_name = "Sam Rivera";
+  u.home_server = "~SERVER";
+  EXPECT_EQ(Plan({u}).users[0].decision, Decision::kSkipNotFound);  // default: off
+  options_.plan.create_missing = true;
+  const DirectoryPlan plan = Plan({u});
+  ASSERT_EQ(plan.users[0].decision, Decision::kCreate) << plan.users[0].reason;
+  EXPECT_EQ(Apply(plan).applied, 1U);
+  const ldap::Entry sam = Read(*server_, "cn=Sam Rivera,ou=Recipients,dc=example,dc=test");
+  EXPECT_EQ(Sorted(sam.Values("objectClass")),
+            (std::vector<std::string>{"ccmMailbox", "inetOrgPerson"}));
+  EXPECT_EQ(sam.Values("ccmMailboxHome"), (std::vector<std::string>{"mail1.example.test"}));
+  EXPECT_EQ(sam.Values("ccmMailStore"), (std::vector<std::string>{"srivera"}));
+  const DirectoryPlan rerun = Plan({u});
+  EXPECT_EQ(rerun.users[0].decision, Decision::kDeliver);
+  EXPECT_FALSE(rerun.users[0].change.has_value());
+  const RollbackResult rolled = RollBack();
+  ASSERT_EQ(rolled.entries.size(), 1U);
+  EXPECT_EQ(rolled.entries[0].status, RollbackStatus::kCreatedKept);
+}
+
 TEST_F(DirectoryApplyTest, UnreachableDirectoryIsTransient) {
   ASSERT_TRUE(server_->Stop().ok());
   ldap::ConnectionConfig config = AdminConfig(*server_);
