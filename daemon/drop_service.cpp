@@ -230,7 +230,6 @@ void DropService::ScanIncoming(std::optional<SteadyTime>& next_wake) {
   }
   std::erase_if(logged_ignored_, [&](const auto& n) { return !still_ignored.contains(n); });
 
-  const bool may_claim = !(once_deadline_ && Clock::now() > *once_deadline_);
   std::set<std::string> present;
   for (const auto& entry : entries) {
     const std::string key = (entry.loose_pkl ? "loose:" : "dir:") + entry.name;
@@ -248,7 +247,8 @@ void DropService::ScanIncoming(std::optional<SteadyTime>& next_wake) {
       }
       continue;
     }
-    if (!may_claim || stopping_)
+    // (--once: a set ready after the settling deadline is still taken; only waiting stops.)
+    if (stopping_)
       continue;
     if (verdict.state == Readiness::kRefused) {
       tracker_.Forget(key);

@@ -467,6 +467,22 @@ TEST(DropService, OnceRetriesDeferredSetsAtOnceAndExits75WhileStillUnreachable) 
   EXPECT_TRUE(In(tmp.path(), "done", "later1"));
 }
 
+TEST(DropService, OnceTakesEveryReadySetEvenWhenTheyQueueForOneSlot) {
+  TempDir tmp;
+  for (int i = 0; i < 3; ++i)
+    DropSet(tmp.path(), "ok" + std::to_string(i));
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName, 400ms);  // longer than the settling deadline
+  auto settings = FastSettings(tmp.path());
+  settings.max_sets_in_flight = 1;
+  DropService service(io, settings, proc);
+  ASSERT_TRUE(service.Start(RunMode::kOnce).ok());
+  io.run();
+  EXPECT_EQ(service.ExitCode(), 0);
+  EXPECT_EQ(proc.seen.size(), 3u);
+  EXPECT_TRUE(fs::is_empty(tmp.path() / "incoming"));
+}
+
 TEST(DropService, OnceWaitsOneQuietPeriodForASetStillSettling) {
   TempDir tmp;
   DropSet(tmp.path(), "ok-fresh", /*old=*/false);  // mtimes now: needs one quiet period
