@@ -87,6 +87,13 @@ std::string EncodeWords(std::string_view text) {
            (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
       --end;
     }
+    // Prefer to cut before a space (the next word then starts with it): decoders that wrongly
+    // keep the whitespace between encoded-words then add it at a word boundary, not mid-word.
+    if (end < text.size()) {
+      std::size_t space = text.rfind(' ', end);
+      if (space != std::string_view::npos && space > pos + kChunk / 3)
+        end = space;
+    }
     if (!out.empty())
       out += ' ';
     out += "=?UTF-8?B?" + Base64Of(text.substr(pos, end - pos)) + "?=";

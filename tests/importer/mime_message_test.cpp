@@ -314,6 +314,53 @@ TEST(ComposeMessage, NonAsciiAndLongAttachmentNamesUseRfc2231) {
   EXPECT_NE(FileNameParameter("filename", long_name).find("; filename*1*="), std::string::npos);
 }
 
+std::string DecodeBase64(std::string_view in) {
+  static const std::string kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned bits = 0;
+  int count = 0;
+  for (char c : in) {
+    if (c == '=')
+      break;
+    bits = (bits << 6) | static_cast<unsigned>(kAlphabet.find(c));
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out += static_cast<char>((bits >> count) & 0xFF);
+    }
+  }
+  return out;
+}
+
+TEST(EncodeWords, ShortWordsThatDecodeToTheTextAndSplitBeforeSpaces) {
+  const std::string text =
+      "Zo\xC3\xAB \"Z\" M\xC3\xBCller, Dept. (R&D) [CCMAIL:M\xC3\xBCller, Zo\xC3\xAB at BRPO] "
+      "and a few more words to need a third word";
+  std::string encoded = EncodeWords(text);
+  std::string decoded;
+  std::size_t words = 0;
+  std::size_t start = 0;
+  while (start < encoded.size()) {
+    std::size_t end = encoded.find(' ', start);
+    if (end == std::string::npos)
+      end = encoded.size();
+    std::string word = encoded.substr(start, end - start);
+    ASSERT_LE(word.size(), 75u) << word;
+    ASSERT_EQ(word.rfind("=?UTF-8?B?", 0), 0u) << word;
+    ASSERT_EQ(word.substr(word.size() - 2), "?=");
+    std::string piece = DecodeBase64(word.substr(10, word.size() - 12));
+    if (words > 0) {
+      EXPECT_EQ(piece.front(), ' ') << "cut mid-word before: " << piece;
+    }
+    decoded += piece;
+    ++words;
+    start = end + 1;
+  }
+  EXPECT_GE(words, 3u);
+  EXPECT_EQ(decoded, text);
+}
+
 TEST(QuotedPrintable, SoftBreaksTrailingSpaceEqualsAndLineEnds) {
   QuotedPrintableEncoder qp("\n");
   std::string out;
