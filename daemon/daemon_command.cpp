@@ -11,6 +11,7 @@
 #include "daemon/drop_service.h"
 #include "daemon/drop_settings.h"
 #include "daemon/exit_codes.h"
+#include "daemon/import_set_processor.h"
 #include "daemon/parser_listed_files.h"
 #include "daemon/service_log.h"
 #include "daemon/status_command.h"
@@ -141,5 +142,19 @@ int RunStatusCommandLine(const std::vector<std::string>& args, std::ostream& out
   }
   return RunStatusCommand(config->drop->dir, out, err);
 }
+
+namespace {
+
+int RunDaemonWithImporter(const std::vector<std::string>& args, std::ostream& out,
+                          std::ostream& err) {
+  return RunDaemonCommandLine(args, out, err, ImportDaemonPlugs());
+}
+
+}  // namespace
+
+const Command kDaemonCommand{"daemon", "run the drop-directory service (--config FILE [--once])",
+                             kDaemonHelp, RunDaemonWithImporter};
+const Command kStatusCommand{"status", "show the drop-directory service's state (--config FILE)",
+                             kStatusHelp, RunStatusCommandLine};
 
 }  // namespace ccm::daemon

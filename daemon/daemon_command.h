@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "ccm/result.h"
+#include "daemon/command_line.h"
 #include "daemon/config.h"
 #include "daemon/set_processor.h"
 
@@ -48,8 +49,13 @@ int RunDaemonCommandLine(const std::vector<std::string>& args, std::ostream& out
 int RunStatusCommandLine(const std::vector<std::string>& args, std::ostream& out,
                          std::ostream& err);
 
-/// Help texts, for the Command entries in main.cpp's dispatch table.
+/// Help texts of the two commands.
 extern const char* const kDaemonHelp;
 extern const char* const kStatusHelp;
+
+/// `ccmigrate daemon`, with the importer plugged in (import_set_processor.h), and
+/// `ccmigrate status`: entries for main.cpp's dispatch table.
+extern const Command kDaemonCommand;
+extern const Command kStatusCommand;
 
 }  // namespace ccm::daemon

@@ -9,6 +9,7 @@
 #include "ccm/version.h"
 #include "daemon/check_command.h"
 #include "daemon/command_line.h"
+#include "daemon/daemon_command.h"
 #include "daemon/exit_codes.h"
 #include "daemon/fix_command.h"
 #include "daemon/import_command.h"
@@ -20,9 +21,10 @@ namespace {
 using ccm::daemon::Command;
 
 // The dispatch table. Later subcommands (plan, import, rollback, daemon, status) add a line.
-const Command* const kCommands[] = {&ccm::daemon::kCheckCommand, &ccm::daemon::kFixCommand,
-                                    &ccm::daemon::kPlanCommand, &ccm::daemon::kRollbackCommand,
-                                    &ccm::daemon::kImportCommand};
+const Command* const kCommands[] = {&ccm::daemon::kCheckCommand,  &ccm::daemon::kFixCommand,
+                                    &ccm::daemon::kPlanCommand,   &ccm::daemon::kRollbackCommand,
+                                    &ccm::daemon::kImportCommand, &ccm::daemon::kDaemonCommand,
+                                    &ccm::daemon::kStatusCommand};
 
 void PrintUsage(std::ostream& out) {
   out << "usage: ccmigrate COMMAND [ARGS]\n"
