@@ -207,6 +207,66 @@ TEST(DropService, ASlowSetDoesNotBlockTheWatcherOrOtherSets) {
   EXPECT_TRUE(slow_saw_fast.load());
 }
 
+TEST(DropService, InotifyWakesTheServiceLongBeforeTheNextRescan) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName);
+  auto settings = FastSettings(tmp.path());
+  settings.rescan_interval = std::chrono::hours(1);  // only the inotify hint can wake it
+  DropService service(io, settings, proc);
+  ASSERT_TRUE(service.Start().ok());
+  std::chrono::steady_clock::time_point dropped;
+  asio::steady_timer later(io, 100ms);
+  later.async_wait([&](const boost::system::error_code&) {
+    DropSet(tmp.path(), "ok-hinted");
+    dropped = std::chrono::steady_clock::now();
+  });
+  RunUntil(
+      io, service, [&] { return In(tmp.path(), "done", "ok-hinted"); }, 5s);
+  ASSERT_EQ(proc.claim_times.count("ok-hinted"), 1u);
+  EXPECT_LT(proc.claim_times["ok-hinted"] - dropped, 2s);
+}
+
+TEST(DropService, TwoServicesOnOneSpoolNeverWorkOnTheSameSet) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor first(io, ByName, 20ms), second(io, ByName, 20ms);
+  DropServiceHooks quiet_hooks;
+  quiet_hooks.handle_signals = false;
+  DropService a(io, FastSettings(tmp.path()), first, quiet_hooks);
+  DropService b(io, FastSettings(tmp.path()), second, quiet_hooks);
+  ASSERT_TRUE(a.Start().ok());
+  ASSERT_TRUE(b.Start().ok());
+  for (int i = 0; i < 12; ++i)
+    DropSet(tmp.path(), "ok" + std::to_string(i));
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  asio::steady_timer poll(io);
+  std::function<void()> check = [&] {
+    if (std::distance(fs::directory_iterator(tmp.path() / "done"), {}) == 12 ||
+        std::chrono::steady_clock::now() > deadline) {
+      a.Stop();
+      b.Stop();
+      return;
+    }
+    poll.expires_after(20ms);
+    poll.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec)
+        check();
+    });
+  };
+  check();
+  io.run();
+  std::map<std::string, int> times;
+  for (const auto& id : first.seen)
+    ++times[id];
+  for (const auto& id : second.seen)
+    ++times[id];
+  EXPECT_EQ(times.size(), 12u);
+  for (const auto& [id, n] : times)
+    EXPECT_EQ(n, 1) << id;
+  EXPECT_EQ(std::distance(fs::directory_iterator(tmp.path() / "done"), {}), 12);
+}
+
 TEST(DropService, SetsInFlightAreBounded) {
   TempDir tmp;
   asio::io_context io;
