@@ -1,5 +1,6 @@
-// service_log.h — where the daemon's log lines go. Started by systemd (JOURNAL_STREAM names
-// our stderr, or INVOCATION_ID is set), lines go to the journal through spdlog's systemd sink
+// service_log.h — where the daemon's log lines go. Started by systemd with its stderr on the
+// journal (JOURNAL_STREAM names our own stderr's device:inode; INVOCATION_ID alone is not
+// enough: stderr may be redirected), lines go to the journal through spdlog's systemd sink
 // (sd_journal_send, with the proper PRIORITY= per level and SYSLOG_IDENTIFIER=ccmigrate);
 // otherwise to stderr with a timestamp. The level comes from [log] level (trace, debug, info,
 // warn, error, critical, off).
