@@ -299,3 +299,42 @@ TEST(Records, MailMessageFieldErrorsNameLineAndColumn) {
 
 }  // namespace
 }  // namespace ccm::parser
+
+namespace ccm::parser {
+namespace {
+
+TEST(PrimaryReader, DbcsTrailBackslashAtLineEndIsNotAContinuation) {
+  // Code page 932: 0x95 0x5C is one character; with one more '\' the line ends in "\\" only
+  // for a reader that ignores lead bytes.
+  std::string pab =
+      "PAB,\"CCMAIL:Quinn, Avery at HQPO\"\r\n"
+      "Obj-class,Display-Name,Email-Address,First,Last,Address,City,State,Zip,Country,Title,"
+      "Company,Department,Office,Assistant,Bus-Num,Bus2-Num,Assist-Num,Fax-Num,Home-Num,"
+      "Home2-Num,Mobile-Num,Pager-Num,Note\r\n"
+      "entry,A,SMTP:a@example.org,,,,,,,,,,,,,,,,,,,,,x\x95\\\\\r\n"
+      "entry,B,SMTP:b@example.org,,,,,,,,,,,,,,,,,,,,,y\r\n";
+  for (int page_number : {932, 1252}) {
+    MemorySource source(pab);
+    CodePage page = *CodePage::FromNumber(page_number);
+    ReaderOptions options;
+    DiagnosticSink sink;
+    PrimaryReader reader(source, "J.PRI", page, options, sink);
+    ASSERT_EQ(reader.Next(), PrimaryReader::Event::kSection);
+    std::vector<PabEntry> entries;
+    while (reader.Next() == PrimaryReader::Event::kRecord) {
+      if (auto e = DecodePabEntry(reader.section(), reader.record(), options, sink)) {
+        entries.push_back(*e);
+      }
+    }
+    if (page_number == 932) {
+      ASSERT_EQ(entries.size(), 2u) << testing::Dump(sink);
+      EXPECT_EQ(entries[0].fields[23], "x\x95\\\\");
+      EXPECT_EQ(sink.kept().size(), 0u) << testing::Dump(sink);
+    } else {
+      EXPECT_GT(sink.errors(), 0u) << "single-byte reading joins the lines: 47 fields";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ccm::parser
