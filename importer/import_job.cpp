@@ -24,6 +24,8 @@ double Since(Clock::time_point start) {
 
 constexpr std::size_t kMaxWarningsPerUser = 100;
 constexpr std::size_t kMaxSetWarnings = 200;
+// Mailboxes kept open (flock, directory descriptors) while their batch waits for a sync.
+constexpr std::size_t kMaxOpenMailboxes = 64;
 
 // Users and messages done, and the rate; one overwritten line on a terminal, periodic lines
 // otherwise.
@@ -118,11 +120,16 @@ class Job {
   }
   void SetWarning(std::string text);
   std::uint64_t CountRecords(const parser::SectionInfo& section);
-  // Delivers the messages of `sections` into `mailbox`; false when the job must end now
-  // (result_ is then set).
-  bool DeliverSections(MaildirMailbox& mailbox,
+  // Delivers the messages of `sections` into the mailbox `store`/`key`, opened on the first
+  // message (a user without mail gets no Maildir: creating one costs several directory fsyncs
+  // and the mail server creates it on first login anyway); false when the job must end now
+  // (result_ is then set). Counts reach `user` when the mailbox is flushed (FlushOpen).
+  bool DeliverSections(const MaildirOptions& store, const std::string& key,
                        const std::vector<const parser::SectionInfo*>& sections, UserReport& user,
                        std::size_t users_done);
+  // Flushes every open mailbox (one durable batch across users: the first syncfs covers all
+  // of them), records their counts and closes them; false when the job must end (result_).
+  bool FlushOpen();
 
   const ImportJobOptions& options_;
   DirectoryAccess& directory_;
@@ -133,6 +140,12 @@ class Job {
   std::optional<parser::TextConverter> text_;
   parser::DiagnosticSink sink_{1000};
   std::unique_ptr<SetMessageSource> messages_;
+  // Mailboxes written to but not yet flushed, and whose report gets their counts.
+  struct OpenMailbox {
+    std::unique_ptr<MaildirMailbox> mailbox;
+    UserReport* user;
+  };
+  std::vector<OpenMailbox> open_;
   std::unique_ptr<Progress> progress_;
   std::uint64_t messages_done_ = 0;
   std::optional<ImportResult> result_;
@@ -173,9 +186,24 @@ std::uint64_t Job::CountRecords(const parser::SectionInfo& section) {
   return n;
 }
 
-bool Job::DeliverSections(MaildirMailbox& mailbox,
+bool Job::FlushOpen() {
+  for (OpenMailbox& open : open_) {
+    if (auto flushed = open.mailbox->Flush(); !flushed) {
+      result_ =
+          Finish(ImportOutcome::kDeferred, open.user->address + ": " + flushed.error().message);
+      return false;
+    }
+    open.user->messages_delivered += open.mailbox->delivered();
+    open.user->messages_already_present += open.mailbox->already_present();
+  }
+  open_.clear();
+  return true;
+}
+
+bool Job::DeliverSections(const MaildirOptions& store, const std::string& key,
                           const std::vector<const parser::SectionInfo*>& sections, UserReport& user,
                           std::size_t users_done) {
+  MaildirMailbox* mailbox = nullptr;
   auto warn = [&](std::string text) {
     if (user.warnings.size() < kMaxWarningsPerUser)
       user.warnings.push_back(std::move(text));
@@ -201,7 +229,16 @@ bool Job::DeliverSections(MaildirMailbox& mailbox,
       ++user.messages;
       for (auto& w : m.warnings)
         warn(std::move(w));
-      auto delivered = DeliverMessage(mailbox, m.folder, m.message);
+      if (mailbox == nullptr) {
+        auto opened = MaildirMailbox::Open(store, key);
+        if (!opened) {
+          result_ = Finish(ImportOutcome::kDeferred, user.address + ": " + opened.error().message);
+          return false;
+        }
+        open_.push_back({std::move(*opened), &user});
+        mailbox = open_.back().mailbox.get();
+      }
+      auto delivered = DeliverMessage(*mailbox, m.folder, m.message);
       if (!delivered) {
         result_ = Finish(ImportOutcome::kDeferred,
                          Utf8(user.address) + ": " + m.origin + ": " + delivered.error().message);
@@ -215,10 +252,8 @@ bool Job::DeliverSections(MaildirMailbox& mailbox,
         return false;
       }
       if (options_.stop != nullptr && options_.stop->load()) {
-        if (auto flushed = mailbox.Flush(); !flushed) {
-          result_ = Finish(ImportOutcome::kDeferred, flushed.error().message);
+        if (!FlushOpen())
           return false;
-        }
         result_ = Finish(ImportOutcome::kInterrupted, "stop requested; a rerun finishes the set");
         return false;
       }
@@ -383,19 +418,20 @@ ImportResult Job::Run() {
       }
       continue;
     }
-    auto mailbox = MaildirMailbox::Open(options_.mailstore, plan->users[i].mail_store);
-    if (!mailbox) {
-      return Finish(ImportOutcome::kDeferred, u.address + ": " + mailbox.error().message);
-    }
-    if (!DeliverSections(**mailbox, sections, u, i))
+    if (!DeliverSections(options_.mailstore, plan->users[i].mail_store, sections, u, i))
       return std::move(*result_);
-    if (auto flushed = (*mailbox)->Flush(); !flushed) {
-      return Finish(ImportOutcome::kDeferred, u.address + ": " + flushed.error().message);
-    }
-    u.messages_delivered = (*mailbox)->delivered();
-    u.messages_already_present = (*mailbox)->already_present();
+    // Batch durability across users: flush once enough is queued or open.
+    std::size_t queued = 0;
+    for (const OpenMailbox& open : open_)
+      queued += open.mailbox->queued();
+    if ((queued >= options_.mailstore.sync_batch || open_.size() >= kMaxOpenMailboxes) &&
+        !FlushOpen())
+      return std::move(*result_);
     progress_->Update(i + 1, messages_done_);
   }
+
+  if (!FlushOpen())
+    return std::move(*result_);
 
   // Public folders.
   if (!public_sections.empty() && options_.public_root.empty()) {
@@ -407,18 +443,14 @@ ImportResult Job::Run() {
   } else if (!public_sections.empty()) {
     MaildirOptions store = options_.mailstore;
     store.root = options_.public_root;
-    auto mailbox = MaildirMailbox::Open(store, "PublicMessages");
-    if (!mailbox)
-      return Finish(ImportOutcome::kDeferred, "public store: " + mailbox.error().message);
     UserReport pub;
     pub.address = "PublicMessages";
-    if (!DeliverSections(**mailbox, public_sections, pub, plan->users.size()))
+    if (!DeliverSections(store, "PublicMessages", public_sections, pub, plan->users.size()) ||
+        !FlushOpen())
       return std::move(*result_);
-    if (auto flushed = (*mailbox)->Flush(); !flushed)
-      return Finish(ImportOutcome::kDeferred, "public store: " + flushed.error().message);
     report_.public_root = options_.public_root.string();
-    report_.public_delivered = (*mailbox)->delivered();
-    report_.public_already_present = (*mailbox)->already_present();
+    report_.public_delivered = pub.messages_delivered;
+    report_.public_already_present = pub.messages_already_present;
     for (auto& w : pub.warnings)
       SetWarning(std::move(w));
     if (pub.messages_failed > 0)
