@@ -325,7 +325,8 @@ Result<std::filesystem::path, DropError> DropDirectory::Finish(ClaimedSet set, F
 
 Result<void, DropError> DropDirectory::WriteSpoolFile(const std::string& name,
                                                       const std::string& content) {
-  if (int err = spool_fs::WriteFileAtomic(root_fd_.get(), name, content)) {
+  // Advisory state (status.json): atomic, but not worth an fsync on every change.
+  if (int err = spool_fs::WriteFileAtomic(root_fd_.get(), name, content, /*durable=*/false)) {
     return Fail(Errno("cannot write " + (root_ / name).string(), err));
   }
   return {};

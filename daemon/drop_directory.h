@@ -161,7 +161,7 @@ class DropDirectory {
                                                   const std::string& reason,
                                                   const RetryState* retry = nullptr);
 
-  /// Writes `content` to root()/<name> atomically (temp file, fsync, rename).
+  /// Writes `content` to root()/<name> atomically (temp file, rename; no fsync: advisory).
   Result<void, DropError> WriteSpoolFile(const std::string& name, const std::string& content);
 
  private:

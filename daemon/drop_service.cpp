@@ -156,7 +156,11 @@ void DropService::Scan(bool full) {
     ScanDeferred(next_wake);
     ScanIncoming(next_wake);
   }
-  status_.sets = spool_->Count();
+  // Counting reads every state folder: at most once a second, and on every full rescan.
+  if (full || !last_count_ || Clock::now() - *last_count_ >= std::chrono::seconds(1)) {
+    status_.sets = spool_->Count();
+    last_count_ = Clock::now();
+  }
   PublishStatus();
   if (next_wake && watcher_)
     watcher_->WakeAt(*next_wake);

@@ -118,6 +118,7 @@ class DropService {
   std::set<std::string> logged_ignored_;        ///< incoming/ entries already reported
   std::set<std::string> once_tried_;            ///< --once: set ids already worked on
   std::optional<SteadyTime> once_deadline_;
+  std::optional<SteadyTime> last_count_;  ///< when status_.sets was last counted
   bool stopping_ = false, stopped_ = false;
   bool any_deferred_ = false, any_rejected_ = false, any_warnings_ = false;
   DropStatus status_;

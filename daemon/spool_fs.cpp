@@ -55,7 +55,7 @@ int OpenDirNoFollow(int dir_fd, const std::string& name) {
   return ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-int WriteFileAtomic(int dir_fd, const std::string& name, const std::string& content) {
+int WriteFileAtomic(int dir_fd, const std::string& name, const std::string& content, bool durable) {
   const std::string tmp = "." + name + ".tmp";
   ::unlinkat(dir_fd, tmp.c_str(), 0);
   // O_NONBLOCK: should a FIFO sit under that name, opening fails instead of blocking.
@@ -76,7 +76,7 @@ int WriteFileAtomic(int dir_fd, const std::string& name, const std::string& cont
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const int err = errno;
     ::unlinkat(dir_fd, tmp.c_str(), 0);
     return err;

@@ -25,8 +25,10 @@ std::optional<struct stat> StatNoFollow(int dir_fd, const std::string& name);
 int RenameNoReplace(int from_dir, const std::string& from, int to_dir, const std::string& to);
 /// Opens a subdirectory without following links; -1 and errno on failure.
 int OpenDirNoFollow(int dir_fd, const std::string& name);
-/// Writes `content` to dir_fd/name through a dot temp file, fsync, rename. Returns errno or 0.
-int WriteFileAtomic(int dir_fd, const std::string& name, const std::string& content);
+/// Writes `content` to dir_fd/name through a dot temp file (fsync'ed when `durable`) and a
+/// rename. Returns errno or 0.
+int WriteFileAtomic(int dir_fd, const std::string& name, const std::string& content,
+                    bool durable = true);
 /// Reads at most `limit` bytes of a regular file without following links or blocking.
 std::optional<std::string> ReadSmallFile(int dir_fd, const std::string& name, std::size_t limit);
 /// ASCII lower case.
