@@ -45,7 +45,10 @@ ReadinessVerdict JudgeObservation(const SetObservation& obs, const ReadinessPoli
     if (stable_for >= policy.incomplete_timeout) {
       return {Readiness::kRefused, {}, "incomplete and unchanged for too long: " + waits};
     }
-    return {Readiness::kWaiting, stable_since + policy.incomplete_timeout, waits};
+    // Files arriving inside a set folder raise no inotify event on incoming/: look again after
+    // a quiet period rather than only at the incomplete deadline.
+    return {Readiness::kWaiting,
+            std::min(stable_since + policy.incomplete_timeout, now + policy.quiet_period), waits};
   }
   if (!obs.listing_ok) {
     // A packing list still being written may not parse yet; one that stays put and still does

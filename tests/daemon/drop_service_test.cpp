@@ -267,6 +267,26 @@ TEST(DropService, TwoServicesOnOneSpoolNeverWorkOnTheSameSet) {
   EXPECT_EQ(std::distance(fs::directory_iterator(tmp.path() / "done"), {}), 12);
 }
 
+TEST(DropService, AFolderFilledAfterItAppearedIsTakenWithoutWaitingForARescan) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, ByName);
+  auto settings = FastSettings(tmp.path());
+  settings.rescan_interval = std::chrono::hours(1);
+  DropService service(io, settings, proc);
+  ASSERT_TRUE(service.Start().ok());
+  const auto set = tmp.path() / "incoming" / "ok-filled";
+  fs::create_directories(set);  // against the convention: the folder first, then its files
+  WriteFile(set / "HQPO.PKL", PackingList({"00000001.PRI"}, {"00000001.SEC"}));
+  asio::steady_timer later(io, 500ms);
+  later.async_wait([&](const boost::system::error_code&) {
+    WriteFile(set / "00000001.PRI", "p");
+    WriteFile(set / "00000001.SEC", "s");
+  });
+  RunUntil(
+      io, service, [&] { return In(tmp.path(), "done", "ok-filled"); }, 5s);
+}
+
 TEST(DropService, SetsInFlightAreBounded) {
   TempDir tmp;
   asio::io_context io;

@@ -92,6 +92,7 @@ TEST(SetReadiness, MissingFilesWaitThenAreRefusedAfterTheIncompleteTimeout) {
   auto v = tracker.Observe("dir:X", obs, clock.steady(), clock.wall());
   EXPECT_EQ(v.state, Readiness::kWaiting);
   EXPECT_NE(v.reason.find("00000001.SEC"), std::string::npos);
+  EXPECT_EQ(v.recheck_at, clock.steady() + 5s);  // looks again after a quiet period
   clock.Advance(59s);
   EXPECT_EQ(tracker.Observe("dir:X", obs, clock.steady(), clock.wall()).state, Readiness::kWaiting);
   clock.Advance(1s);
