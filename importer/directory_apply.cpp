@@ -25,6 +25,8 @@ struct ApplyRun {
   std::function<void(Result<ApplyResult, ImportError>)> done;
 
   void Finish() {
+    if (auto synced = journal->SyncAudit(); !synced && !failure)
+      failure = std::move(synced.error());
     auto callback = std::move(done);
     if (failure) {
       callback(Fail(std::move(*failure)));

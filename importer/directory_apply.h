@@ -1,11 +1,11 @@
 // directory_apply.h — applies a DirectoryPlan to the directory (spec 9.6 steps 5-6): the thin
 // I/O shell that journals, writes and audits.
 //
-// Users with a change are handled in batches of `batch_size` (default 64, the client's window):
+// Users with a change are handled in batches of `batch_size` (default 512):
 // the batch's prior entries and intended changes are appended to the journal and fsync'd
 // (Journal::RecordIntents); only then are its changes sent, all at once on the one connection,
 // each modify with its critical RFC 4528 assertion control (add for `create`); the changes the
-// server accepted go to the audit file (one fsync per batch). One modify per user is atomic, so
+// server accepted go to the audit file (fsync'd once at the end). One modify per user is atomic, so
 // no user is ever half-converted.
 //
 // Outcomes per user (ApplyStatus):
@@ -66,7 +66,8 @@ bool ShouldDeliver(const DirectoryPlan& plan, const ApplyResult& result, std::si
 
 /// Options of an apply run.
 struct ApplyOptions {
-  std::size_t batch_size = 64;  ///< changes journaled with one fsync and sent together
+  /// Changes journaled with one fsync and sent together (the client keeps its own window).
+  std::size_t batch_size = 512;
 };
 
 /// Starts applying; `done` is called once, from the client's executor. `plan` and `journal`

@@ -70,8 +70,10 @@ Journal::Journal(std::filesystem::path journal_path, std::filesystem::path audit
 Journal::~Journal() {
   if (journal_fd_ >= 0)
     ::close(journal_fd_);
-  if (audit_fd_ >= 0)
+  if (audit_fd_ >= 0) {
+    ::fsync(audit_fd_);
     ::close(audit_fd_);
+  }
 }
 
 Result<std::unique_ptr<Journal>, ImportError> Journal::Open(std::filesystem::path journal_path,
@@ -88,8 +90,8 @@ Result<std::unique_ptr<Journal>, ImportError> Journal::Open(std::filesystem::pat
       new Journal(std::move(journal_path), std::move(audit_path), *journal_fd, *audit_fd));
 }
 
-Result<void, ImportError> Journal::AppendDurably(int fd, const std::string& text,
-                                                 const std::filesystem::path& path) {
+Result<void, ImportError> Journal::Append(int fd, const std::string& text,
+                                          const std::filesystem::path& path, bool sync) {
   std::size_t written = 0;
   while (written < text.size()) {
     const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
@@ -100,7 +102,7 @@ Result<void, ImportError> Journal::AppendDurably(int fd, const std::string& text
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0)
+  if (sync && ::fsync(fd) != 0)
     return Fail(IoError(path, "fsync", errno));
   return {};
 }
@@ -120,7 +122,7 @@ Result<void, ImportError> Journal::RecordIntents(const std::vector<const UserPla
             CommentText(u->change->assertion ? u->change->assertion->str() : "nothing") + "):\n";
     text += ChangeRecord(*u);
   }
-  return AppendDurably(journal_fd_, text, journal_path_);
+  return Append(journal_fd_, text, journal_path_, true);
 }
 
 Result<void, ImportError> Journal::RecordApplied(const std::vector<const UserPlan*>& users) {
@@ -130,7 +132,13 @@ Result<void, ImportError> Journal::RecordApplied(const std::vector<const UserPla
     text += "# ccmigrate applied " + now + " " + std::string(DecisionName(u->decision)) + " " +
             CommentText(u->user.source_address) + "\n" + ChangeRecord(*u);
   }
-  return AppendDurably(audit_fd_, text, audit_path_);
+  return Append(audit_fd_, text, audit_path_, false);
+}
+
+Result<void, ImportError> Journal::SyncAudit() {
+  if (::fsync(audit_fd_) != 0)
+    return Fail(IoError(audit_path_, "fsync", errno));
+  return {};
 }
 
 Result<std::vector<JournalRecord>, ImportError> ReadJournal(const std::filesystem::path& path) {

@@ -6,8 +6,10 @@
 // `create`, none), then the change about to be applied as a change record (modify or add; the
 // assertion is described in a comment, since controls are not part of a journal). Rollback
 // reads these pairs back (ReadJournal) and applies the exact inverse of each change.
-// audit.ldif, appended AFTER each batch's changes succeeded (one fsync per batch): the applied
-// change records, each under a comment with the time and the user.
+// audit.ldif, appended AFTER each batch's changes succeeded: the applied change records, each
+// under a comment with the time and the user. It is a record, not a safety device (the journal
+// is), so it is fsync'd once at the end of an apply run (Journal::SyncAudit) and when the
+// Journal is destroyed, not per batch.
 //
 // A crash between journal and modify leaves a journaled change that never happened; rollback
 // recognises that (the entry still has its prior state) and reports it as already in place.
@@ -45,8 +47,10 @@ class Journal {
   /// Appends the prior entries and intended changes of `users` (each must carry a change) to
   /// the journal and fsyncs it. Nothing may be sent before this returned ok.
   Result<void, ImportError> RecordIntents(const std::vector<const UserPlan*>& users);
-  /// Appends the changes of `users`, which the server accepted, to the audit file and fsyncs.
+  /// Appends the changes of `users`, which the server accepted, to the audit file.
   Result<void, ImportError> RecordApplied(const std::vector<const UserPlan*>& users);
+  /// Makes the audit file durable (fsync).
+  Result<void, ImportError> SyncAudit();
 
   const std::filesystem::path& journal_path() const { return journal_path_; }
   const std::filesystem::path& audit_path() const { return audit_path_; }
@@ -54,8 +58,8 @@ class Journal {
  private:
   Journal(std::filesystem::path journal_path, std::filesystem::path audit_path, int journal_fd,
           int audit_fd);
-  Result<void, ImportError> AppendDurably(int fd, const std::string& text,
-                                          const std::filesystem::path& path);
+  Result<void, ImportError> Append(int fd, const std::string& text,
+                                   const std::filesystem::path& path, bool sync);
 
   std::filesystem::path journal_path_;
   std::filesystem::path audit_path_;
