@@ -2,6 +2,7 @@
 // directory_planner.h.
 #include "importer/directory_planner.h"
 
+#include <boost/asio/post.hpp>
 #include <memory>
 #include <optional>
 
@@ -107,8 +108,11 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
             run->Finish();
         });
   }
-  if (--run->pending == 0)
-    run->Finish();
+  // Posted, so that `done` never runs inside this call (even with no user to search).
+  boost::asio::post(client.get_executor(), [run] {
+    if (--run->pending == 0)
+      run->Finish();
+  });
 }
 
 Result<DirectoryPlan, ImportError> PlanDirectory(boost::asio::io_context& io, ldap::Client& client,

@@ -425,6 +425,9 @@ TEST_F(DirectoryApplyTest, UnreachableDirectoryIsTransient) {
   config.operation_timeout = std::chrono::seconds(2);
   config.network_timeout = std::chrono::milliseconds(500);
   ldap::Client down(io_.get_executor(), config);
+  auto nobody = PlanDirectory(io_, down, {}, options_);  // no user: no connection needed
+  ASSERT_TRUE(nobody.ok());
+  EXPECT_TRUE(nobody->users.empty());
   auto plan = PlanDirectory(io_, down, AppendixAUsers(), options_);
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.error().kind, ImportErrorKind::kTransient) << plan.error().message;
