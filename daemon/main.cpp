@@ -31,8 +31,9 @@ void PrintUsage(std::ostream& out) {
          "       ccmigrate COMMAND --help\n"
          "       ccmigrate --version\n"
          "\n"
-         "ccmigrate finishes Lotus cc:Mail migrations: it validates migration file sets and adds\n"
-         "the MAILMESSAGE sections the cc:Mail extractor leaves out (KB Q194218).\n"
+         "ccmigrate finishes Lotus cc:Mail migrations: it validates migration file sets, adds\n"
+         "the MAILMESSAGE sections the cc:Mail extractor leaves out (KB Q194218), converts each\n"
+         "user's custom recipient into a mailbox in an LDAP directory and delivers the mail.\n"
          "\n"
          "commands:\n";
   for (const Command* command : kCommands) {
