@@ -109,7 +109,9 @@ Result<void, ImportError> Journal::Append(int fd, const std::string& text,
 
 Result<void, ImportError> Journal::RecordIntents(const std::vector<const UserPlan*>& users) {
   const std::string now = UtcTimestamp();
-  std::string text;
+  // The leading empty lines end a record a crash may have cut short in an earlier run, so this
+  // batch never merges into it.
+  std::string text = "\n\n";
   for (const UserPlan* u : users) {
     text += "# ccmigrate journal " + now + " " + std::string(DecisionName(u->decision)) + " " +
             CommentText(u->user.source_address) + "\n";
@@ -163,8 +165,8 @@ Result<std::vector<JournalRecord>, ImportError> ReadJournal(const std::filesyste
     ldap::LdifRecord& record = **next;
     switch (record.kind) {
       case ldap::LdifRecord::Kind::kContent:
-        if (prior)
-          return Fail(damaged(record.line, "two prior states without a change between"));
+        // A prior state without its change is the torn tail of a batch a crash cut short before
+        // its fsync returned: none of that batch was sent, so it is dropped.
         prior = std::move(record.entry);
         break;
       case ldap::LdifRecord::Kind::kModify: {

@@ -13,7 +13,9 @@
 //
 // A crash between journal and modify leaves a journaled change that never happened; rollback
 // recognises that (the entry still has its prior state) and reports it as already in place.
-// Reruns append to the same files; ReadJournal returns every pair in file order.
+// Reruns append to the same files; ReadJournal returns every pair in file order. A batch torn
+// by a crash during its journal write (never sent) leaves prior states without changes; they are
+// skipped, and each new batch starts with an empty line so it never merges into a torn record.
 //
 // Security: files are created 0600 (they hold directory data), opened O_APPEND|O_CLOEXEC|
 // O_NOFOLLOW; the parent directory is fsync'd when a file is created.

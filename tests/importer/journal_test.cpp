@@ -135,6 +135,20 @@ TEST_F(JournalTest, DamagedJournalIsRefusedTruncatedTailIsIgnored) {
   ASSERT_TRUE(tail.ok()) << tail.error().message;
   EXPECT_TRUE(tail->empty());
 
+  // ... and a rerun appending after such a torn tail (cut mid-line) still reads.
+  const UserPlan plan = AveryPlan();
+  std::ofstream(dir_ + "/torn.ldif") << "dn: cn=x,dc=t\nobjectClass: top\ncn: x\n\n"
+                                     << "dn: cn=y,dc=t\nobjectClass: top\ncn: y";
+  {
+    auto journal = Journal::Open(dir_ + "/torn.ldif", dir_ + "/audit.ldif");
+    ASSERT_TRUE(journal.ok());
+    ASSERT_TRUE((*journal)->RecordIntents({&plan}).ok());
+  }
+  auto torn = ReadJournal(dir_ + "/torn.ldif");
+  ASSERT_TRUE(torn.ok()) << torn.error().message;
+  ASSERT_EQ(torn->size(), 1U);
+  EXPECT_EQ(torn->front().dn, plan.dn);
+
   auto missing = ReadJournal(dir_ + "/none.ldif");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().kind, ImportErrorKind::kConfiguration);
