@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "importer/migrating_user.h"
 #include "ldap/entry.h"
 #include "parser/source_address.h"
 
@@ -330,6 +331,38 @@ TEST(VerdictOf, FollowsThePolicies) {
   EXPECT_EQ(VerdictOf(plan, {false, false}), PlanVerdict::kWarnings);
   EXPECT_EQ(plan.ConversionsAndCreations(), 1U);
   EXPECT_EQ(DecisionName(Decision::kSkipNotFound), "skip-not-found");
+}
+
+TEST(UsersOfSet, TakesSetUsersThenMailMessageOwnersOnce) {
+  parser::FileSetScan scan;
+  parser::User jordan;
+  jordan.address = "CCMAIL:Lee, Jordan at HQPO";
+  jordan.key = parser::NormalizeSourceAddress(jordan.address);
+  jordan.has_directory_record = true;  // no MAILMESSAGE section: included all the same (P1)
+  jordan.common_name = "JLee";
+  jordan.display_name = "Jordan Lee";
+  jordan.home_server = "~Server";
+  scan.users.push_back(jordan);
+  parser::SectionInfo own;  // Jordan again, spelled differently: not a second user
+  own.kind = parser::SectionKind::kMailMessage;
+  own.owner = "ccmail:LEE,Jordan at HQPO";
+  parser::SectionInfo extra;  // an owner with no DIRECTORY record and no PAB section
+  extra.kind = parser::SectionKind::kMailMessage;
+  extra.owner = "MIGRATE:CCMAIL:Ellis, Morgan at HQPO";
+  parser::SectionInfo board;  // public folders are not users
+  board.kind = parser::SectionKind::kMailMessage;
+  board.owner = "PublicMessages";
+  board.is_public = true;
+  scan.sections = {own, extra, board};
+  const std::vector<MigratingUser> users = UsersOfSet(scan);
+  ASSERT_EQ(users.size(), 2U);
+  EXPECT_EQ(users[0].source_address, "CCMAIL:Lee, Jordan at HQPO");
+  EXPECT_TRUE(users[0].has_mailbox_record);
+  EXPECT_EQ(users[0].common_name, "JLee");
+  EXPECT_EQ(users[0].home_server, "~Server");
+  EXPECT_EQ(users[1].source_address, "CCMAIL:Ellis, Morgan at HQPO");
+  EXPECT_EQ(users[1].match_key, parser::NormalizeSourceAddress("CCMAIL:Ellis, Morgan at HQPO"));
+  EXPECT_FALSE(users[1].has_mailbox_record);
 }
 
 }  // namespace
