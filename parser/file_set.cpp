@@ -1,7 +1,8 @@
 // file_set.cpp — the streaming whole-set scan (see file_set.h).
 //
-// One pass over the primaries in listed order; pointers are framed as they are met, keeping
-// per secondary file only the byte ranges of the chains (for the overlap check). Open
+// One pass over the primaries in listed order; pointers are framed as they are met, and each
+// chain goes into its secondary file's ChainOverlapIndex (merged intervals, so the overlap check
+// costs O(gaps), not O(chains)); an overlap is reported when the second chain is framed. Open
 // secondary files are cached in a small bounded map so a set with thousands of per-user files
 // never holds thousands of descriptors.
 #include "parser/file_set.h"
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "parser/chain_overlap_index.h"
 #include "parser/field_codec.h"
 #include "parser/source_address.h"
 
@@ -17,13 +19,6 @@ namespace ccm::parser {
 namespace {
 
 constexpr std::size_t kOpenSecondaryCache = 16;
-
-struct ChainRange {
-  std::uint64_t begin;
-  std::uint64_t end;
-  std::uint32_t primary;  // index into files
-  std::uint64_t line;
-};
 
 class SetScanner {
  public:
@@ -42,7 +37,7 @@ class SetScanner {
   const ByteSource* Secondary(std::size_t index);
   User& AddUser(std::string address, UserOrigin origin, const std::string& file, std::uint64_t line,
                 bool* created);
-  void CheckOverlaps();
+  void ReportOverlap(std::size_t secondary, const ChainOverlap& overlap);
   std::string Origin(std::uint32_t primary, std::uint64_t line) const {
     return scan_.files[primary].listed_name + ":" + std::to_string(line);
   }
@@ -54,7 +49,7 @@ class SetScanner {
   std::unordered_map<std::string, std::size_t> user_index_;
   std::unordered_map<std::string, std::size_t> secondary_index_;  // lower name -> files index
   std::map<std::size_t, std::unique_ptr<ByteSource>> open_;
-  std::map<std::size_t, std::vector<ChainRange>> chains_;
+  std::map<std::size_t, ChainOverlapIndex> chains_;  // by secondary file index
   std::vector<bool> referenced_;
   std::unordered_map<std::string, bool> mail_owners_;
 };
@@ -251,7 +246,8 @@ void SetScanner::ValidatePointer(const Pointer& pointer, std::uint32_t primary, 
     sink_.Report(std::move(chain).error());
     return;
   }
-  chains_[it->second].push_back({chain->begin, chain->end, primary, line});
+  if (auto overlap = chains_[it->second].Insert({chain->begin, chain->end, primary, line}))
+    ReportOverlap(it->second, *overlap);
   scan_.summary.secondary_sections += chain->sections.size();
   if (!count_message_parts)
     return;
@@ -304,22 +300,23 @@ void SetScanner::ScanPrimary(std::uint32_t index, const ByteSource& source) {
   }
 }
 
-void SetScanner::CheckOverlaps() {
-  for (auto& [index, ranges] : chains_) {
-    std::sort(ranges.begin(), ranges.end(),
-              [](const ChainRange& a, const ChainRange& b) { return a.begin < b.begin; });
-    for (std::size_t i = 1; i < ranges.size(); ++i) {
-      const ChainRange& prev = ranges[i - 1];
-      const ChainRange& cur = ranges[i];
-      if (cur.begin >= prev.end)
-        continue;
-      std::string what = cur.begin == prev.begin ? "two pointers target the same section"
-                                                 : "message chains overlap";
-      sink_.Report(AtOffset(scan_.files[index].listed_name, cur.begin, Severity::kError,
-                            what + " (pointers at " + Origin(prev.primary, prev.line) + " and " +
-                                Origin(cur.primary, cur.line) + "); an offset is corrupt"));
-    }
+void SetScanner::ReportOverlap(std::size_t secondary, const ChainOverlap& overlap) {
+  const IndexedChain& a = overlap.earlier;
+  const IndexedChain& b = overlap.later;
+  std::string message;
+  if (overlap.partner_known) {
+    message = std::string(overlap.same_begin ? "two pointers target the same section"
+                                             : "message chains overlap") +
+              " (pointers at " + Origin(a.primary, a.line) + " and " + Origin(b.primary, b.line) +
+              "); an offset is corrupt";
+  } else {
+    // The chain hit lies inside a run of back-to-back chains whose pointers are not kept.
+    message = "message chains overlap (pointer at " + Origin(b.primary, b.line) +
+              " lands inside the back-to-back chains that start with the pointer at " +
+              Origin(a.primary, a.line) + "); an offset is corrupt";
   }
+  sink_.Report(AtOffset(scan_.files[secondary].listed_name, overlap.offset, Severity::kError,
+                        std::move(message)));
 }
 
 Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {
@@ -371,7 +368,6 @@ Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {
         continue;
       ScanPrimary(i, **source);
     }
-    CheckOverlaps();
   }
   for (std::size_t i = 0; i < scan_.files.size(); ++i) {
     if (scan_.files[i].type == FileType::kSecondary && scan_.files[i].found && !referenced_[i]) {

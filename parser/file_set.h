@@ -11,8 +11,9 @@
 // files in the directory, are warned about. Problems go to the sink (bounded); the scan itself
 // fails only when the packing list is unusable.
 //
-// Memory is O(users + sections + chains): records are decoded one at a time and secondary data
-// is skipped by length, never read.
+// Memory is O(users + sections + gaps between chains): records are decoded one at a time,
+// secondary data is skipped by length, never read, and the overlap check keeps merged intervals
+// (ChainOverlapIndex), so back-to-back chains cost nothing per message.
 //
 // The result is what later stages need: the users of 10.5 step 1 (DIRECTORY mailbox records'
 // migrate proxy, CCMAIL fallback with a warning, PAB owners, optional accounts file) with their

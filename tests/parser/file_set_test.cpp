@@ -161,6 +161,36 @@ TEST(FileSet, OverlappingChainsAreRejected) {
   EXPECT_TRUE(HasProblem(same, Severity::kError, "00000001.SEC", 50, "same section"));
 }
 
+TEST(FileSet, OverlapsAreFoundAndNamedAfterChainsMerge) {
+  // Messages 1-3 frame back to back ([50,123), [123,243), [243,...)): the overlap index keeps
+  // one interval for them. A pointer into message 2's attachment names message 2's pointer.
+  MemoryDirectory dir = AppendixSet();
+  std::string pri = testing::ReadFileBytes(testing::AppendixPath("00000001.PRI"));
+  auto at = pri.find("#00000001.SEC(243)");
+  pri.replace(at, 18, "#00000001.SEC(168)");
+  dir.Put("00000001.PRI", pri);
+  DiagnosticSink sink;
+  EXPECT_FALSE(MustScan(dir, sink, "HQPO.PKL").valid);
+  EXPECT_TRUE(HasProblem(sink, Severity::kError, "00000001.SEC", 168,
+                         "message chains overlap (pointers at 00000001.PRI:11 and "
+                         "00000001.PRI:13)"))
+      << Dump(sink);
+  // A fourth message pointing into message 2 after all three merged: message 2 is neither the
+  // first nor the last chain of the run, so the run's first pointer is named as the anchor.
+  std::string four = testing::ReadFileBytes(testing::AppendixPath("00000001.PRI"));
+  four +=
+      "Inbox,Jordan Lee,Avery Quinn,,,Again,19990412080000,19990412080000,,,,"
+      "#00000001.SEC(168)\r\n";
+  dir.Put("00000001.PRI", four);
+  DiagnosticSink middle;
+  EXPECT_FALSE(MustScan(dir, middle, "HQPO.PKL").valid);
+  EXPECT_TRUE(HasProblem(middle, Severity::kError, "00000001.SEC", 168,
+                         "pointer at 00000001.PRI:14 lands inside the back-to-back chains that "
+                         "start with the pointer at 00000001.PRI:10"))
+      << Dump(middle);
+  EXPECT_EQ(middle.errors(), 1u) << Dump(middle);
+}
+
 TEST(FileSet, UnreferencedSecondaryIsWarned) {
   MemoryDirectory dir = AppendixSet();
   dir.Put("HQPO.PKL",
