@@ -2,6 +2,7 @@
 // Diagnostics: kBad results carry a message and the physical line where the problem is.
 #include "parser/lexer.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace ccm::parser {
@@ -321,8 +322,12 @@ LexResult Lexer::Finish() {
   return LexResult::kEof;
 }
 
+// The buffer never needs to exceed the file (+1 so the first read can see the end): a set of
+// many small primaries would otherwise zero-fill a full buffer for each of them.
 RecordReader::RecordReader(const ByteSource& source, Lexer lexer, std::size_t buffer_size)
-    : source_(source), lexer_(std::move(lexer)), buffer_(buffer_size) {}
+    : source_(source),
+      lexer_(std::move(lexer)),
+      buffer_(static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, source.size() + 1))) {}
 
 void RecordReader::Seek(std::uint64_t offset, std::uint64_t line) {
   lexer_.Reset(line, offset);

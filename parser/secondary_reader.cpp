@@ -31,10 +31,22 @@ std::optional<SecondaryType> ParseType(std::string_view text) {
 }
 
 // Lexes one header line at `pos`. Returns the record and its byte length (line end included).
+// The record belongs to the calling thread's header lexer: valid until the thread's next call.
 struct HeaderLine {
-  RawRecord record;
+  const RawRecord* record = nullptr;
   std::uint64_t length = 0;
 };
+
+// One lexer per thread, reused for every header: a chain per message would otherwise build the
+// lexer's tables and grow its record's buffers again for each section.
+Lexer& HeaderLexer() {
+  thread_local Lexer lexer = [] {
+    Lexer fresh;
+    fresh.set_comments(false);
+    return fresh;
+  }();
+  return lexer;
+}
 
 Result<HeaderLine, std::string> LexHeaderLine(const ByteSource& source, std::uint64_t pos) {
   // Most headers are well under 256 bytes: try a small window first, then the full 4 KiB.
@@ -43,8 +55,7 @@ Result<HeaderLine, std::string> LexHeaderLine(const ByteSource& source, std::uin
     auto got = source.ReadAt(pos, std::span<char>(buffer.data(), window));
     if (!got)
       return Fail("read failed: " + got.error());
-    Lexer lexer;
-    lexer.set_comments(false);
+    Lexer& lexer = HeaderLexer();
     lexer.Reset(1, pos);
     const char* p = buffer.data();
     const char* end = p + *got;
@@ -72,7 +83,7 @@ Result<HeaderLine, std::string> LexHeaderLine(const ByteSource& source, std::uin
     if (lexer.record().unterminated) {
       return Fail(std::string("section header at the end of the file without a line end"));
     }
-    return HeaderLine{lexer.record(), static_cast<std::uint64_t>(p - buffer.data())};
+    return HeaderLine{&lexer.record(), static_cast<std::uint64_t>(p - buffer.data())};
   }
   return Fail(std::string("no line end within 4 KiB: this is not a section header"));
 }
@@ -129,7 +140,7 @@ Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string&
             "transferred in text mode, check LF/CRLF conversion)";
       return error(pos, message);
     }
-    const RawRecord& rec = line->record;
+    const RawRecord& rec = *line->record;
     if (rec.bare_lf || rec.bare_cr)
       warn(pos, "section header ends in a bare CR or LF");
     if (rec.size() != 7) {
@@ -261,12 +272,12 @@ Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string&
 bool CheckSecondaryFileHeader(const ByteSource& source, const std::string& file,
                               DiagnosticSink& sink) {
   auto line = LexHeaderLine(source, 0);
-  if (!line || line->record.size() == 0 || !EqualsIgnoreCase(line->record.raw(0), "Type")) {
+  if (!line || line->record->size() == 0 || !EqualsIgnoreCase(line->record->raw(0), "Type")) {
     return false;
   }
-  bool ok = line->record.size() == 7;
+  bool ok = line->record->size() == 7;
   for (std::size_t i = 0; ok && i < 7; ++i) {
-    ok = EqualsIgnoreCase(line->record.raw(i), kHeaderNames[i]);
+    ok = EqualsIgnoreCase(line->record->raw(i), kHeaderNames[i]);
   }
   if (!ok) {
     sink.Report(AtOffset(file, 0, Severity::kError,
