@@ -110,8 +110,8 @@ std::multimap<std::string, std::string> DaemonE2eTest::Entry(const std::string& 
   return attrs;
 }
 
-std::size_t DaemonE2eTest::CountEntries(const std::string& filter) {
-  const std::string text = Search(filter, {"1.1"});
+std::size_t DaemonE2eTest::CountEntries(const std::string& filter, const std::string& base) {
+  const std::string text = Search(filter, {"1.1"}, base);
   std::size_t n = 0;
   std::istringstream in(text);
   std::string line;
@@ -120,13 +120,15 @@ std::size_t DaemonE2eTest::CountEntries(const std::string& filter) {
   return n;
 }
 
-void DaemonE2eTest::WriteConfig(const std::string& import_extra, const std::string& drop_extra) {
+void DaemonE2eTest::WriteConfig(const std::string& import_extra, const std::string& drop_extra,
+                                const std::string& mailstore_extra) {
   std::ostringstream c;
   c << "[ldap]\nuri = \"" << slapd_->uri() << "\"\nbind_dn = \"" << slapd_->admin_dn()
     << "\"\npassword_file = \"" << slapd_->admin_password_file()
     << "\"\nbase_dn = \"ou=Recipients,dc=example,dc=test\"\ntimeout_seconds = 2\n"
     << "[import]\ndefault_home = \"mail1.example.test\"\nsource_timezone = \"UTC\"\n"
     << import_extra << "\n[mailstore]\nroot = \"" << mail_.string() << "\"\n"
+    << mailstore_extra << "\n"
     << "[drop]\ndir = \"" << spool_.string() << "\"\nquiet_seconds = 1\nrescan_seconds = 1\n"
     << "retry_initial_seconds = 1\nretry_max_seconds = 2\n"
     << drop_extra << "\n[log]\nlevel = \"debug\"\n";
@@ -169,6 +171,7 @@ ChildProcess& DaemonE2eTest::StartDaemon(bool once) {
 
 void DaemonE2eTest::DropFolder(const fs::path& source, const std::string& id) {
   const fs::path staging = spool_ / ("." + id + ".copying");
+  fs::create_directories(spool_ / "incoming");
   fs::copy(source, staging, fs::copy_options::recursive);
   fs::rename(staging, spool_ / "incoming" / id);
 }

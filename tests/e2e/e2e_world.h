@@ -37,6 +37,10 @@ class DaemonE2eTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
+ public:
+  /// The test's own server.
+  Slapd& slapd() { return *slapd_; }
+
   // --- the directory
   /// dc=example,dc=test and ou=Recipients only.
   void LoadBaseEntries();
@@ -49,8 +53,9 @@ class DaemonE2eTest : public ::testing::Test {
   std::string DirectorySnapshot();
   /// One entry's attributes: lower-case name -> values (empty when missing).
   std::multimap<std::string, std::string> Entry(const std::string& dn);
-  /// How many entries a filter matches under ou=Recipients.
-  std::size_t CountEntries(const std::string& filter);
+  /// How many entries a filter matches under ou=Recipients (or `base`).
+  std::size_t CountEntries(const std::string& filter,
+                           const std::string& base = "ou=Recipients,dc=example,dc=test");
 
   /// The sample set's imported state: Avery and Jordan are mailboxes on the same DNs with one
   /// migrate: proxy each, Cutover Team still lists them, Priya is untouched, Avery's three
@@ -60,7 +65,8 @@ class DaemonE2eTest : public ::testing::Test {
   // --- configuration and daemons
   /// Writes the config file: the server, the mail store, the spool with quiet_seconds = 1 and
   /// rescan_seconds = 1, plus extra lines in [import] and [drop].
-  void WriteConfig(const std::string& import_extra = "", const std::string& drop_extra = "");
+  void WriteConfig(const std::string& import_extra = "", const std::string& drop_extra = "",
+                   const std::string& mailstore_extra = "");
   /// Starts `ccmigrate daemon --config FILE` (+ `--once`); its output goes to its own log.
   ChildProcess& StartDaemon(bool once = false);
   /// Waits until status.json says this daemon is running.
@@ -91,6 +97,12 @@ class DaemonE2eTest : public ::testing::Test {
   /// Relative path -> content of every regular file below `dir`.
   static std::map<std::string, std::string> FolderContents(const fs::path& dir);
 
+  /// The test's temporary directory, spool and mail store.
+  const fs::path& work() const { return work_; }
+  const fs::path& spool() const { return spool_; }
+  const fs::path& mail() const { return mail_; }
+
+ protected:
   fs::path work_;   ///< the test's temporary directory
   fs::path spool_;  ///< work_/spool
   fs::path mail_;   ///< work_/mail
