@@ -12,7 +12,7 @@
 #include "daemon/drop_settings.h"
 #include "daemon/exit_codes.h"
 #include "daemon/import_set_processor.h"
-#include "daemon/parser_listed_files.h"
+#include "daemon/listed_files.h"
 #include "daemon/service_log.h"
 #include "daemon/status_command.h"
 

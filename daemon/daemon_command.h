@@ -7,7 +7,7 @@
 // --once, until everything ready has been worked on (exit 0/1/2/75, see drop_service.h).
 // SIGHUP reloads the file: [log] level and [drop] settings are applied, DaemonPlugs::reload
 // gets the whole new configuration (e.g. importer options); any failure keeps the old
-// configuration. The packing-list plug is the parser's reader (parser_listed_files.h), strict
+// configuration. The packing-list plug is the parser's reader (listed_files.h), strict
 // unless [import] lenient.
 // Exit codes: 78 configuration error (unreadable or invalid file, no [drop] table, bad level,
 // processor refused the configuration, spool cannot be opened), 64 usage error.

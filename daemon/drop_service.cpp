@@ -58,7 +58,7 @@ DropService::DropService(boost::asio::io_context& io, DropSettings settings,
       watchdog_timer_(io),
       once_timer_(io) {
   if (!hooks_.listed_files)
-    hooks_.listed_files = ReadListedFiles;
+    hooks_.listed_files = ParserListedFiles();
 }
 
 DropService::~DropService() = default;

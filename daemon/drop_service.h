@@ -55,7 +55,7 @@ enum class RunMode { kDaemon, kOnce };
 /// What the service calls out to; every member has a working default.
 struct DropServiceHooks {
   /// "Which files does this .pkl list?" (the parser's reader plugs in here).
-  ListedFilesFn listed_files = ReadListedFiles;
+  ListedFilesFn listed_files = ParserListedFiles();
   /// SIGHUP: re-reads the configuration; returns the new drop settings or why it is bad. It may
   /// also apply other sections (log level, importer options) before returning. Empty = SIGHUP
   /// only logs that reloading is not supported.

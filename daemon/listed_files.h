@@ -1,16 +1,17 @@
 // listed_files.h — the narrow plug through which the drop directory learns which files a packing
-// list names: "does this .PKL parse, and what does it list?". The parser layer's packing-list
-// reader can be plugged in here; ReadListedFiles is a small bounded reader of spec 3.1/3.2 that
-// serves until then (and in tests).
+// list names: "does this .PKL parse, and what does it list?". It is backed by the parser layer's
+// packing-list reader (parser/packing_list.h, spec 3.x), so readiness judges a .PKL by the same
+// rules as `ccmigrate check` and the importer.
 //
-// Inputs: the packing list's path inside a set folder (DropDirectory has already checked, with
-// fstatat and no link following, that it is a regular file within bounds). ReadListedFiles opens
-// it O_RDONLY|O_NOFOLLOW|O_NONBLOCK, re-checks that it is a regular file with fstat, reads at
-// most 16 MiB and refuses any line over 1 MiB (spec 2.13), so a FIFO, a link or a huge line can
-// neither block nor exhaust memory.
+// Inputs: the .PKL's path inside a set folder (DropDirectory has already checked, with fstatat
+// and no link following, that it is a regular file within bounds). It is opened here
+// O_RDONLY|O_NOFOLLOW|O_NONBLOCK (a FIFO swapped in after the drop directory's lstat cannot
+// block), checked to be a regular file of at most 16 MiB, read into memory and handed to
+// ReadPackingList as a MemorySource; the reader's line limit (spec 2.13) bounds a huge line.
+// Diagnostics: the first error diagnostic ("FILE:LINE: error: message"); warnings are left to
+// the importer's report.
 //
-// Diagnostics: the error string names the file and line.
-// Thread safety: pure function of the file's content.
+// Thread safety: the returned function is reentrant.
 #pragma once
 
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "ccm/result.h"
+#include "parser/reader_options.h"
 
 namespace ccm::daemon {
 
@@ -26,9 +28,7 @@ namespace ccm::daemon {
 using ListedFilesFn =
     std::function<Result<std::vector<std::string>, std::string>(const std::filesystem::path&)>;
 
-/// The built-in bounded packing-list reader (code page line, blank line, optional
-/// `Filename,Filetype` header, then `name,Primary|Secondary` entries; `!` comments skipped;
-/// CR LF, bare CR or LF line ends; quoted names unquoted).
-Result<std::vector<std::string>, std::string> ReadListedFiles(const std::filesystem::path& pkl);
+/// A ListedFilesFn backed by the parser's ReadPackingList with `options` (strict or lenient).
+ListedFilesFn ParserListedFiles(parser::ReaderOptions options = {});
 
 }  // namespace ccm::daemon

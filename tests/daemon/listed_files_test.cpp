@@ -1,7 +1,7 @@
-// parser_listed_files_test.cpp — the parser's packing-list reader as the drop directory's
+// listed_files_test.cpp — the parser's packing-list reader as the drop directory's
 // ListedFilesFn: the Appendix A set lists its three files; errors name file and line; a FIFO
 // or a link in the packing list's place is refused without blocking.
-#include "daemon/parser_listed_files.h"
+#include "daemon/listed_files.h"
 
 #include <gtest/gtest.h>
 
