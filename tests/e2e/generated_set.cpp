@@ -13,7 +13,7 @@ namespace ccm::test {
 
 GeneratedSet GenerateSet(DaemonE2eTest& world, const std::filesystem::path& work,
                          const std::string& name, std::uint64_t users, std::uint64_t messages,
-                         std::uint64_t no_mail_every) {
+                         std::uint64_t no_mail_every, const std::string& post_office) {
   GeneratedSet set;
   set.dir = work / name / "set";
   set.base = "ou=" + name + ",ou=Recipients,dc=example,dc=test";
@@ -22,10 +22,10 @@ GeneratedSet GenerateSet(DaemonE2eTest& world, const std::filesystem::path& work
   set.users_with_mail = users - (no_mail_every > 0 ? users / no_mail_every : 0);
   const auto ldif = work / name / "dir.ldif";
   std::filesystem::create_directories(work / name);
-  auto run =
-      RunProgram({CCM_GEN_SET, "--out", set.dir.string(), "--users", std::to_string(users),
-                  "--messages", std::to_string(messages), "--no-mail-every",
-                  std::to_string(no_mail_every), "--seed", "5", "--directory-ldif", ldif.string()});
+  auto run = RunProgram({CCM_GEN_SET, "--out", set.dir.string(), "--users", std::to_string(users),
+                         "--messages", std::to_string(messages), "--no-mail-every",
+                         std::to_string(no_mail_every), "--seed", "5", "--post-office", post_office,
+                         "--directory-ldif", ldif.string()});
   if (!run || run->exit_code != 0) {
     ADD_FAILURE() << "ccm-gen-set: " << (run ? run->output : run.error());
     return set;

@@ -30,9 +30,11 @@ struct GeneratedSet {
 
 /// Generates a set into <work>/<name>/set and loads its custom recipients under
 /// ou=<name>,ou=Recipients (which must already exist). Every no_mail_every-th user has no mail.
+/// Next to the sample directory, use another post office: the generator's first users have the
+/// sample's names, and the same source address twice would be a (correct) conflict.
 GeneratedSet GenerateSet(DaemonE2eTest& world, const std::filesystem::path& work,
                          const std::string& name, std::uint64_t users, std::uint64_t messages,
-                         std::uint64_t no_mail_every);
+                         std::uint64_t no_mail_every, const std::string& post_office = "HQPO");
 
 /// The set `id` was imported exactly once and completely: it is in done/ only with a "done"
 /// report; every user below set.base is a mailbox with exactly one migrate: proxy and no custom
