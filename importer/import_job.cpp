@@ -127,8 +127,9 @@ class Job {
   bool DeliverSections(const MaildirOptions& store, const std::string& key,
                        const std::vector<const parser::SectionInfo*>& sections, UserReport& user,
                        std::size_t users_done);
-  // Flushes every open mailbox (one durable batch across users: the first syncfs covers all
-  // of them), records their counts and closes them; false when the job must end (result_).
+  // Flushes the batch shared by every open mailbox (one syncfs and one fsync per changed
+  // directory across users), records their counts and closes them; false when the job must
+  // end (result_).
   bool FlushOpen();
 
   const ImportJobOptions& options_;
@@ -145,6 +146,7 @@ class Job {
     std::unique_ptr<MaildirMailbox> mailbox;
     UserReport* user;
   };
+  std::unique_ptr<MaildirSyncBatch> batch_;  // outlives open_ (declared first)
   std::vector<OpenMailbox> open_;
   std::unique_ptr<Progress> progress_;
   std::uint64_t messages_done_ = 0;
@@ -187,12 +189,13 @@ std::uint64_t Job::CountRecords(const parser::SectionInfo& section) {
 }
 
 bool Job::FlushOpen() {
-  for (OpenMailbox& open : open_) {
-    if (auto flushed = open.mailbox->Flush(); !flushed) {
-      result_ =
-          Finish(ImportOutcome::kDeferred, open.user->address + ": " + flushed.error().message);
+  if (batch_ != nullptr) {
+    if (auto flushed = batch_->Flush(); !flushed) {
+      result_ = Finish(ImportOutcome::kDeferred, flushed.error().message);
       return false;
     }
+  }
+  for (OpenMailbox& open : open_) {
     open.user->messages_delivered += open.mailbox->delivered();
     open.user->messages_already_present += open.mailbox->already_present();
   }
@@ -230,7 +233,9 @@ bool Job::DeliverSections(const MaildirOptions& store, const std::string& key,
       for (auto& w : m.warnings)
         warn(std::move(w));
       if (mailbox == nullptr) {
-        auto opened = MaildirMailbox::Open(store, key);
+        if (batch_ == nullptr)
+          batch_ = std::make_unique<MaildirSyncBatch>(store.sync_batch, store.sync);
+        auto opened = MaildirMailbox::Open(store, key, batch_.get());
         if (!opened) {
           result_ = Finish(ImportOutcome::kDeferred, user.address + ": " + opened.error().message);
           return false;
@@ -421,9 +426,7 @@ ImportResult Job::Run() {
     if (!DeliverSections(options_.mailstore, plan->users[i].mail_store, sections, u, i))
       return std::move(*result_);
     // Batch durability across users: flush once enough is queued or open.
-    std::size_t queued = 0;
-    for (const OpenMailbox& open : open_)
-      queued += open.mailbox->queued();
+    std::size_t queued = batch_ != nullptr ? batch_->queued() : 0;
     if ((queued >= options_.mailstore.sync_batch || open_.size() >= kMaxOpenMailboxes) &&
         !FlushOpen())
       return std::move(*result_);

@@ -83,12 +83,6 @@ Result<UniqueFd, MailError> OpenDirAt(int parent, const std::string& name, bool 
   return UniqueFd(fd);
 }
 
-Result<void, MailError> SyncDir(int fd, const fs::path& shown) {
-  if (::fsync(fd) != 0)
-    return Fail(SystemError("cannot fsync", shown, errno));
-  return {};
-}
-
 // Names in a directory; `fd` stays open (the listing works on a duplicate).
 Result<std::vector<std::string>, MailError> List(int fd, const fs::path& shown) {
   int dup = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -157,13 +151,6 @@ struct MaildirMailbox::Folder {
   fs::path path;
   UniqueFd dir, cur, tmp;
   std::unordered_set<std::string> present;  // unique names found in cur/ and new/, or queued
-  bool dirty = false;                       // cur/ needs an fsync
-};
-
-struct MaildirMailbox::Pending {
-  Folder* folder;
-  std::string tmp_name;
-  std::string final_name;
 };
 
 namespace {
@@ -188,7 +175,7 @@ Result<bool, MailError> EnsureMaildir(int dir, const fs::path& shown, bool folde
 }  // namespace
 
 Result<std::unique_ptr<MaildirMailbox>, MailError> MaildirMailbox::Open(
-    const MaildirOptions& options, std::string_view mailbox_key) {
+    const MaildirOptions& options, std::string_view mailbox_key, MaildirSyncBatch* batch) {
   auto name = MailboxDirectoryName(mailbox_key);
   if (!name)
     return Fail(std::move(name.error()));
@@ -204,13 +191,20 @@ Result<std::unique_ptr<MaildirMailbox>, MailError> MaildirMailbox::Open(
   box->options_ = options;
   if (box->options_.sync_batch == 0)
     box->options_.sync_batch = 1;
+  if (batch == nullptr) {
+    box->own_batch_ = std::make_unique<MaildirSyncBatch>(box->options_.sync_batch, options.sync);
+    batch = box->own_batch_.get();
+  }
+  box->batch_ = batch;
+  if (auto r = batch->AddFileSystem(root.get(), options.root); !r)
+    return Fail(std::move(r.error()));
   box->path_ = options.root / *name;
   bool created = false;
   auto dir = OpenDirAt(root.get(), *name, true, options.root, &created);
   if (!dir)
     return Fail(std::move(dir.error()));
   if (created) {
-    if (auto r = SyncDir(root.get(), options.root); !r)
+    if (auto r = batch->DirectoryChanged(root.get(), options.root); !r)
       return Fail(std::move(r.error()));
   }
   if (::flock(dir->get(), LOCK_EX | LOCK_NB) != 0) {
@@ -252,19 +246,14 @@ Result<std::unique_ptr<MaildirMailbox>, MailError> MaildirMailbox::Open(
 }
 
 MaildirMailbox::~MaildirMailbox() {
-  DiscardPending();
+  if (batch_ != nullptr)
+    batch_->Discard(this);
   if (mailbox_fd_ >= 0)
     ::close(mailbox_fd_);  // also releases the flock
 }
 
-void MaildirMailbox::DiscardPending() {
-  for (const Pending& p : pending_)
-    ::unlinkat(p.folder->tmp.get(), p.tmp_name.c_str(), 0);
-  pending_.clear();
-}
-
 std::size_t MaildirMailbox::queued() const {
-  return pending_.size();
+  return batch_->queued();
 }
 
 Result<MaildirMailbox::Folder*, MailError> MaildirMailbox::OpenFolder(
@@ -284,7 +273,7 @@ Result<MaildirMailbox::Folder*, MailError> MaildirMailbox::OpenFolder(
     if (!created)
       return Fail(std::move(created.error()));
     if (*created) {
-      if (auto r = SyncDir(folder->dir.get(), path_); !r)
+      if (auto r = batch_->DirectoryChanged(folder->dir.get(), path_); !r)
         return Fail(std::move(r.error()));
     }
   } else {
@@ -298,10 +287,12 @@ Result<MaildirMailbox::Folder*, MailError> MaildirMailbox::OpenFolder(
       auto sub_created = EnsureMaildir(fd->get(), path_ / level, true);
       if (!sub_created)
         return Fail(std::move(sub_created.error()));
-      if (created || *sub_created) {
-        if (auto r = SyncDir(fd->get(), path_ / level); !r)
+      if (created) {
+        if (auto r = batch_->DirectoryChanged(mailbox_fd_, path_); !r)
           return Fail(std::move(r.error()));
-        if (auto r = SyncDir(mailbox_fd_, path_); !r)
+      }
+      if (created || *sub_created) {
+        if (auto r = batch_->DirectoryChanged(fd->get(), path_ / level); !r)
           return Fail(std::move(r.error()));
       }
       if (dot == std::string::npos) {
@@ -384,8 +375,9 @@ Result<DeliveryOutcome, MailError> MaildirMailbox::Deliver(
   if (flags.seen)
     final_name += 'S';
   folder->present.insert(unique);
-  pending_.push_back(Pending{folder, unique, std::move(final_name)});
-  if (pending_.size() >= options_.sync_batch) {
+  batch_->Add(MaildirSyncBatch::Message{this, &delivered_, folder->tmp.get(), folder->cur.get(),
+                                        unique, std::move(final_name), folder->path / "cur"});
+  if (batch_->full()) {
     if (auto r = Flush(); !r)
       return Fail(std::move(r.error()));
   }
@@ -393,47 +385,7 @@ Result<DeliveryOutcome, MailError> MaildirMailbox::Deliver(
 }
 
 Result<void, MailError> MaildirMailbox::Flush() {
-  if (pending_.empty())
-    return {};
-  if (options_.sync == BatchSync::kSyncfs) {
-    if (::syncfs(mailbox_fd_) != 0)
-      return Fail(SystemError("cannot syncfs", path_, errno));
-  } else {
-    for (const Pending& p : pending_) {
-      UniqueFd fd(
-          ::openat(p.folder->tmp.get(), p.tmp_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-      if (fd.get() < 0 || ::fdatasync(fd.get()) != 0) {
-        return Fail(SystemError("cannot sync", p.folder->path / "tmp" / p.tmp_name, errno));
-      }
-    }
-  }
-  std::size_t done = 0;
-  for (const Pending& p : pending_) {
-    if (::renameat2(p.folder->tmp.get(), p.tmp_name.c_str(), p.folder->cur.get(),
-                    p.final_name.c_str(), RENAME_NOREPLACE) != 0) {
-      int err = errno;
-      if (err != EEXIST) {
-        pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(done));
-        return Fail(
-            SystemError("cannot move into place", p.folder->path / "cur" / p.final_name, err));
-      }
-      ::unlinkat(p.folder->tmp.get(), p.tmp_name.c_str(), 0);  // same name and flags: there
-    }
-    p.folder->dirty = true;
-    ++done;
-  }
-  for (auto& [name, folder] : folders_) {
-    if (!folder->dirty)
-      continue;
-    if (auto r = SyncDir(folder->cur.get(), folder->path / "cur"); !r) {
-      pending_.clear();  // renamed but not known durable: not counted; a rerun will find them
-      return r;
-    }
-    folder->dirty = false;
-  }
-  delivered_ += pending_.size();
-  pending_.clear();
-  return {};
+  return batch_->Flush();
 }
 
 }  // namespace ccm::importer

@@ -11,12 +11,14 @@
 // use, for names starting with our prefix (the part before ':' — flags may have changed since),
 // and a message whose identity is already there is not written again.
 //
-// Durability (batched): Deliver() writes the file into tmp/ and queues it; every `sync_batch`
-// messages, and on Flush(), the batch is made durable at once: one syncfs() of the file system
-// (or one fdatasync per file, BatchSync::kFdatasyncEach), then the renames into cur/, then one
-// fsync per touched cur/ directory. Only then are the messages counted delivered(). A crash
-// before that loses nothing that was reported: the next Open() deletes our leftovers in tmp/
-// and the rerun writes them again. New directories are fsynced (with their parent) when made.
+// Durability (batched, maildir_sync_batch.h): Deliver() writes the file into tmp/ and queues it
+// in the mailbox's MaildirSyncBatch — its own, or one shared by many mailboxes (an import);
+// directories are created without a sync and their parents recorded in the batch. Every
+// `sync_batch` messages, and on Flush(), the whole batch is made durable at once: one syncfs()
+// of the file system (or one fdatasync per file, BatchSync::kFdatasyncEach), then the renames
+// into cur/, then one fsync per directory whose entries changed. Only then are the messages
+// counted delivered(). A crash before that loses nothing that was reported: the next Open()
+// deletes our leftovers in tmp/ and the rerun writes them (and any lost directory) again.
 //
 // Security: every directory and file below the root is opened relative to its parent's
 // descriptor with O_NOFOLLOW (files also O_EXCL), so a symlink planted in the store can never
@@ -40,14 +42,9 @@
 #include <vector>
 
 #include "importer/content_source.h"
+#include "importer/maildir_sync_batch.h"
 
 namespace ccm::importer {
-
-/// How a batch's file contents are made durable before the renames.
-enum class BatchSync {
-  kSyncfs,         ///< one syncfs() for the whole batch (default; fastest measured)
-  kFdatasyncEach,  ///< fdatasync() of each file of the batch, then the renames
-};
 
 /// Store settings (from [mailstore]).
 struct MaildirOptions {
@@ -75,9 +72,13 @@ using MessageWriter = std::function<Result<void, MailError>(MessageSink&)>;
 class MaildirMailbox {
  public:
   /// Opens (creating as needed) the mailbox for `mailbox_key` under options.root, locks it and
-  /// removes stale files of ours from its tmp/ directories.
+  /// removes stale files of ours from its tmp/ directories. With `batch`, the mailbox's
+  /// messages and directories become durable with that shared batch (which must outlive the
+  /// mailbox; its sync_batch and strategy apply); without, the mailbox has its own, made from
+  /// options.
   static Result<std::unique_ptr<MaildirMailbox>, MailError> Open(const MaildirOptions& options,
-                                                                 std::string_view mailbox_key);
+                                                                 std::string_view mailbox_key,
+                                                                 MaildirSyncBatch* batch = nullptr);
   /// Unflushed messages are discarded (their tmp files removed; they were never reported
   /// delivered). Call Flush() first.
   ~MaildirMailbox();
@@ -92,30 +93,30 @@ class MaildirMailbox {
                                              std::optional<std::chrono::sys_seconds> internal_date,
                                              const MessageWriter& write);
 
-  /// Makes every queued message durable and visible; afterwards delivered() counts them.
+  /// Makes every queued message of the batch (with a shared batch: of all its mailboxes)
+  /// durable and visible; afterwards delivered() counts them.
   Result<void, MailError> Flush();
 
   /// Messages durably delivered by this object (after a batch sync).
   std::uint64_t delivered() const { return delivered_; }
   /// Messages skipped because an earlier run had delivered them.
   std::uint64_t already_present() const { return already_present_; }
-  /// Messages written but not yet synced.
+  /// Messages written but not yet synced (with a shared batch: of all its mailboxes).
   std::size_t queued() const;
   /// The mailbox directory (for reports).
   const std::filesystem::path& path() const { return path_; }
 
  private:
   struct Folder;
-  struct Pending;
   MaildirMailbox() = default;
   Result<Folder*, MailError> OpenFolder(std::string_view folder_column);
-  void DiscardPending();
 
   MaildirOptions options_;
   std::filesystem::path path_;
   int mailbox_fd_ = -1;
   std::map<std::string, std::unique_ptr<Folder>, std::less<>> folders_;  // by directory name
-  std::vector<Pending> pending_;
+  std::unique_ptr<MaildirSyncBatch> own_batch_;  // when Open() was given none
+  MaildirSyncBatch* batch_ = nullptr;
   std::uint64_t delivered_ = 0;
   std::uint64_t already_present_ = 0;
 };

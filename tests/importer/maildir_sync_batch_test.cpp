@@ -1,0 +1,172 @@
+// maildir_sync_batch_test.cpp — a batch shared by many mailboxes makes their messages and new
+// directories durable together: proven by counting sync calls (TEST_counts), not by timing.
+// Also: nothing is visible in cur/ or counted before the flush, the fdatasync strategy, and a
+// mailbox destroyed before the flush takes only its own messages out of the batch.
+#include "importer/maildir_sync_batch.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "importer/maildir_names.h"
+#include "importer/maildir_store.h"
+
+namespace ccm::importer {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "ccm-batch.XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::size_t Count(const fs::path& dir) {
+  if (!fs::exists(dir))
+    return 0;
+  return static_cast<std::size_t>(
+      std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+MessageWriter Bytes(std::string text) {
+  return [text](MessageSink& sink) { return sink.Write(text); };
+}
+
+std::string Key(std::size_t i) {
+  return "user" + std::to_string(i) + "@example.test";
+}
+
+// Opens `users` mailboxes with `batch` and delivers one message each into INBOX, Sent Items
+// and Projects\Cutover (when `folders`), or only INBOX.
+std::vector<std::unique_ptr<MaildirMailbox>> DeliverToMany(const fs::path& root,
+                                                           MaildirSyncBatch& batch,
+                                                           std::size_t users, bool folders,
+                                                           const std::string& run) {
+  std::vector<std::unique_ptr<MaildirMailbox>> boxes;
+  for (std::size_t i = 0; i < users; ++i) {
+    auto box = MaildirMailbox::Open({root, 100000, BatchSync::kSyncfs}, Key(i), &batch);
+    EXPECT_TRUE(box.ok()) << (box.ok() ? "" : box.error().message);
+    if (!box.ok())
+      return boxes;
+    std::vector<std::string> targets = {""};
+    if (folders)
+      targets = {"", "Sent Items", "Projects\\Cutover"};
+    for (const std::string& folder : targets) {
+      auto r = (*box)->Deliver(folder, run + Key(i) + folder, {}, std::nullopt, Bytes("x\n"));
+      EXPECT_TRUE(r.ok());
+      EXPECT_EQ(*r, DeliveryOutcome::kQueued);
+    }
+    boxes.push_back(std::move(*box));
+  }
+  return boxes;
+}
+
+TEST(MaildirSyncBatch, ManyNewMailboxesCostOneSyncfsAndOneFsyncPerChangedDirectory) {
+  TempDir dir;
+  constexpr std::size_t kUsers = 20;
+  MaildirSyncBatch batch(100000, BatchSync::kSyncfs);
+  auto boxes = DeliverToMany(dir.path(), batch, kUsers, true, "a");
+  ASSERT_EQ(boxes.size(), kUsers);
+
+  // 20 mailboxes x 13 new directories each, 60 messages: no sync call yet, nothing visible.
+  EXPECT_EQ(batch.TEST_counts().syncfs, 0u);
+  EXPECT_EQ(batch.TEST_counts().dir_fsync, 0u);
+  EXPECT_EQ(batch.queued(), 3 * kUsers);
+  fs::path first = dir.path() / *MailboxDirectoryName(Key(0));
+  EXPECT_EQ(Count(first / "cur"), 0u);
+  EXPECT_EQ(Count(first / "tmp"), 1u);
+  EXPECT_EQ(boxes[0]->delivered(), 0u);
+
+  ASSERT_TRUE(batch.Flush().ok());
+  EXPECT_EQ(batch.TEST_counts().syncfs, 1u);
+  EXPECT_EQ(batch.TEST_counts().fdatasync, 0u);
+  // Directories whose entries changed: the store root (once, shared), and per mailbox the
+  // mailbox directory, .Sent, .Projects, .Projects.Cutover (new subdirectories) and the three
+  // cur/ that received a message — 7, not one per created directory (13) plus their parents.
+  EXPECT_EQ(batch.TEST_counts().dir_fsync, 1 + 7 * kUsers);
+  EXPECT_EQ(batch.queued(), 0u);
+  for (const auto& box : boxes)
+    EXPECT_EQ(box->delivered(), 3u);
+  EXPECT_EQ(Count(first / "cur"), 1u);
+  EXPECT_EQ(Count(first / ".Sent" / "cur"), 1u);
+  EXPECT_EQ(Count(first / ".Projects.Cutover" / "cur"), 1u);
+  EXPECT_EQ(Count(first / "tmp"), 0u);
+
+  // A second flush with nothing queued costs nothing.
+  ASSERT_TRUE(batch.Flush().ok());
+  EXPECT_EQ(batch.TEST_counts().syncfs, 1u);
+  EXPECT_EQ(batch.TEST_counts().dir_fsync, 1 + 7 * kUsers);
+}
+
+TEST(MaildirSyncBatch, ExistingMailboxesCostOnlyTheirCurDirectories) {
+  TempDir dir;
+  constexpr std::size_t kUsers = 10;
+  {
+    MaildirSyncBatch first(100000);
+    auto boxes = DeliverToMany(dir.path(), first, kUsers, true, "a");
+    ASSERT_TRUE(first.Flush().ok());
+  }
+  MaildirSyncBatch batch(100000);
+  auto boxes = DeliverToMany(dir.path(), batch, kUsers, false, "b");
+  ASSERT_TRUE(batch.Flush().ok());
+  EXPECT_EQ(batch.TEST_counts().syncfs, 1u);
+  EXPECT_EQ(batch.TEST_counts().dir_fsync, kUsers);  // each INBOX cur/, nothing else
+  for (const auto& box : boxes)
+    EXPECT_EQ(box->delivered(), 1u);
+}
+
+TEST(MaildirSyncBatch, FullBatchFlushesAcrossMailboxesAndCreditsEachOwner) {
+  TempDir dir;
+  MaildirSyncBatch batch(4);
+  auto boxes = DeliverToMany(dir.path(), batch, 3, false, "a");  // 3 messages: not full
+  EXPECT_EQ(batch.TEST_counts().syncfs, 0u);
+  auto more = MaildirMailbox::Open({dir.path(), 4, BatchSync::kSyncfs}, Key(0) + "x", &batch);
+  ASSERT_TRUE(more.ok());
+  ASSERT_TRUE((*more)->Deliver("", "m4", {}, std::nullopt, Bytes("x\n")).ok());  // 4th: flush
+  EXPECT_EQ(batch.TEST_counts().syncfs, 1u);
+  EXPECT_EQ(batch.queued(), 0u);
+  for (const auto& box : boxes)
+    EXPECT_EQ(box->delivered(), 1u);
+  EXPECT_EQ((*more)->delivered(), 1u);
+}
+
+TEST(MaildirSyncBatch, FdatasyncStrategySyncsEachFileAndNoFileSystem) {
+  TempDir dir;
+  MaildirSyncBatch batch(100000, BatchSync::kFdatasyncEach);
+  auto boxes = DeliverToMany(dir.path(), batch, 5, true, "a");
+  ASSERT_TRUE(batch.Flush().ok());
+  EXPECT_EQ(batch.TEST_counts().syncfs, 0u);
+  EXPECT_EQ(batch.TEST_counts().fdatasync, 15u);
+  EXPECT_EQ(batch.TEST_counts().dir_fsync, 1 + 7 * 5u);
+  for (const auto& box : boxes)
+    EXPECT_EQ(box->delivered(), 3u);
+}
+
+TEST(MaildirSyncBatch, AMailboxDestroyedBeforeTheFlushTakesOnlyItsOwnMessagesOut) {
+  TempDir dir;
+  MaildirSyncBatch batch(100000);
+  auto boxes = DeliverToMany(dir.path(), batch, 2, false, "a");
+  fs::path gone = dir.path() / *MailboxDirectoryName(Key(0));
+  EXPECT_EQ(Count(gone / "tmp"), 1u);
+  boxes[0].reset();
+  EXPECT_EQ(Count(gone / "tmp"), 0u);  // never reported delivered, so removed
+  EXPECT_EQ(batch.queued(), 1u);
+  ASSERT_TRUE(batch.Flush().ok());
+  EXPECT_EQ(Count(gone / "cur"), 0u);
+  EXPECT_EQ(boxes[1]->delivered(), 1u);
+  EXPECT_EQ(Count(dir.path() / *MailboxDirectoryName(Key(1)) / "cur"), 1u);
+}
+
+}  // namespace
+}  // namespace ccm::importer
