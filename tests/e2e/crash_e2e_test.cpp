@@ -7,6 +7,7 @@
 // 0 and leaves the set finished or resumable.
 #include <csignal>
 #include <functional>
+#include <iostream>
 #include <thread>
 
 #include "tests/e2e/generated_set.h"
@@ -93,6 +94,8 @@ TEST_F(CrashE2eTest, SigtermDuringDeliveryExitsZeroAndTheSetFinishes) {
   DropFolder(set.dir, "GEN");
   ASSERT_TRUE(WaitFor([&] { return Delivered() > 0; }, 60s)) << "delivery never seen in progress\n"
                                                              << Diagnostics();
+  const std::size_t at_signal = Delivered();
+  const auto signalled = std::chrono::steady_clock::now();
   daemon.Signal(SIGTERM);
   const auto code = daemon.WaitExit(90s);
   ASSERT_TRUE(code.has_value()) << "no exit after SIGTERM\n" << Diagnostics();
@@ -101,6 +104,11 @@ TEST_F(CrashE2eTest, SigtermDuringDeliveryExitsZeroAndTheSetFinishes) {
   const auto where = WhereIs("GEN");
   ASSERT_EQ(where.size(), 1u) << Diagnostics();
   ASSERT_TRUE(where[0] == "done" || where[0] == "active") << where[0] << Diagnostics();
+  std::cerr << "SIGTERM at " << at_signal << "/" << set.messages << " messages: exit after "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - signalled)
+                   .count()
+            << " ms, set in " << where[0] << "/\n";
   EXPECT_TRUE(TmpFiles(mail_).empty() || where[0] == "active");
   if (where[0] == "active") {
     auto& again = StartDaemon();
