@@ -42,6 +42,12 @@
 
 namespace ccm::daemon {
 
+/// The files the spool itself writes into a set's folder (never part of the set).
+inline const std::vector<std::string>& SpoolFileNames() {
+  static const std::vector<std::string> names = {"report.json", "reason.txt", kRetryFileName};
+  return names;
+}
+
 /// A failed spool operation; the message names the operation, the path and errno's text.
 struct DropError {
   std::string message;

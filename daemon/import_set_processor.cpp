@@ -6,6 +6,7 @@
 
 #include "daemon/blocking_set_processor.h"
 #include "daemon/directory_settings.h"
+#include "daemon/drop_directory.h"
 #include "daemon/import_settings.h"
 #include "importer/ldap_directory_access.h"
 
@@ -40,6 +41,7 @@ SetOutcome ImportOneSet(const std::shared_ptr<SharedConfig>& shared, const Claim
   auto options = ImportJobOptionsFor(*config, set.pkl_path(), set.dir() / "ccmigrate-import");
   if (!options)
     return SetOutcome::Deferred("configuration: " + options.error());
+  options->caller_files = SpoolFileNames();  // a retried set still holds its last report
   std::error_code ec;
   std::filesystem::create_directories(options->output_dir, ec);
   if (ec)

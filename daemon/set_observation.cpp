@@ -48,7 +48,8 @@ bool IsBareFileName(const std::string& name) {
 }
 
 bool IsOwnFile(const std::string& name) {
-  return name == "report.json" || name == "reason.txt" || name == kRetryFileName;
+  const auto& own = SpoolFileNames();
+  return std::find(own.begin(), own.end(), name) != own.end();
 }
 
 std::int64_t MtimeNs(const struct stat& st) {

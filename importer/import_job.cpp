@@ -280,7 +280,8 @@ ImportResult Job::Run() {
   if (!opened)
     return Finish(ImportOutcome::kRefused, "cannot open the set: " + opened.error());
   set_dir_ = std::move(*opened);
-  parser::ScanOptions scan_options{options_.reader, options_.accounts, options_.accounts_file};
+  parser::ScanOptions scan_options{options_.reader, options_.accounts, options_.accounts_file,
+                                   options_.caller_files};
   auto scan =
       parser::ScanFileSet(*set_dir_, options_.pkl_path.filename().string(), scan_options, sink_);
   report_.timings.validate = Since(phase);

@@ -96,6 +96,7 @@ struct ImportJobOptions {
   parser::ReaderOptions reader;               ///< lenient ([import] lenient) and limits
   std::vector<parser::AccountLine> accounts;  ///< [import] accounts_file, read
   std::string accounts_file;
+  std::vector<std::string> caller_files;   ///< names in the set's folder that are not the set's
   TimeZone source_zone = TimeZone::Utc();  ///< [import] source_timezone (O-15)
   MaildirOptions mailstore;                ///< [mailstore] root, sync_batch
   std::filesystem::path public_root;       ///< [mailstore] public_root; empty = skip public

@@ -8,6 +8,7 @@
 #include "parser/file_set.h"
 
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include "parser/chain_overlap_index.h"
@@ -88,8 +89,12 @@ bool SetScanner::ResolveFiles(const std::string& pkl_name) {
     }
     scan_.files.push_back(std::move(file));
   }
+  std::set<std::string> callers;
+  for (const auto& name : options_.caller_files)
+    callers.insert(AsciiLower(name));
   for (const auto& name : *names) {
-    if (!listed.count(AsciiLower(name))) {
+    const std::string lower = AsciiLower(name);
+    if (!listed.count(lower) && !callers.count(lower)) {
       sink_.Report(AtLine(name, 0, Severity::kWarning,
                           "file in the set directory is not listed in " + pkl_name + "; ignored"));
     }

@@ -112,6 +112,10 @@ struct ScanOptions {
   ReaderOptions reader;
   std::vector<AccountLine> accounts;  ///< optional accounts file (10.5 step 1(c))
   std::string accounts_file;          ///< its name, for diagnostics
+  /// Names in the set's directory that belong to the caller, not to the set (the drop spool's
+  /// report.json, retry.json, reason.txt): compared case-insensitively, never warned about as
+  /// unlisted files.
+  std::vector<std::string> caller_files;
 };
 
 /// Scans and validates the set whose packing list is `pkl_name` in `directory`.

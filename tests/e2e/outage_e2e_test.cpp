@@ -2,7 +2,6 @@
 // a set waiting while slapd is down goes to deferred/ and the daemon keeps running; once slapd
 // is back the set is retried on its own and ends in done/. `--once` with slapd down exits 75 and
 // leaves the set in deferred/, never failed/.
-#include <cstdlib>
 #include <optional>
 #include <thread>
 
@@ -68,8 +67,7 @@ TEST_F(OutageE2eTest, OnceWithSlapdDownExits75AndKeepsTheSetDeferred) {
   auto& third = StartDaemon(/*once=*/true);
   const auto done = third.WaitExit(60s);
   ASSERT_TRUE(done.has_value()) << Diagnostics();
-  // 0 for this set; 1 today because of the known bug RetriedSetHasNoSpuriousWarnings shows.
-  EXPECT_TRUE(*done == 0 || *done == 1) << "exit " << *done << "\n" << Diagnostics();
+  EXPECT_EQ(*done, 0) << Diagnostics();
   EXPECT_EQ(WhereIs("HQPO.001"), std::vector<std::string>{"done"}) << Diagnostics();
   ExpectSampleImported();
 }
@@ -78,12 +76,6 @@ TEST_F(OutageE2eTest, OnceWithSlapdDownExits75AndKeepsTheSetDeferred) {
 // they are the spool's own files, not unlisted input, so the sample (which imports without
 // warnings) must still end "done" and --once must exit 0.
 TEST_F(OutageE2eTest, RetriedSetHasNoSpuriousWarnings) {
-  if (std::getenv("CCM_E2E_KNOWN_BUGS") == nullptr) {
-    GTEST_SKIP() << "known bug: a retried set's own retry.json/report.json are reported as "
-                    "'file in the set directory is not listed in HQPO.PKL' (parser/file_set.cpp), "
-                    "so it ends done-with-warnings and --once exits 1; run with "
-                    "CCM_E2E_KNOWN_BUGS=1 to see it fail";
-  }
   LoadSampleDirectory();
   WriteConfig();
   auto stopped = slapd_->Stop();

@@ -108,6 +108,22 @@ TEST(FileSet, MissingDuplicateAndUnlistedFiles) {
   EXPECT_EQ(Dump(sink).find("secret"), std::string::npos);
 }
 
+TEST(FileSet, CallerFilesAreNotWarnedAboutButOtherUnlistedFilesAre) {
+  MemoryDirectory dir = AppendixSet();
+  dir.Put("report.json", "{}");
+  dir.Put("Retry.JSON", "{}");
+  dir.Put("notes.txt", "x");
+  ScanOptions options;
+  options.caller_files = {"report.json", "retry.json"};
+  DiagnosticSink sink;
+  auto scan = ScanFileSet(dir, "HQPO.PKL", options, sink);
+  ASSERT_TRUE(scan.ok());
+  EXPECT_TRUE(scan->valid);
+  EXPECT_TRUE(HasProblem(sink, Severity::kWarning, "notes.txt", 0, "not listed")) << Dump(sink);
+  EXPECT_EQ(Dump(sink).find("report.json"), std::string::npos) << Dump(sink);
+  EXPECT_EQ(Dump(sink).find("Retry.JSON"), std::string::npos) << Dump(sink);
+}
+
 TEST(FileSet, NamesMatchCaseInsensitivelyButNotAmbiguously) {
   MemoryDirectory dir = AppendixSet();
   dir.Put("HQPO.PKL",
