@@ -8,8 +8,10 @@
 //   1. one syncfs() per file system of the batch (usually one) makes every written file and
 //      every created directory durable (BatchSync::kFdatasyncEach: one fdatasync per file);
 //   2. every message is renamed from tmp/ into cur/ (renameat2 RENAME_NOREPLACE);
-//   3. one fsync per directory whose entries changed — each cur/ that received a message and
-//      each parent of a created directory — deduplicated by path;
+//   3. the directories whose entries changed — each cur/ that received a message and each
+//      parent of a created directory, deduplicated by path — are made durable: with kSyncfs
+//      and more than one of them by a second syncfs (on ext4 every directory fsync issues its
+//      own device cache flush), else by one fsync each;
 //   4. only then is each message counted in its mailbox's delivered().
 // A message is therefore never visible in cur/ before its bytes are durable, and never counted
 // before its name is. A crash anywhere loses nothing that was counted.
@@ -87,6 +89,7 @@ class MaildirSyncBatch {
 
  private:
   Result<void, MailError> SyncData();
+  Result<void, MailError> SyncDirectories();
 
   std::size_t sync_batch_;
   BatchSync sync_;
