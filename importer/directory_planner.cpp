@@ -2,9 +2,13 @@
 // directory_planner.h.
 #include "importer/directory_planner.h"
 
+#include <atomic>
 #include <boost/asio/post.hpp>
+#include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "importer/address_match.h"
 
@@ -59,6 +63,82 @@ ImportError ImportErrorFromLdap(const ldap::Error& error, const std::string& con
   return out;
 }
 
+namespace {
+
+std::atomic<std::size_t> resolution_searches{0};
+
+// The addresses a failure message names: the user's own for a group of one.
+std::string GroupName(const PlanningRun& run, const std::vector<std::size_t>& group) {
+  std::string name = run.users[group.front()].source_address;
+  if (group.size() > 1)
+    name += " (and " + std::to_string(group.size() - 1) + " more users of its search)";
+  return name;
+}
+
+// One search for every user of `group`: the OR of their resolution filters. Each returned entry
+// is classified against every user of the group, so an entry two users match reaches both (as
+// two one-user searches would have), and one that matches only a user's near-miss spelling is
+// that user's near miss. Entries arrive in the server's order, which is the order each user's
+// own search would have given. A group the server's size limit cuts short is searched again as
+// two halves; only a one-user search that is cut short fails.
+void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
+                 std::vector<std::size_t> group) {
+  const bool typeless = run->options.plan.match_target_without_type;
+  std::vector<ldap::Filter> filters;
+  filters.reserve(group.size());
+  for (std::size_t i : group)
+    filters.push_back(ResolutionFilter(run->users[i], typeless));
+  ldap::SearchRequest request;
+  request.base = run->options.base_dn;
+  request.scope = ldap::Scope::kSubtree;
+  request.filter =
+      filters.size() == 1 ? std::move(filters.front()) : ldap::Filter::Or(std::move(filters));
+  ++run->pending;
+  resolution_searches.fetch_add(1, std::memory_order_relaxed);
+  client.AsyncSearch(std::move(request), [&client, run, group = std::move(group), typeless](
+                                             Result<ldap::SearchResult, ldap::Error> result) {
+    if (!result) {
+      if (!run->failure)
+        run->failure = ImportErrorFromLdap(result.error(), "resolving " + GroupName(*run, group));
+    } else if (result->size_limit_exceeded && group.size() > 1) {
+      if (!run->failure) {
+        const auto middle = group.begin() + static_cast<std::ptrdiff_t>(group.size() / 2);
+        SubmitGroup(client, run, std::vector<std::size_t>(group.begin(), middle));
+        SubmitGroup(client, run, std::vector<std::size_t>(middle, group.end()));
+      }
+    } else {
+      for (const ldap::Entry& entry : result->entries) {
+        for (std::size_t i : group) {
+          Resolution& resolution = run->resolutions[i];
+          switch (ClassifyEntry(entry, run->users[i], typeless)) {
+            case EntryMatch::kMatch:
+              resolution.matches.push_back(entry);
+              break;
+            case EntryMatch::kNearMiss:
+              resolution.near_misses.push_back(entry);
+              break;
+            case EntryMatch::kNone:
+              break;  // another user's entry, or equal for caseIgnoreIA5Match only
+          }
+        }
+      }
+      if (result->size_limit_exceeded && !run->failure) {
+        run->failure = ImportError{ImportErrorKind::kPermanent,
+                                   "resolving " + GroupName(*run, group) +
+                                       ": the server's size limit cut the search short"};
+      }
+    }
+    if (--run->pending == 0)
+      run->Finish();
+  });
+}
+
+}  // namespace
+
+std::size_t TEST_ResolutionSearches() {
+  return resolution_searches.load(std::memory_order_relaxed);
+}
+
 void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
                         PlannerOptions options,
                         std::function<void(Result<DirectoryPlan, ImportError>)> done) {
@@ -67,47 +147,17 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
   run->options = std::move(options);
   run->resolutions.resize(run->users.size());
   run->done = std::move(done);
-  const bool typeless = run->options.plan.match_target_without_type;
   run->pending = 1;  // held until every search is submitted
+  std::vector<std::size_t> group;
   for (std::size_t i = 0; i < run->users.size(); ++i) {
     if (!IsAscii(run->users[i].source_address))
       continue;  // conflict without a search (O-11)
-    ldap::SearchRequest request;
-    request.base = run->options.base_dn;
-    request.scope = ldap::Scope::kSubtree;
-    request.filter = ResolutionFilter(run->users[i], typeless);
-    ++run->pending;
-    client.AsyncSearch(
-        std::move(request), [run, i, typeless](Result<ldap::SearchResult, ldap::Error> result) {
-          if (!result) {
-            if (!run->failure) {
-              run->failure =
-                  ImportErrorFromLdap(result.error(), "resolving " + run->users[i].source_address);
-            }
-          } else {
-            Resolution& resolution = run->resolutions[i];
-            for (ldap::Entry& entry : result->entries) {
-              switch (ClassifyEntry(entry, run->users[i], typeless)) {
-                case EntryMatch::kMatch:
-                  resolution.matches.push_back(std::move(entry));
-                  break;
-                case EntryMatch::kNearMiss:
-                  resolution.near_misses.push_back(std::move(entry));
-                  break;
-                case EntryMatch::kNone:
-                  break;  // equal for caseIgnoreIA5Match only: not the user's address
-              }
-            }
-            if (result->size_limit_exceeded && !run->failure) {
-              run->failure = ImportError{ImportErrorKind::kPermanent,
-                                         "resolving " + run->users[i].source_address +
-                                             ": the server's size limit cut the search short"};
-            }
-          }
-          if (--run->pending == 0)
-            run->Finish();
-        });
+    group.push_back(i);
+    if (group.size() == kUsersPerResolutionSearch)
+      SubmitGroup(client, run, std::exchange(group, {}));
   }
+  if (!group.empty())
+    SubmitGroup(client, run, std::move(group));
   // Posted, so that `done` never runs inside this call (even with no user to search).
   boost::asio::post(client.get_executor(), [run] {
     if (--run->pending == 0)

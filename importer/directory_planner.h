@@ -1,13 +1,17 @@
 // directory_planner.h — resolves every user of a set against the directory and decides (spec
 // 9.6 steps 3-4): the I/O shell around the pure DecideUser.
 //
-// One subtree search per user in `base_dn` (filter from ResolutionFilter: migrate/native proxy,
-// target, search spellings, near-miss variant; all user attributes returned, since the entry is
-// journaled before any change). All searches are submitted at once on one connection; the ldap
+// One subtree search in `base_dn` per group of kUsersPerResolutionSearch users, in set order: the
+// OR of each user's ResolutionFilter (migrate/native proxy, target, search spellings, near-miss
+// variant; ldap::Filter escapes every value); all user attributes returned, since the entry is
+// journaled before any change. All searches are submitted at once on one connection; the ldap
 // client keeps at most its max_in_flight outstanding and queues the rest, so a set of N users
-// costs about N / window round trips, not N. Each returned entry is confirmed client-side
-// (ClassifyEntry: 10.3 normalisation) as a match or a near miss; users with a non-ASCII address
-// are not searched at all (conflict, O-11). Plan-wide collisions (CheckPlanCollisions) run last.
+// costs about N / kUsersPerResolutionSearch searches in N / (group * window) round trips. Each
+// returned entry is confirmed client-side against every user of its group (ClassifyEntry: 10.3
+// normalisation) as that user's match or near miss, so every user gets exactly the Resolution a
+// search of its own would give. A group cut short by the server's size limit is searched again
+// as two halves (only a one-user search cut short fails). Users with a non-ASCII address are not
+// searched at all (conflict, O-11). Plan-wide collisions (CheckPlanCollisions) run last.
 //
 // Diagnostics: an LDAP failure maps to an ImportError naming the user and the operation:
 // transient (server down, busy, timeout) → kTransient; invalid credentials, a missing base →
@@ -18,6 +22,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -37,6 +42,13 @@ struct PlannerOptions {
   PlanOptions plan;     ///< decision options (default_home, create_missing, ...)
   std::string base_dn;  ///< [ldap] base_dn: subtree searched for every user
 };
+
+/// Users resolved by one search. Small enough that the filter stays a few tens of KB and a
+/// group's entries stay far below slapd's default size limit (500).
+inline constexpr std::size_t kUsersPerResolutionSearch = 32;
+
+/// Resolution searches submitted by this process so far (for tests that count round trips).
+std::size_t TEST_ResolutionSearches();
 
 /// Maps an ldap failure to the importer's error kinds (see the file comment).
 ImportError ImportErrorFromLdap(const ldap::Error& error, const std::string& context);

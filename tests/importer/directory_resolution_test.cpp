@@ -1,0 +1,227 @@
+// directory_resolution_test.cpp — batched resolution (one search per kUsersPerResolutionSearch
+// users) against a real slapd (tests/support): a set of a few hundred users with custom
+// recipients (some stored without the space after ','), mailboxes, near misses (one of them
+// another user's match), an entry two users match, a user matching two entries, users not found
+// and a non-ASCII user plans exactly as one search per user does; and N users cost
+// ceil(N / group) searches.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <string>
+#include <vector>
+
+#include "importer/directory_decision.h"
+#include "importer/directory_planner.h"
+#include "importer/migrating_user.h"
+#include "importer/plan_ldif.h"
+#include "ldap/client.h"
+#include "ldap/secret.h"
+#include "parser/source_address.h"
+#include "tests/support/slapd.h"
+
+namespace ccm::importer {
+namespace {
+
+constexpr const char* kRecipients = "ou=Recipients,dc=example,dc=test";
+
+MigratingUser UserFor(std::string address) {
+  MigratingUser u;
+  u.source_address = std::move(address);
+  u.match_key = parser::NormalizeSourceAddress(u.source_address);
+  return u;
+}
+
+std::string Entry(const std::string& cn, const std::string& object_class,
+                  const std::vector<std::string>& lines) {
+  std::string out = "dn: cn=" + cn + "," + kRecipients + "\nobjectClass: inetOrgPerson\n" +
+                    "objectClass: " + object_class + "\ncn: " + cn + "\nsn: " + cn + "\n";
+  for (const auto& l : lines)
+    out += l + "\n";
+  return out + "\n";
+}
+
+// The directory and the set, interleaved so that related users fall in one group and in
+// different groups of kUsersPerResolutionSearch.
+struct Fixture {
+  std::string ldif;
+  std::vector<MigratingUser> users;
+};
+
+Fixture Mixed() {
+  Fixture f;
+  for (int i = 0; i < 300; ++i) {
+    const std::string n = std::to_string(i);
+    switch (i % 6) {
+      case 0:  // custom recipient: convert
+        f.ldif += Entry("CR " + n, "ccmCustomRecipient",
+                        {"ccmTargetAddress: CCMAIL:Last" + n + ", First" + n + " at HQPO",
+                         "ccmProxyAddress: CCMAIL:Last" + n + ", First" + n + " at HQPO"});
+        f.users.push_back(UserFor("CCMAIL:Last" + n + ", First" + n + " at HQPO"));
+        break;
+      case 1:  // custom recipient stored without the space after ',' (10.3)
+        f.ldif += Entry("Tight " + n, "ccmCustomRecipient",
+                        {"ccmTargetAddress: CCMAIL:Last" + n + ",First" + n + " at HQPO"});
+        f.users.push_back(UserFor("CCMAIL:Last" + n + ", First" + n + " at HQPO"));
+        break;
+      case 2:  // mailbox already carrying the migrate proxy: deliver
+        f.ldif += Entry("Box " + n, "ccmMailbox",
+                        {"uid: box" + n, "ccmMailboxHome: mail1.example.test",
+                         "ccmProxyAddress: migrate:CCMAIL:Box" + n + ", User at HQPO"});
+        f.users.push_back(UserFor("CCMAIL:Box" + n + ", User at HQPO"));
+        break;
+      case 3:  // near miss only
+        f.ldif += Entry("Near " + n, "ccmCustomRecipient",
+                        {"ccmTargetAddress: CCMAIL:First" + n + " Near" + n + " at HQPO"});
+        f.users.push_back(UserFor("CCMAIL:Near" + n + ", First" + n + " at HQPO"));
+        break;
+      case 4:  // not found
+        f.users.push_back(UserFor("CCMAIL:Missing" + n + ", Nobody at HQPO"));
+        break;
+      case 5:  // whose `First Last` form is the previous CR's match: a near miss, never a match
+        f.users.push_back(UserFor("CCMAIL:First" + std::to_string(i - 5) + " Last" +
+                                  std::to_string(i - 5) + " at HQPO"));
+        break;
+    }
+  }
+  // One entry two users match (proxy of one, target of the other): users 7 and 250.
+  f.ldif += Entry("Shared", "ccmCustomRecipient",
+                  {"ccmTargetAddress: CCMAIL:Shared, One at HQPO",
+                   "ccmProxyAddress: CCMAIL:Shared, Two at HQPO"});
+  f.users[7] = UserFor("CCMAIL:Shared, One at HQPO");
+  f.users[250] = UserFor("CCMAIL:Shared, Two at HQPO");
+  // The same within one group: users 40 and 41.
+  f.ldif += Entry("Shared In Group", "ccmCustomRecipient",
+                  {"ccmTargetAddress: CCMAIL:Group, One at HQPO",
+                   "ccmProxyAddress: CCMAIL:Group, Two at HQPO"});
+  f.users[40] = UserFor("CCMAIL:Group, One at HQPO");
+  f.users[41] = UserFor("CCMAIL:Group, Two at HQPO");
+  // A user matching two entries: user 100.
+  f.ldif +=
+      Entry("Twice A", "ccmCustomRecipient", {"ccmTargetAddress: CCMAIL:Twice, Seen at HQPO"});
+  f.ldif += Entry(
+      "Twice B", "ccmCustomRecipient",
+      {"ccmTargetAddress: CCMAIL:Twice B at HQPO", "ccmProxyAddress: CCMAIL:Twice,Seen at HQPO"});
+  f.users[100] = UserFor("CCMAIL:Twice, Seen at HQPO");
+  // Not ASCII: a conflict without a search.
+  f.users[160] = UserFor("CCMAIL:M\xc3\xbcller, Jo at HQPO");
+  return f;
+}
+
+class DirectoryResolutionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = test::Slapd::Start();
+    ASSERT_TRUE(server.ok()) << server.error();
+    server_ = std::move(*server);
+    ldap::ConnectionConfig config;
+    config.uri = server_->uri();
+    config.bind_dn = server_->admin_dn();
+    auto secret = ldap::ReadSecretFile(server_->admin_password_file());
+    ASSERT_TRUE(secret.ok());
+    config.password = std::move(*secret);
+    config.operation_timeout = std::chrono::seconds(30);
+    client_ = std::make_unique<ldap::Client>(io_.get_executor(), config);
+    options_.base_dn = kRecipients;
+    options_.plan.default_home = "mail1.example.test";
+    options_.plan.create_base_dn = kRecipients;
+    // The sample directory gives the base and a few unrelated entries.
+    auto loaded = server_->LoadLdif(test::Slapd::SourcePath("conf/examples/directory.ldif"));
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+  }
+  void TearDown() override {
+    client_.reset();
+    io_.restart();
+    io_.poll();
+  }
+
+  DirectoryPlan Plan(const std::vector<MigratingUser>& users) {
+    auto plan = PlanDirectory(io_, *client_, users, options_);
+    EXPECT_TRUE(plan.ok()) << plan.error().message;
+    return plan ? std::move(*plan) : DirectoryPlan{};
+  }
+
+  std::unique_ptr<test::Slapd> server_;
+  boost::asio::io_context io_;
+  std::unique_ptr<ldap::Client> client_;
+  PlannerOptions options_;
+};
+
+std::string ChangeText(const UserPlan& u) {
+  if (!u.change)
+    return "(none)";
+  auto text = RenderChangeLdif(*u.change);
+  return text ? *text : "render failed: " + text.error();
+}
+
+TEST_F(DirectoryResolutionTest, BatchedPlanEqualsOneSearchPerUser) {
+  const Fixture f = Mixed();
+  auto loaded = server_->LoadLdifText(f.ldif);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+
+  const std::size_t before = TEST_ResolutionSearches();
+  const DirectoryPlan batched = Plan(f.users);
+  const std::size_t searches = TEST_ResolutionSearches() - before;
+  const std::size_t searched = f.users.size() - 1;  // the non-ASCII user is not searched
+  EXPECT_EQ(searches, (searched + kUsersPerResolutionSearch - 1) / kUsersPerResolutionSearch);
+
+  // The oracle: each user planned alone (one search of its own filter), then the plan-wide
+  // collision check over all of them, as planning did before searches were batched.
+  DirectoryPlan alone;
+  for (const MigratingUser& u : f.users) {
+    const std::size_t start = TEST_ResolutionSearches();
+    DirectoryPlan one = Plan({u});
+    ASSERT_EQ(one.users.size(), 1U);
+    EXPECT_LE(TEST_ResolutionSearches() - start, 1U);
+    alone.users.push_back(std::move(one.users[0]));
+  }
+  CheckPlanCollisions(alone);
+
+  ASSERT_EQ(batched.users.size(), alone.users.size());
+  for (std::size_t i = 0; i < alone.users.size(); ++i) {
+    const UserPlan& b = batched.users[i];
+    const UserPlan& a = alone.users[i];
+    SCOPED_TRACE("user " + std::to_string(i) + ": " + a.user.source_address);
+    EXPECT_EQ(b.user.source_address, a.user.source_address);
+    EXPECT_EQ(b.decision, a.decision);
+    EXPECT_EQ(b.dn, a.dn);
+    EXPECT_EQ(b.mail_store, a.mail_store);
+    EXPECT_EQ(b.mailbox_home, a.mailbox_home);
+    EXPECT_EQ(b.reason, a.reason);
+    EXPECT_EQ(b.warnings, a.warnings);
+    EXPECT_EQ(b.prior, a.prior);
+    EXPECT_EQ(ChangeText(b), ChangeText(a));
+  }
+  auto batched_ldif = RenderPlanLdif(batched);
+  auto alone_ldif = RenderPlanLdif(alone);
+  ASSERT_TRUE(batched_ldif.ok());
+  ASSERT_TRUE(alone_ldif.ok());
+  EXPECT_EQ(*batched_ldif, *alone_ldif);
+
+  // The mix is really there.
+  EXPECT_GE(batched.Count(Decision::kConvert), 90U);
+  EXPECT_GE(batched.Count(Decision::kDeliver), 40U);
+  EXPECT_GE(batched.Count(Decision::kSkipNotFound), 90U);
+  for (std::size_t i : {7U, 250U, 40U, 41U, 100U, 160U})
+    EXPECT_EQ(batched.users[i].decision, Decision::kConflict) << i;
+  // A near miss only: skipped with one warning, and a `First Last` user whose variant is
+  // another user's match is not that user's match.
+  EXPECT_EQ(batched.users[3].decision, Decision::kSkipNotFound);
+  EXPECT_EQ(batched.users[3].warnings.size(), 1U);
+  EXPECT_EQ(batched.users[5].decision, Decision::kSkipNotFound);
+  EXPECT_EQ(batched.users[5].warnings.size(), 1U);
+  EXPECT_EQ(batched.users[0].decision, Decision::kConvert);
+}
+
+TEST_F(DirectoryResolutionTest, NUsersCostAboutNOverGroupSearches) {
+  std::vector<MigratingUser> users;
+  for (int i = 0; i < 1000; ++i)
+    users.push_back(UserFor("CCMAIL:Absent" + std::to_string(i) + ", User at HQPO"));
+  const std::size_t before = TEST_ResolutionSearches();
+  const DirectoryPlan plan = Plan(users);
+  EXPECT_EQ(TEST_ResolutionSearches() - before,
+            (users.size() + kUsersPerResolutionSearch - 1) / kUsersPerResolutionSearch);
+  EXPECT_EQ(plan.Count(Decision::kSkipNotFound), users.size());
+}
+
+}  // namespace
+}  // namespace ccm::importer
