@@ -121,7 +121,7 @@ class Job {
   void SetWarning(std::string text);
   std::uint64_t CountRecords(const parser::SectionInfo& section);
   // Delivers the messages of `sections` into the mailbox `store`/`key`, opened on the first
-  // message (a user without mail gets no Maildir: creating one costs several directory fsyncs
+  // message (a user without mail gets no Maildir: creating one costs a dozen mkdirs
   // and the mail server creates it on first login anyway); false when the job must end now
   // (result_ is then set). Counts reach `user` when the mailbox is flushed (FlushOpen).
   bool DeliverSections(const MaildirOptions& store, const std::string& key,
