@@ -82,37 +82,26 @@ std::string RenderReportJson(const ImportReport& r) {
   w.BeginObject();
   w.Key("ccmigrate_report");
   w.Int(1);
-  w.Key("set");
-  w.String(r.set);
-  w.Key("outcome");
-  w.String(ImportOutcomeName(r.outcome));
-  w.Key("reason");
-  w.String(r.reason);
-  w.Key("source_timezone");
-  w.String(r.source_timezone);
+  w.Member("set", r.set);
+  w.Member("outcome", ImportOutcomeName(r.outcome));
+  w.Member("reason", r.reason);
+  w.Member("source_timezone", r.source_timezone);
   w.Key("code_page");
   w.Int(r.code_page);
 
   w.Key("totals");
   w.BeginObject();
-  w.Key("users");
-  w.Uint(r.users.size());
+  w.Member("users", r.users.size());
   for (const auto& [decision, count] : by_decision) {
     w.Key(decision);
     w.Uint(count);
   }
-  w.Key("directory_changes_applied");
-  w.Uint(r.directory_changes_applied);
-  w.Key("messages");
-  w.Uint(messages);
-  w.Key("messages_delivered");
-  w.Uint(delivered);
-  w.Key("messages_already_present");
-  w.Uint(present);
-  w.Key("messages_failed");
-  w.Uint(failed);
-  w.Key("warnings");
-  w.Uint(r.WarningCount());
+  w.Member("directory_changes_applied", r.directory_changes_applied);
+  w.Member("messages", messages);
+  w.Member("messages_delivered", delivered);
+  w.Member("messages_already_present", present);
+  w.Member("messages_failed", failed);
+  w.Member("warnings", r.WarningCount());
   w.EndObject();
 
   w.Key("timings_ms");
@@ -131,26 +120,16 @@ std::string RenderReportJson(const ImportReport& r) {
   w.BeginArray();
   for (const auto& u : r.users) {
     w.BeginObject();
-    w.Key("address");
-    w.String(u.address);
-    w.Key("decision");
-    w.String(u.decision);
-    w.Key("dn");
-    w.String(u.dn);
-    w.Key("mail_store");
-    w.String(u.mail_store);
-    w.Key("reason");
-    w.String(u.reason);
-    w.Key("directory");
-    w.String(u.directory);
-    w.Key("messages");
-    w.Uint(u.messages);
-    w.Key("messages_delivered");
-    w.Uint(u.messages_delivered);
-    w.Key("messages_already_present");
-    w.Uint(u.messages_already_present);
-    w.Key("messages_failed");
-    w.Uint(u.messages_failed);
+    w.Member("address", u.address);
+    w.Member("decision", u.decision);
+    w.Member("dn", u.dn);
+    w.Member("mail_store", u.mail_store);
+    w.Member("reason", u.reason);
+    w.Member("directory", u.directory);
+    w.Member("messages", u.messages);
+    w.Member("messages_delivered", u.messages_delivered);
+    w.Member("messages_already_present", u.messages_already_present);
+    w.Member("messages_failed", u.messages_failed);
     StringList(w, "warnings", u.warnings);
     StringList(w, "notes", u.notes);
     w.EndObject();
@@ -161,12 +140,9 @@ std::string RenderReportJson(const ImportReport& r) {
   w.BeginArray();
   for (const auto& s : r.synthesised) {
     w.BeginObject();
-    w.Key("address");
-    w.String(s.address);
-    w.Key("file");
-    w.String(s.file);
-    w.Key("reason");
-    w.String(s.reason);
+    w.Member("address", s.address);
+    w.Member("file", s.file);
+    w.Member("reason", s.reason);
     w.EndObject();
   }
   w.EndArray();
@@ -175,18 +151,12 @@ std::string RenderReportJson(const ImportReport& r) {
   w.BeginArray();
   for (const auto& s : r.skipped_sections) {
     w.BeginObject();
-    w.Key("kind");
-    w.String(s.kind);
-    w.Key("owner");
-    w.String(s.owner);
-    w.Key("file");
-    w.String(s.file);
-    w.Key("line");
-    w.Uint(s.line);
-    w.Key("records");
-    w.Uint(s.records);
-    w.Key("reason");
-    w.String(s.reason);
+    w.Member("kind", s.kind);
+    w.Member("owner", s.owner);
+    w.Member("file", s.file);
+    w.Member("line", s.line);
+    w.Member("records", s.records);
+    w.Member("reason", s.reason);
     w.EndObject();
   }
   w.EndArray();
@@ -194,17 +164,13 @@ std::string RenderReportJson(const ImportReport& r) {
   if (!r.public_root.empty()) {
     w.Key("public");
     w.BeginObject();
-    w.Key("root");
-    w.String(r.public_root);
-    w.Key("messages_delivered");
-    w.Uint(r.public_delivered);
-    w.Key("messages_already_present");
-    w.Uint(r.public_already_present);
+    w.Member("root", r.public_root);
+    w.Member("messages_delivered", r.public_delivered);
+    w.Member("messages_already_present", r.public_already_present);
     w.EndObject();
   }
   StringList(w, "warnings", r.warnings);
-  w.Key("warnings_not_shown");
-  w.Uint(r.warnings_not_shown);
+  w.Member("warnings_not_shown", r.warnings_not_shown);
   w.EndObject();
   return w.str() + "\n";
 }

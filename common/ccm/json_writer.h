@@ -119,6 +119,20 @@ class JsonWriter {
     Separate();
     out_ += value ? "true" : "false";
   }
+  /// An object member: Key(key) followed by the value.
+  void Member(std::string_view key, std::string_view value) {
+    Key(key);
+    String(value);
+  }
+  void Member(std::string_view key, const char* value) { Member(key, std::string_view(value)); }
+  void Member(std::string_view key, std::uint64_t value) {
+    Key(key);
+    Uint(value);
+  }
+  void Member(std::string_view key, bool value) {
+    Key(key);
+    Bool(value);
+  }
   void Null() {
     Separate();
     out_ += "null";
