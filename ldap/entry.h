@@ -14,10 +14,11 @@
 #include <string_view>
 #include <vector>
 
+#include "ccm/ascii.h"
+
 namespace ccm::ldap {
 
-/// ASCII case-insensitive equality (attribute names, object class names).
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+using ccm::EqualsIgnoreCase;  // attribute names, object class names
 
 /// One attribute of an entry.
 struct Attribute {

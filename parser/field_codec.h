@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ccm/ascii.h"
 #include "ccm/result.h"
 #include "parser/lexer.h"
 
@@ -82,9 +83,7 @@ Result<int, std::string> ParsePriority(std::string_view value);
 Result<std::int64_t, std::string> ParseInteger(std::string_view value);
 /// 7.2 recipient item.
 Recipient ParseRecipient(std::string_view item);
-/// ASCII lower-case copy (file names and keywords compare case-insensitively).
-std::string AsciiLower(std::string_view text);
-/// ASCII case-insensitive equality.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+using ccm::AsciiLower;  // file names and keywords compare case-insensitively
+using ccm::EqualsIgnoreCase;
 
 }  // namespace ccm::parser
