@@ -17,6 +17,7 @@
 
 #include "bench/gen/set_generator.h"
 #include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
 
 namespace ccm::bench {
 namespace {
@@ -24,21 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace pt = boost::property_tree;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ccm-chk.XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ccm::test::TempDir;
 
 struct CheckRun {
   int exit_code = -1;

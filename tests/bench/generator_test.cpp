@@ -14,27 +14,14 @@
 #include "bench/gen/set_generator.h"
 #include "bench/gen/user_files.h"
 #include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
 
 namespace ccm::bench {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ccm-gen.XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ccm::test::TempDir;
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

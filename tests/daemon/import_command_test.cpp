@@ -11,24 +11,14 @@
 
 #include "daemon/import_set_processor.h"
 #include "tests/support/slapd.h"
+#include "tests/support/temp_dir.h"
 
 namespace ccm::daemon {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ccm-imp.XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ccm::test::TempDir;
 
 std::string Slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

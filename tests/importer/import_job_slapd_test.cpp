@@ -13,24 +13,14 @@
 #include "importer/import_job.h"
 #include "importer/ldap_directory_access.h"
 #include "tests/support/slapd.h"
+#include "tests/support/temp_dir.h"
 
 namespace ccm::importer {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ccm-jobs.XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ccm::test::TempDir;
 
 class ImportJobSlapdTest : public ::testing::Test {
  protected:

@@ -14,24 +14,14 @@
 #include "importer/directory_decision.h"
 #include "parser/field_codec.h"
 #include "parser/source_address.h"
+#include "tests/support/temp_dir.h"
 
 namespace ccm::importer {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ccm-job.XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ccm::test::TempDir;
 
 ldap::Entry CustomRecipient(const std::string& cn, const std::string& uid,
                             const std::string& target) {

@@ -14,6 +14,7 @@
 #include "importer/maildir_names.h"
 #include "importer/message_delivery.h"
 #include "importer/message_identity.h"
+#include "tests/support/temp_dir.h"
 
 namespace ccm::importer {
 namespace {
@@ -21,18 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ccm-maildir.XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ccm::test::TempDir;
 
 std::set<std::string> Names(const fs::path& dir) {
   std::set<std::string> names;

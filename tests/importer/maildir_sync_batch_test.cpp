@@ -13,24 +13,14 @@
 
 #include "importer/maildir_names.h"
 #include "importer/maildir_store.h"
+#include "tests/support/temp_dir.h"
 
 namespace ccm::importer {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ccm-batch.XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ccm::test::TempDir;
 
 std::size_t Count(const fs::path& dir) {
   if (!fs::exists(dir))

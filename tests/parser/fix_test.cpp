@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "tests/parser/test_sets.h"
+#include "tests/support/temp_dir.h"
 
 namespace ccm::parser {
 namespace {
@@ -22,18 +23,7 @@ const std::string kA2Fix =
     "MAILMESSAGE,\"CCMAIL:Lee, Jordan at HQPO\"\r\n"
     "Folder,Sender,To,Cc,Bcc,Subject,Send-Date,Received-Date,Priority,Unread,Unsent,Body\r\n";
 
-class TempDir {
- public:
-  TempDir() {
-    char templ[] = "/tmp/ccm-fix.XXXXXX";
-    path_ = ::mkdtemp(templ);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ccm::test::TempDir;
 
 FileSetScan Scan(const SetDirectory& dir, const std::string& pkl, DiagnosticSink& sink) {
   auto scan = ScanFileSet(dir, pkl, ScanOptions{}, sink);
