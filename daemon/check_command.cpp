@@ -27,10 +27,8 @@ void WriteJson(ScannedSet& set, std::ostream& out) {
   JsonWriter json;
   const parser::DiagnosticSink& sink = *set.sink;
   json.BeginObject();
-  json.Key("valid");
-  json.Bool(sink.errors() == 0);
-  json.Key("file");
-  json.String(set.path.pkl);
+  json.Member("valid", sink.errors() == 0);
+  json.Member("file", set.path.pkl);
   json.Key("code_page");
   if (set.scan) {
     json.Int(set.scan->packing_list.code_page.number());
@@ -38,8 +36,7 @@ void WriteJson(ScannedSet& set, std::ostream& out) {
     json.Null();
   }
   parser::SetSummary summary = set.scan ? set.scan->summary : parser::SetSummary{};
-  json.Key("users");
-  json.Uint(set.scan ? set.scan->users.size() : 0);
+  json.Member("users", set.scan ? set.scan->users.size() : 0);
   json.Key("users_missing_mailmessage");
   json.BeginArray();
   if (set.scan) {
@@ -50,47 +47,31 @@ void WriteJson(ScannedSet& set, std::ostream& out) {
   json.EndArray();
   json.Key("sections");
   json.BeginObject();
-  json.Key("directory");
-  json.Uint(summary.directory_sections);
-  json.Key("pab");
-  json.Uint(summary.pab_sections);
-  json.Key("mailmessage");
-  json.Uint(summary.mailmessage_sections);
-  json.Key("public_messages");
-  json.Uint(summary.public_sections);
-  json.Key("secondary");
-  json.Uint(summary.secondary_sections);
+  json.Member("directory", summary.directory_sections);
+  json.Member("pab", summary.pab_sections);
+  json.Member("mailmessage", summary.mailmessage_sections);
+  json.Member("public_messages", summary.public_sections);
+  json.Member("secondary", summary.secondary_sections);
   json.EndObject();
-  json.Key("messages");
-  json.Uint(summary.messages);
-  json.Key("attachments");
-  json.Uint(summary.attachments);
-  json.Key("documents");
-  json.Uint(summary.documents);
-  json.Key("bytes");
-  json.Uint(summary.bytes);
-  json.Key("errors");
-  json.Uint(sink.errors());
-  json.Key("warnings");
-  json.Uint(sink.warnings());
-  json.Key("problems_not_shown");
-  json.Uint(sink.dropped());
+  json.Member("messages", summary.messages);
+  json.Member("attachments", summary.attachments);
+  json.Member("documents", summary.documents);
+  json.Member("bytes", summary.bytes);
+  json.Member("errors", sink.errors());
+  json.Member("warnings", sink.warnings());
+  json.Member("problems_not_shown", sink.dropped());
   json.Key("problems");
   json.BeginArray();
   for (const auto& problem : sink.kept()) {
     json.BeginObject();
-    json.Key("file");
-    json.String(problem.file);
+    json.Member("file", problem.file);
     json.Key(problem.is_offset ? "offset" : "line");
     json.Uint(problem.where);
-    json.Key("severity");
-    json.String(parser::SeverityName(problem.severity));
+    json.Member("severity", parser::SeverityName(problem.severity));
     if (!problem.field.empty()) {
-      json.Key("field");
-      json.String(problem.field);
+      json.Member("field", problem.field);
     }
-    json.Key("message");
-    json.String(ToUtf8(set, problem.message));
+    json.Member("message", ToUtf8(set, problem.message));
     json.EndObject();
   }
   json.EndArray();
