@@ -396,6 +396,8 @@ Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {
     }
   }
   scan_.valid = sink_.errors() == errors_before;
+  for (std::size_t i = 0; i < scan_.files.size(); ++i)
+    scan_.file_index.emplace(AsciiLower(scan_.files[i].listed_name), i);
   return std::move(scan_);
 }
 
@@ -414,6 +416,10 @@ const char* UserOriginName(UserOrigin origin) {
 }
 
 const SetFile* FileSetScan::FindFile(std::string_view name) const {
+  if (!file_index.empty()) {
+    auto it = file_index.find(AsciiLower(name));
+    return it == file_index.end() ? nullptr : &files[it->second];
+  }
   for (const auto& file : files) {
     if (EqualsIgnoreCase(file.listed_name, name))
       return &file;

@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ccm/result.h"
@@ -100,6 +101,10 @@ struct FileSetScan {
   std::vector<SectionInfo> sections;  ///< every section, in file order
   SetSummary summary;
   bool valid = false;  ///< no error was reported during the scan
+  /// ASCII-lower-cased listed name -> position of its first listing in `files`; built at the end
+  /// of ScanFileSet so that FindFile is not a linear search per section (a set has one primary
+  /// and one secondary file per user). Empty for a hand-built scan: FindFile then searches.
+  std::unordered_map<std::string, std::size_t> file_index;
 
   /// The listed file `name` resolves to (case-insensitive), or nullptr.
   const SetFile* FindFile(std::string_view name) const;

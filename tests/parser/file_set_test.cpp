@@ -133,6 +133,15 @@ TEST(FileSet, NamesMatchCaseInsensitivelyButNotAmbiguously) {
   FileSetScan scan = MustScan(dir, sink, "HQPO.PKL");
   EXPECT_TRUE(scan.valid) << Dump(sink);
   EXPECT_EQ(scan.files[0].disk_name, "Directory.pri");
+  // FindFile: by listed name in any case, through the scan's index and without it.
+  for (bool indexed : {true, false}) {
+    if (!indexed)
+      scan.file_index.clear();
+    ASSERT_NE(scan.FindFile("00000001.SEC"), nullptr) << indexed;
+    EXPECT_EQ(scan.FindFile("00000001.SEC")->listed_name, "00000001.sec");
+    EXPECT_EQ(scan.FindFile("directory.pri"), &scan.files[0]);
+    EXPECT_EQ(scan.FindFile("00000002.sec"), nullptr);
+  }
   dir.Put("directory.PRI", "x");
   DiagnosticSink ambiguous;
   MustScan(dir, ambiguous, "HQPO.PKL");
