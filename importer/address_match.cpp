@@ -145,31 +145,64 @@ ldap::Filter ResolutionFilter(const MigratingUser& user, bool match_target_witho
   return ldap::Filter::Or(std::move(terms));
 }
 
-EntryMatch ClassifyEntry(const ldap::Entry& entry, const MigratingUser& user,
+namespace {
+
+std::string TypelessKey(std::string_view address) {
+  return parser::NormalizeSourceAddress(WithoutType(address));
+}
+
+// Whether the entry holds `key` (or, for a type-less target, `typeless_key`).
+bool Holds(const EntryAddressKeys& entry, const std::string& key, const std::string& typeless_key,
+           bool match_target_without_type) {
+  if (std::find(entry.proxies.begin(), entry.proxies.end(), key) != entry.proxies.end())
+    return true;
+  for (std::size_t i = 0; i < entry.targets.size(); ++i) {
+    if (entry.targets[i] == key)
+      return true;
+    if (match_target_without_type && !entry.target_has_type[i] && entry.targets[i] == typeless_key)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+UserMatchKeys MatchKeysOf(const MigratingUser& user) {
+  UserMatchKeys keys;
+  keys.key = parser::NormalizeSourceAddress(user.source_address);
+  keys.typeless_key = TypelessKey(user.source_address);
+  if (auto variant = NearMissAddress(user.source_address)) {
+    keys.near_key = parser::NormalizeSourceAddress(*variant);
+    keys.near_typeless_key = TypelessKey(*variant);
+  }
+  return keys;
+}
+
+EntryAddressKeys AddressKeysOf(const ldap::Entry& entry) {
+  EntryAddressKeys keys;
+  for (const std::string& v : entry.Values("ccmProxyAddress"))
+    keys.proxies.push_back(parser::NormalizeSourceAddress(v));
+  for (const std::string& v : entry.Values("ccmTargetAddress")) {
+    keys.targets.push_back(parser::NormalizeSourceAddress(v));
+    keys.target_has_type.push_back(!TypeOf(v).empty());
+  }
+  return keys;
+}
+
+EntryMatch ClassifyEntry(const EntryAddressKeys& entry, const UserMatchKeys& user,
                          bool match_target_without_type) {
-  auto holds = [&](std::string_view address) {
-    const std::string key = parser::NormalizeSourceAddress(address);
-    const std::string typeless_key = parser::NormalizeSourceAddress(WithoutType(address));
-    for (const std::string& v : entry.Values("ccmProxyAddress")) {
-      if (parser::NormalizeSourceAddress(v) == key)
-        return true;
-    }
-    for (const std::string& v : entry.Values("ccmTargetAddress")) {
-      if (parser::NormalizeSourceAddress(v) == key)
-        return true;
-      if (match_target_without_type && TypeOf(v).empty() &&
-          parser::NormalizeSourceAddress(v) == typeless_key) {
-        return true;
-      }
-    }
-    return false;
-  };
-  if (holds(user.source_address))
+  if (Holds(entry, user.key, user.typeless_key, match_target_without_type))
     return EntryMatch::kMatch;
-  if (auto variant = NearMissAddress(user.source_address); variant && holds(*variant)) {
+  if (user.near_key &&
+      Holds(entry, *user.near_key, *user.near_typeless_key, match_target_without_type)) {
     return EntryMatch::kNearMiss;
   }
   return EntryMatch::kNone;
+}
+
+EntryMatch ClassifyEntry(const ldap::Entry& entry, const MigratingUser& user,
+                         bool match_target_without_type) {
+  return ClassifyEntry(AddressKeysOf(entry), MatchKeysOf(user), match_target_without_type);
 }
 
 }  // namespace ccm::importer

@@ -49,8 +49,30 @@ ldap::Filter ResolutionFilter(const MigratingUser& user, bool match_target_witho
 /// How a returned entry relates to a user.
 enum class EntryMatch { kNone, kMatch, kNearMiss };
 
+/// A user's addresses as ClassifyEntry compares them, normalised once. A batched search
+/// classifies every returned entry against every user of its group, so normalising per
+/// comparison would dominate planning.
+struct UserMatchKeys {
+  std::string key;                               ///< NormalizeSourceAddress(address)
+  std::string typeless_key;                      ///< of the address without its TYPE: prefix
+  std::optional<std::string> near_key;           ///< of NearMissAddress(address), if any
+  std::optional<std::string> near_typeless_key;  ///< of that variant without its TYPE:
+};
+UserMatchKeys MatchKeysOf(const MigratingUser& user);
+
+/// An entry's ccmProxyAddress and ccmTargetAddress values, normalised once.
+struct EntryAddressKeys {
+  std::vector<std::string> proxies;
+  std::vector<std::string> targets;
+  std::vector<bool> target_has_type;  ///< per target: it carries a TYPE: prefix
+};
+EntryAddressKeys AddressKeysOf(const ldap::Entry& entry);
+
 /// Confirms an entry with the 10.3 normalisation: a proxy or target equal to the user's key is a
 /// match; equal to the near-miss variant's key is a near miss.
+EntryMatch ClassifyEntry(const EntryAddressKeys& entry, const UserMatchKeys& user,
+                         bool match_target_without_type);
+/// The same for one entry and one user (both normalised here).
 EntryMatch ClassifyEntry(const ldap::Entry& entry, const MigratingUser& user,
                          bool match_target_without_type);
 

@@ -24,6 +24,7 @@ constexpr int kInvalidCredentials = 49;
 // Shared by every search callback of one planning run.
 struct PlanningRun {
   std::vector<MigratingUser> users;
+  std::vector<UserMatchKeys> keys;  // per user, for ClassifyEntry
   PlannerOptions options;
   std::vector<Resolution> resolutions;
   std::size_t pending = 0;
@@ -108,9 +109,10 @@ void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
       }
     } else {
       for (const ldap::Entry& entry : result->entries) {
+        const EntryAddressKeys entry_keys = AddressKeysOf(entry);
         for (std::size_t i : group) {
           Resolution& resolution = run->resolutions[i];
-          switch (ClassifyEntry(entry, run->users[i], typeless)) {
+          switch (ClassifyEntry(entry_keys, run->keys[i], typeless)) {
             case EntryMatch::kMatch:
               resolution.matches.push_back(entry);
               break;
@@ -146,6 +148,9 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
   run->users = std::move(users);
   run->options = std::move(options);
   run->resolutions.resize(run->users.size());
+  run->keys.reserve(run->users.size());
+  for (const MigratingUser& user : run->users)
+    run->keys.push_back(MatchKeysOf(user));
   run->done = std::move(done);
   run->pending = 1;  // held until every search is submitted
   std::vector<std::size_t> group;
