@@ -1,0 +1,163 @@
+// naive_set_delivery_test.cpp — ccm-naive-delivery (the real binary) delivers exactly what the
+// import delivers: on the spec's Appendix A set (Avery has 3 messages, Jordan none) its store is
+// the same tree, byte for byte — same mailbox, folders, file names, contents and mtimes — as
+// RunImport's (the function behind `ccmigrate import`) with a directory that plans every user
+// as `deliver` into the mailbox key the tool uses (the normalised source address). Also:
+// --compose-only writes nothing, --limit stops early, a non-empty root and an invalid set are
+// refused with the path named.
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "importer/import_job.h"
+#include "tests/support/temp_dir.h"
+
+namespace ccm::importer {
+namespace {
+
+namespace fs = std::filesystem;
+using ccm::test::TempDir;
+
+// Every user is already a mailbox whose store key is its normalised source address.
+class DeliverEveryone final : public DirectoryAccess {
+ public:
+  Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override {
+    DirectoryPlan plan;
+    for (const MigratingUser& user : users) {
+      UserPlan p;
+      p.user = user;
+      p.decision = Decision::kDeliver;
+      p.dn = "uid=" + user.match_key + ",ou=Recipients,dc=example,dc=test";
+      p.mail_store = user.match_key;
+      p.mailbox_home = "mail1.example.test";
+      plan.users.push_back(std::move(p));
+    }
+    return plan;
+  }
+  Result<DirectoryApplication, ImportError> Apply(const DirectoryPlan& plan,
+                                                  const fs::path&) override {
+    DirectoryApplication out;
+    out.users.resize(plan.users.size());
+    return out;
+  }
+};
+
+struct ToolRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+ToolRun RunTool(const std::string& args) {
+  const std::string command = std::string(CCM_NAIVE_DELIVERY_BINARY) + " " + args + " 2>&1";
+  ToolRun run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr)
+    return run;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+    run.output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+// Every entry under `root`: relative path -> "dir" or "file <mtime> <bytes>".
+std::map<std::string, std::string> Tree(const fs::path& root) {
+  std::map<std::string, std::string> tree;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    const std::string name = fs::relative(e.path(), root).string();
+    if (e.is_directory()) {
+      tree[name] = "dir";
+      continue;
+    }
+    struct stat st {};
+    ::stat(e.path().c_str(), &st);
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    tree[name] = "file " + std::to_string(st.st_mtim.tv_sec) + " " + bytes.str();
+  }
+  return tree;
+}
+
+std::size_t CountUnder(const std::map<std::string, std::string>& tree, const std::string& part) {
+  std::size_t n = 0;
+  for (const auto& [name, what] : tree)
+    n += name.find(part) != std::string::npos && what != "dir" ? 1u : 0u;
+  return n;
+}
+
+const fs::path kSample = fs::path(CCM_SOURCE_DIR) / "conf/examples/HQPO.001/HQPO.PKL";
+
+TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
+  TempDir work("ccm-naive");
+  ImportJobOptions options;
+  options.pkl_path = kSample;
+  options.output_dir = work.path() / "report";
+  options.mailstore.root = work.path() / "import";
+  fs::create_directories(options.output_dir);
+  DeliverEveryone directory;
+  ImportResult imported = RunImport(options, directory);
+  ASSERT_EQ(imported.exit_code, 0) << imported.report.reason;
+
+  ToolRun naive = RunTool("--set '" + kSample.string() + "' --root '" +
+                          (work.path() / "naive").string() + "' --source-timezone UTC");
+  ASSERT_EQ(naive.exit_code, 0) << naive.output;
+  EXPECT_NE(naive.output.find("naive-set: 3 messages, 1 mailboxes, "), std::string::npos)
+      << naive.output;
+
+  auto import_tree = Tree(work.path() / "import");
+  auto naive_tree = Tree(work.path() / "naive");
+  EXPECT_EQ(CountUnder(naive_tree, "/cur/"), 3u);
+  EXPECT_EQ(CountUnder(naive_tree, "/tmp/"), 0u);
+  EXPECT_EQ(naive_tree, import_tree);
+}
+
+TEST(NaiveSetDelivery, ComposeOnlyWritesNothing) {
+  TempDir work("ccm-naive");
+  ToolRun run = RunTool("--set '" + kSample.string() + "' --root '" + (work.path() / "x").string() +
+                        "' --compose-only");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("compose-only: 3 messages, "), std::string::npos) << run.output;
+  EXPECT_FALSE(fs::exists(work.path() / "x"));
+}
+
+TEST(NaiveSetDelivery, LimitStopsAfterNMessages) {
+  TempDir work("ccm-naive");
+  ToolRun run = RunTool("--set '" + kSample.string() + "' --root '" + work.path().string() +
+                        "/store' --limit 2");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("naive-set: 2 messages, 1 mailboxes, "), std::string::npos)
+      << run.output;
+  EXPECT_EQ(CountUnder(Tree(work.path() / "store"), "/cur/"), 2u);
+}
+
+TEST(NaiveSetDelivery, RefusesANonEmptyRootNamingIt) {
+  TempDir work("ccm-naive");
+  std::ofstream(work.path() / "stray") << "x";
+  ToolRun run = RunTool("--set '" + kSample.string() + "' --root '" + work.path().string() + "'");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find(work.path().string()), std::string::npos) << run.output;
+  EXPECT_EQ(std::distance(fs::directory_iterator(work.path()), fs::directory_iterator()), 1);
+}
+
+TEST(NaiveSetDelivery, RefusesAMissingSetNamingIt) {
+  TempDir work("ccm-naive");
+  const fs::path missing = work.path() / "nowhere" / "HQPO.PKL";
+  ToolRun run = RunTool("--set '" + missing.string() + "' --root '" + work.path().string() + "/s'");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find((work.path() / "nowhere").string()), std::string::npos) << run.output;
+  EXPECT_FALSE(fs::exists(work.path() / "s"));
+}
+
+}  // namespace
+}  // namespace ccm::importer
