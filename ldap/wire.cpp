@@ -92,25 +92,31 @@ class ControlArray {
 }  // namespace
 
 Entry ParseEntry(LDAP* ld, LDAPMessage* message) {
+  // One pass over the entry's BER: ldap_get_values_len per attribute name would rescan the
+  // entry from its start for every attribute.
   Entry entry;
-  if (char* dn = ldap_get_dn(ld, message)) {
-    LdapString owned(dn);
-    entry.dn = dn;
-  }
   BerElement* ber = nullptr;
-  for (char* name = ldap_first_attribute(ld, message, &ber); name != nullptr;
-       name = ldap_next_attribute(ld, message, ber)) {
-    LdapString owned_name(name);
-    Attribute attribute{name, {}};
-    if (berval** values = ldap_get_values_len(ld, message, name)) {
-      for (berval** v = values; *v != nullptr; ++v)
-        attribute.values.emplace_back((*v)->bv_val, (*v)->bv_len);
-      ldap_value_free_len(values);
+  berval dn{};
+  if (ldap_get_dn_ber(ld, message, &ber, &dn) != LDAP_SUCCESS) {
+    if (ber != nullptr)
+      ber_free(ber, 0);
+    return entry;
+  }
+  entry.dn.assign(dn.bv_val, dn.bv_len);
+  berval name{};
+  BerVarray values = nullptr;
+  while (ldap_get_attribute_ber(ld, message, ber, &name, &values) == LDAP_SUCCESS &&
+         name.bv_val != nullptr) {
+    Attribute attribute{std::string(name.bv_val, name.bv_len), {}};
+    if (values != nullptr) {
+      for (berval* v = values; v->bv_val != nullptr; ++v)
+        attribute.values.emplace_back(v->bv_val, v->bv_len);
+      ber_memfree(values);
+      values = nullptr;
     }
     entry.attributes.push_back(std::move(attribute));
   }
-  if (ber != nullptr)
-    ber_free(ber, 0);
+  ber_free(ber, 0);
   return entry;
 }
 
