@@ -123,6 +123,33 @@ Result<void, MailError> CleanTmp(int tmp_fd, const fs::path& shown) {
   return {};
 }
 
+// CleanTmp on the tmp/ of INBOX and of every folder of the mailbox directory `mailbox`.
+Result<void, MailError> CleanMailboxTmp(int mailbox, const fs::path& shown) {
+  auto names = List(mailbox, shown);
+  if (!names)
+    return Fail(std::move(names.error()));
+  names->push_back("");
+  for (const std::string& entry : *names) {
+    if (!entry.empty() && (entry.front() != '.' || !IsSingleComponent(entry)))
+      continue;
+    UniqueFd folder;
+    if (entry.empty()) {
+      folder = UniqueFd(::openat(mailbox, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    } else {
+      folder = UniqueFd(
+          ::openat(mailbox, entry.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    }
+    if (folder.get() < 0)
+      continue;  // a file or a symlink: not a folder of ours
+    UniqueFd tmp(::openat(folder.get(), "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (tmp.get() < 0)
+      continue;
+    if (auto r = CleanTmp(tmp.get(), shown / entry / "tmp"); !r)
+      return Fail(std::move(r.error()));
+  }
+  return {};
+}
+
 class FdSink : public MessageSink {
  public:
   FdSink(int fd, const fs::path& shown) : fd_(fd), shown_(shown) {}
@@ -149,27 +176,49 @@ class FdSink : public MessageSink {
 struct MaildirMailbox::Folder {
   std::string dir_name;  // "" = INBOX
   fs::path path;
-  UniqueFd dir, cur, tmp;
+  UniqueFd cur, tmp;
   std::unordered_set<std::string> present;  // unique names found in cur/ and new/, or queued
 };
 
 namespace {
 
-// Makes sure cur/ new/ tmp/ exist in `dir`; returns whether anything was created.
-Result<bool, MailError> EnsureMaildir(int dir, const fs::path& shown, bool folder) {
-  bool created = false;
+// Creates `name` in `parent` unless it exists; true when this call created it. An existing
+// entry is checked later, when it is opened with O_NOFOLLOW | O_DIRECTORY (or never used).
+Result<bool, MailError> MakeDirAt(int parent, const char* name, const fs::path& shown) {
+  if (::mkdirat(parent, name, 0700) == 0)
+    return true;
+  if (errno == EEXIST)
+    return false;
+  return Fail(SystemError("cannot create", shown / name, errno));
+}
+
+// What EnsureMaildir found.
+struct MaildirCreated {
+  bool any = false;    // some directory was created: the parent's entries changed
+  bool fresh = false;  // cur/ and new/ were both created: nothing was delivered here before
+};
+
+// Makes sure cur/ new/ tmp/ exist in `dir` (and `maildirfolder` for a folder). Only mkdirat:
+// what exists already is opened and checked by the caller, a new directory needs no check.
+Result<MaildirCreated, MailError> EnsureMaildir(int dir, const fs::path& shown, bool folder) {
+  MaildirCreated out;
+  bool cur_new = true;
   for (const char* sub : {"cur", "new", "tmp"}) {
-    auto fd = OpenDirAt(dir, sub, true, shown, &created);
-    if (!fd)
-      return Fail(std::move(fd.error()));
+    auto created = MakeDirAt(dir, sub, shown);
+    if (!created)
+      return Fail(std::move(created.error()));
+    out.any = out.any || *created;
+    if (std::string_view(sub) != "tmp")
+      cur_new = cur_new && *created;
   }
+  out.fresh = cur_new;
   if (folder) {
     int fd = ::openat(dir, "maildirfolder", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
       return Fail(SystemError("cannot create", shown / "maildirfolder", errno));
     ::close(fd);
   }
-  return created;
+  return out;
 }
 
 }  // namespace
@@ -179,14 +228,6 @@ Result<std::unique_ptr<MaildirMailbox>, MailError> MaildirMailbox::Open(
   auto name = MailboxDirectoryName(mailbox_key);
   if (!name)
     return Fail(std::move(name.error()));
-  std::error_code ec;
-  fs::create_directories(options.root, ec);
-  if (ec)
-    return Fail(MailError{"cannot create " + options.root.string() + ": " + ec.message()});
-  UniqueFd root(::open(options.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (root.get() < 0)
-    return Fail(SystemError("cannot open", options.root, errno));
-
   std::unique_ptr<MaildirMailbox> box(new MaildirMailbox());
   box->options_ = options;
   if (box->options_.sync_batch == 0)
@@ -196,15 +237,16 @@ Result<std::unique_ptr<MaildirMailbox>, MailError> MaildirMailbox::Open(
     batch = box->own_batch_.get();
   }
   box->batch_ = batch;
-  if (auto r = batch->AddFileSystem(root.get(), options.root); !r)
-    return Fail(std::move(r.error()));
+  auto root = batch->StoreRoot(options.root);
+  if (!root)
+    return Fail(std::move(root.error()));
   box->path_ = options.root / *name;
   bool created = false;
-  auto dir = OpenDirAt(root.get(), *name, true, options.root, &created);
+  auto dir = OpenDirAt(*root, *name, true, options.root, &created);
   if (!dir)
     return Fail(std::move(dir.error()));
   if (created) {
-    if (auto r = batch->DirectoryChanged(root.get(), options.root); !r)
+    if (auto r = batch->DirectoryChanged(*root, options.root); !r)
       return Fail(std::move(r.error()));
   }
   if (::flock(dir->get(), LOCK_EX | LOCK_NB) != 0) {
@@ -216,29 +258,10 @@ Result<std::unique_ptr<MaildirMailbox>, MailError> MaildirMailbox::Open(
   }
   box->mailbox_fd_ = dir->release();
 
-  // Leftovers of ours in any tmp/ of this mailbox (INBOX and every folder) go now.
-  auto names = List(box->mailbox_fd_, box->path_);
-  if (!names)
-    return Fail(std::move(names.error()));
-  names->push_back("");
-  for (const std::string& entry : *names) {
-    if (!entry.empty() && (entry.front() != '.' || !IsSingleComponent(entry)))
-      continue;
-    UniqueFd folder;
-    if (entry.empty()) {
-      folder = UniqueFd(::openat(box->mailbox_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    } else {
-      folder = UniqueFd(::openat(box->mailbox_fd_, entry.c_str(),
-                                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    }
-    if (folder.get() < 0)
-      continue;  // a file or a symlink: not a folder of ours
-    UniqueFd tmp(::openat(folder.get(), "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (tmp.get() < 0)
-      continue;
-    if (auto r = CleanTmp(tmp.get(), box->path_ / entry / "tmp"); !r) {
+  // Leftovers of ours in any tmp/ of this mailbox go now; a mailbox this call created has none.
+  if (!created) {
+    if (auto r = CleanMailboxTmp(box->mailbox_fd_, box->path_); !r)
       return Fail(std::move(r.error()));
-    }
   }
   if (auto inbox = box->OpenFolder(""); !inbox)
     return Fail(std::move(inbox.error()));
@@ -265,61 +288,68 @@ Result<MaildirMailbox::Folder*, MailError> MaildirMailbox::OpenFolder(
   auto folder = std::make_unique<Folder>();
   folder->dir_name = dir_name;
   folder->path = dir_name.empty() ? path_ : path_ / dir_name;
+  // The folder's own directory: the mailbox directory for INBOX, else the last level below.
+  UniqueFd level_fd;
+  int dir = mailbox_fd_;
+  MaildirCreated created;
   if (dir_name.empty()) {
-    folder->dir = UniqueFd(::openat(mailbox_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (folder->dir.get() < 0)
-      return Fail(SystemError("cannot open", path_, errno));
-    auto created = EnsureMaildir(folder->dir.get(), path_, false);
-    if (!created)
-      return Fail(std::move(created.error()));
-    if (*created) {
-      if (auto r = batch_->DirectoryChanged(folder->dir.get(), path_); !r)
+    auto made = EnsureMaildir(dir, path_, false);
+    if (!made)
+      return Fail(std::move(made.error()));
+    created = *made;
+    if (created.any) {
+      if (auto r = batch_->DirectoryChanged(dir, path_); !r)
         return Fail(std::move(r.error()));
     }
   } else {
     // Parents first: ".A" before ".A.B", so IMAP clients see a proper hierarchy.
     for (std::size_t dot = dir_name.find('.', 1);; dot = dir_name.find('.', dot + 1)) {
       std::string level = dir_name.substr(0, dot);
-      bool created = false;
-      auto fd = OpenDirAt(mailbox_fd_, level, true, path_, &created);
+      bool level_created = false;
+      auto fd = OpenDirAt(mailbox_fd_, level, true, path_, &level_created);
       if (!fd)
         return Fail(std::move(fd.error()));
-      auto sub_created = EnsureMaildir(fd->get(), path_ / level, true);
-      if (!sub_created)
-        return Fail(std::move(sub_created.error()));
-      if (created) {
+      auto made = EnsureMaildir(fd->get(), path_ / level, true);
+      if (!made)
+        return Fail(std::move(made.error()));
+      if (level_created) {
         if (auto r = batch_->DirectoryChanged(mailbox_fd_, path_); !r)
           return Fail(std::move(r.error()));
       }
-      if (created || *sub_created) {
+      if (level_created || made->any) {
         if (auto r = batch_->DirectoryChanged(fd->get(), path_ / level); !r)
           return Fail(std::move(r.error()));
       }
       if (dot == std::string::npos) {
-        folder->dir = std::move(*fd);
+        created = *made;
+        level_fd = std::move(*fd);
+        dir = level_fd.get();
         break;
       }
     }
   }
-  auto cur = OpenDirAt(folder->dir.get(), "cur", false, folder->path);
+  auto cur = OpenDirAt(dir, "cur", false, folder->path);
   if (!cur)
     return Fail(std::move(cur.error()));
   folder->cur = std::move(*cur);
-  auto tmp = OpenDirAt(folder->dir.get(), "tmp", false, folder->path);
+  auto tmp = OpenDirAt(dir, "tmp", false, folder->path);
   if (!tmp)
     return Fail(std::move(tmp.error()));
   folder->tmp = std::move(*tmp);
   // One scan per folder and run: what earlier runs delivered here (flags may have changed).
-  for (const char* sub : {"cur", "new"}) {
-    auto fd = OpenDirAt(folder->dir.get(), sub, false, folder->path);
-    if (!fd)
-      return Fail(std::move(fd.error()));
-    auto names = List(fd->get(), folder->path / sub);
-    if (!names)
-      return Fail(std::move(names.error()));
-    for (const std::string& name : *names) {
-      if (name.rfind(kOurPrefix, 0) == 0)
-        folder->present.insert(name.substr(0, name.find(':')));
+  // cur/ and new/ that were just created are empty: nothing to scan.
+  if (!created.fresh) {
+    for (const char* sub : {"cur", "new"}) {
+      auto fd = OpenDirAt(dir, sub, false, folder->path);
+      if (!fd)
+        return Fail(std::move(fd.error()));
+      auto names = List(fd->get(), folder->path / sub);
+      if (!names)
+        return Fail(std::move(names.error()));
+      for (const std::string& name : *names) {
+        if (name.rfind(kOurPrefix, 0) == 0)
+          folder->present.insert(name.substr(0, name.find(':')));
+      }
     }
   }
   Folder* raw = folder.get();

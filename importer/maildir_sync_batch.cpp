@@ -24,10 +24,28 @@ MaildirSyncBatch::MaildirSyncBatch(std::size_t sync_batch, BatchSync sync)
     : sync_batch_(sync_batch == 0 ? 1 : sync_batch), sync_(sync) {}
 
 MaildirSyncBatch::~MaildirSyncBatch() {
+  for (auto& [path, fd] : roots_)
+    ::close(fd);
   for (auto& [dev, fd] : file_systems_)
     ::close(fd);
   for (auto& [path, fd] : changed_)
     ::close(fd);
+}
+
+Result<int, MailError> MaildirSyncBatch::StoreRoot(const fs::path& root) {
+  if (auto it = roots_.find(root); it != roots_.end())
+    return it->second;
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec)
+    return Fail(MailError{"cannot create " + root.string() + ": " + ec.message()});
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return Fail(SystemError("cannot open", root, errno));
+  roots_.emplace(root, fd);
+  if (auto r = AddFileSystem(fd, root); !r)
+    return Fail(std::move(r.error()));
+  return fd;
 }
 
 Result<void, MailError> MaildirSyncBatch::AddFileSystem(int fd, const fs::path& shown) {

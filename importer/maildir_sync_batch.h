@@ -77,8 +77,9 @@ class MaildirSyncBatch {
     std::string final_name;  // in cur/
     std::filesystem::path cur_path;
   };
-  /// Remembers the file system of `fd` for step 1.
-  Result<void, MailError> AddFileSystem(int fd, const std::filesystem::path& shown);
+  /// The store root's descriptor (owned by the batch): created and opened on first use, its
+  /// file system remembered for step 1.
+  Result<int, MailError> StoreRoot(const std::filesystem::path& root);
   /// Remembers that the entries of directory `fd` changed (it is fsynced at Flush()).
   Result<void, MailError> DirectoryChanged(int fd, const std::filesystem::path& shown);
   /// Queues a message written into tmp/.
@@ -93,8 +94,11 @@ class MaildirSyncBatch {
 
   std::size_t sync_batch_;
   BatchSync sync_;
-  std::map<dev_t, int> file_systems_;   // device -> a descriptor on it (owned)
-  std::map<std::string, int> changed_;  // directory path -> descriptor (owned)
+  Result<void, MailError> AddFileSystem(int fd, const std::filesystem::path& shown);
+
+  std::map<std::filesystem::path, int> roots_;  // store root -> its descriptor (owned)
+  std::map<dev_t, int> file_systems_;           // device -> a descriptor on it (owned)
+  std::map<std::string, int> changed_;          // directory path -> descriptor (owned)
   std::vector<Message> messages_;
   SyncCounts counts_;
 };
