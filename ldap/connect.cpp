@@ -78,6 +78,16 @@ Result<LdapHandle, Error> OpenConnection(const ConnectionConfig& config) {
     return Fail(std::move(error));
   }
 
+  const bool tls = config.start_tls || config.uri.rfind("ldaps://", 0) == 0;
+  if (!tls) {
+    // libldap reads every message with two read() calls (its header, then the rest) unless a
+    // read-ahead layer buffers the socket; a search returning thousands of entries then costs
+    // twice as many system calls. TLS buffers on its own, so only plain connections get one.
+    Sockbuf* sb = nullptr;
+    if (ldap_get_option(ld.get(), LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS && sb != nullptr)
+      ber_sockbuf_add_io(sb, &ber_sockbuf_io_readahead, LBER_SBIOD_LEVEL_PROVIDER, nullptr);
+  }
+
   if (config.start_tls) {
     rc = ldap_start_tls_s(ld.get(), nullptr, nullptr);
     if (rc != LDAP_SUCCESS) {
