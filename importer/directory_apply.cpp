@@ -1,6 +1,7 @@
 // directory_apply.cpp — batched journal → asserted modify → audit. See directory_apply.h.
 #include "importer/directory_apply.h"
 
+#include <deque>
 #include <memory>
 #include <optional>
 
@@ -12,19 +13,32 @@ namespace {
 
 constexpr int kAssertionFailed = 122;
 
+// Batches are pipelined: while one batch's changes are in flight, the next batch is journaled
+// and sent, so the server never waits for the journal's fsync or for the client to notice
+// that a batch has drained. At most kBatchesInFlight batches are outstanding; each batch's
+// changes are sent only after its own journal record is durable.
+constexpr std::size_t kBatchesInFlight = 2;
+
 struct ApplyRun {
+  struct Batch {
+    std::vector<std::size_t> users;  // indexes into plan->users
+    std::size_t pending = 0;         // changes sent and not yet answered
+  };
+
   ldap::Client* client = nullptr;
   const DirectoryPlan* plan = nullptr;
   Journal* journal = nullptr;
   ApplyOptions options;
   ApplyResult result;
-  std::size_t next = 0;  // first user not yet considered
-  std::vector<std::size_t> batch;
-  std::size_t pending = 0;
+  std::size_t next = 0;            // first user not yet considered
+  std::deque<Batch> in_flight;     // oldest first
+  std::size_t first_sequence = 0;  // sequence number of in_flight.front()
+  bool finished = false;
   std::optional<ImportError> failure;
   std::function<void(Result<ApplyResult, ImportError>)> done;
 
   void Finish() {
+    finished = true;
     if (auto synced = journal->SyncAudit(); !synced && !failure)
       failure = std::move(synced.error());
     auto callback = std::move(done);
@@ -35,55 +49,47 @@ struct ApplyRun {
     }
   }
 
-  static void NextBatch(const std::shared_ptr<ApplyRun>& run);
-  static void BatchDone(const std::shared_ptr<ApplyRun>& run);
+  static void StartBatches(const std::shared_ptr<ApplyRun>& run);
+  static void Send(const std::shared_ptr<ApplyRun>& run, std::size_t sequence);
+  static void Answered(const std::shared_ptr<ApplyRun>& run, std::size_t sequence);
 };
 
-void ApplyRun::BatchDone(const std::shared_ptr<ApplyRun>& run) {
-  std::vector<const UserPlan*> applied;
-  for (std::size_t i : run->batch) {
-    if (run->result.users[i].status == ApplyStatus::kApplied)
-      applied.push_back(&run->plan->users[i]);
+// Journals and sends batches until kBatchesInFlight are outstanding or no change is left;
+// finishes the run when nothing is outstanding any more.
+void ApplyRun::StartBatches(const std::shared_ptr<ApplyRun>& run) {
+  const auto& users = run->plan->users;
+  while (!run->failure && run->in_flight.size() < kBatchesInFlight) {
+    Batch batch;
+    while (run->next < users.size() && batch.users.size() < run->options.batch_size) {
+      const std::size_t i = run->next++;
+      if (users[i].change) {
+        batch.users.push_back(i);
+      } else {
+        run->result.users[i].status = ApplyStatus::kNothingToDo;
+      }
+    }
+    if (batch.users.empty())
+      break;
+    std::vector<const UserPlan*> intents;
+    for (std::size_t i : batch.users)
+      intents.push_back(&users[i]);
+    if (auto journaled = run->journal->RecordIntents(intents); !journaled) {
+      run->failure = std::move(journaled.error());
+      break;
+    }
+    batch.pending = batch.users.size();
+    run->in_flight.push_back(std::move(batch));
+    Send(run, run->first_sequence + run->in_flight.size() - 1);
   }
-  if (!applied.empty()) {
-    auto audited = run->journal->RecordApplied(applied);
-    if (!audited && !run->failure)
-      run->failure = std::move(audited.error());
-  }
-  if (run->failure) {
+  if (run->in_flight.empty() && !run->finished)
     run->Finish();
-    return;
-  }
-  NextBatch(run);
 }
 
-void ApplyRun::NextBatch(const std::shared_ptr<ApplyRun>& run) {
-  run->batch.clear();
+void ApplyRun::Send(const std::shared_ptr<ApplyRun>& run, std::size_t sequence) {
   const auto& users = run->plan->users;
-  while (run->next < users.size() && run->batch.size() < run->options.batch_size) {
-    const std::size_t i = run->next++;
-    if (users[i].change) {
-      run->batch.push_back(i);
-    } else {
-      run->result.users[i].status = ApplyStatus::kNothingToDo;
-    }
-  }
-  if (run->batch.empty()) {
-    run->Finish();
-    return;
-  }
-  std::vector<const UserPlan*> intents;
-  for (std::size_t i : run->batch)
-    intents.push_back(&users[i]);
-  if (auto journaled = run->journal->RecordIntents(intents); !journaled) {
-    run->failure = std::move(journaled.error());
-    run->Finish();
-    return;
-  }
-  run->pending = run->batch.size();
-  for (std::size_t i : run->batch) {
+  for (std::size_t i : run->in_flight[sequence - run->first_sequence].users) {
     const UserPlan& u = users[i];
-    auto on_result = [run, i](Result<void, ldap::Error> outcome) {
+    auto on_result = [run, i, sequence](Result<void, ldap::Error> outcome) {
       UserApplyResult& r = run->result.users[i];
       const UserPlan& user = run->plan->users[i];
       if (outcome) {
@@ -106,8 +112,7 @@ void ApplyRun::NextBatch(const std::shared_ptr<ApplyRun>& run) {
         r.message = outcome.error().message();
         ++run->result.failures;
       }
-      if (--run->pending == 0)
-        BatchDone(run);
+      Answered(run, sequence);
     };
     if (u.change->kind == DirectoryChange::Kind::kAdd) {
       run->client->AsyncAdd(u.change->entry, std::move(on_result));
@@ -128,6 +133,28 @@ void ApplyRun::NextBatch(const std::shared_ptr<ApplyRun>& run) {
     run->client->AsyncModify(u.change->dn, u.change->modifications, std::move(controls),
                              std::move(on_result));
   }
+}
+
+// One change of batch `sequence` was answered. Fully answered batches at the front go to the
+// audit file, in order; then the pipeline is refilled (or the run finishes).
+void ApplyRun::Answered(const std::shared_ptr<ApplyRun>& run, std::size_t sequence) {
+  if (--run->in_flight[sequence - run->first_sequence].pending > 0)
+    return;
+  while (!run->in_flight.empty() && run->in_flight.front().pending == 0) {
+    std::vector<const UserPlan*> applied;
+    for (std::size_t i : run->in_flight.front().users) {
+      if (run->result.users[i].status == ApplyStatus::kApplied)
+        applied.push_back(&run->plan->users[i]);
+    }
+    run->in_flight.pop_front();
+    ++run->first_sequence;
+    if (!applied.empty()) {
+      auto audited = run->journal->RecordApplied(applied);
+      if (!audited && !run->failure)
+        run->failure = std::move(audited.error());
+    }
+  }
+  StartBatches(run);
 }
 
 }  // namespace
@@ -173,7 +200,7 @@ void StartApplyDirectoryPlan(ldap::Client& client, const DirectoryPlan& plan, Jo
   run->result.users.resize(plan.users.size());
   run->done = std::move(done);
   // Start from the executor so that `done` never runs inside this call.
-  boost::asio::post(client.get_executor(), [run] { ApplyRun::NextBatch(run); });
+  boost::asio::post(client.get_executor(), [run] { ApplyRun::StartBatches(run); });
 }
 
 Result<ApplyResult, ImportError> ApplyDirectoryPlan(boost::asio::io_context& io,

@@ -5,8 +5,10 @@
 // the batch's prior entries and intended changes are appended to the journal and fsync'd
 // (Journal::RecordIntents); only then are its changes sent, all at once on the one connection,
 // each modify with its critical RFC 4528 assertion control (add for `create`); the changes the
-// server accepted go to the audit file (fsync'd once at the end). One modify per user is atomic, so
-// no user is ever half-converted.
+// server accepted go to the audit file (fsync'd once at the end). Two batches are in flight at
+// a time: the next one is journaled and sent while the server works on the current one, so the
+// journal's fsync and the drain at the end of a batch never leave the server idle. One modify per
+// user is atomic, so no user is ever half-converted.
 //
 // Outcomes per user (ApplyStatus):
 //   nothing-to-do     no change planned (deliver to an entry that needs nothing, skip, conflict)

@@ -154,10 +154,10 @@ class DirectoryApplyTest : public ::testing::Test {
     return plan ? std::move(*plan) : DirectoryPlan{};
   }
 
-  ApplyResult Apply(const DirectoryPlan& plan) {
+  ApplyResult Apply(const DirectoryPlan& plan, ApplyOptions apply_options = {}) {
     auto journal = Journal::Open(work_ + "/journal.ldif", work_ + "/audit.ldif");
     EXPECT_TRUE(journal.ok());
-    auto result = ApplyDirectoryPlan(io_, *client_, plan, **journal);
+    auto result = ApplyDirectoryPlan(io_, *client_, plan, **journal, apply_options);
     EXPECT_TRUE(result.ok()) << result.error().message;
     return result ? std::move(*result) : ApplyResult{};
   }
@@ -279,6 +279,29 @@ TEST_F(DirectoryApplyTest, ConcurrentChangeBetweenPlanAndApplyIsReportedNotClobb
   EXPECT_EQ(result.users[1].status, ApplyStatus::kApplied);
   EXPECT_EQ(result.assertion_failures, 1U);
   EXPECT_EQ(Canonical(Read(*server_, kAvery)), Canonical(changed));  // nothing clobbered
+}
+
+TEST_F(DirectoryApplyTest, PipelinedBatchesJournalEachChangeAndAuditOnlyTheApplied) {
+  const DirectoryPlan plan = Plan(AppendixAUsers());
+  ASSERT_EQ(plan.Count(Decision::kConvert), 2U);
+  ASSERT_TRUE(server_
+                  ->LoadLdifText(std::string("dn: ") + kAvery +
+                                 "\nchangetype: modify\nreplace: ccmTargetAddress\n"
+                                 "ccmTargetAddress: SMTP:avery@partner.example\n-\n")
+                  .ok());
+  // One change per batch: the second batch is journaled and sent while the first is in flight.
+  const ApplyResult result = Apply(plan, ApplyOptions{1});
+  ASSERT_EQ(result.users.size(), 2U);
+  EXPECT_EQ(result.users[0].status, ApplyStatus::kAssertionFailed);
+  EXPECT_EQ(result.users[1].status, ApplyStatus::kApplied);
+  auto records = ReadJournal(work_ + "/journal.ldif");
+  ASSERT_TRUE(records.ok()) << records.error().message;
+  ASSERT_EQ(records->size(), 2U);  // both intents, each journaled before its change was sent
+  std::ifstream audit(work_ + "/audit.ldif");
+  const std::string audited((std::istreambuf_iterator<char>(audit)),
+                            std::istreambuf_iterator<char>());
+  EXPECT_EQ(audited.find(kAvery), std::string::npos) << audited;
+  EXPECT_NE(audited.find(kJordan), std::string::npos) << audited;
 }
 
 TEST_F(DirectoryApplyTest, RerunDeliversWithoutChanges) {
