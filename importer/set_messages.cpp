@@ -15,6 +15,9 @@ namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
 constexpr std::uint64_t kMaxOtherBytes = 1024 * 1024;
+// Read-ahead per open secondary file, and how many stay open (see the manual in the header).
+constexpr std::size_t kSecondaryWindow = 128 * 1024;
+constexpr std::size_t kOpenSecondaries = 8;
 
 // A byte range of a secondary file: where one section's data lies.
 struct ByteRange {
@@ -196,8 +199,13 @@ Result<std::unique_ptr<SetMessageSource>, MailError> SetMessageSource::Open(
 Result<std::shared_ptr<const parser::ByteSource>, MailError> SetMessageSource::Secondary(
     const std::string& name) {
   std::string key = parser::AsciiLower(name);
-  if (auto it = secondaries_.find(key); it != secondaries_.end())
-    return it->second;
+  for (std::size_t i = secondaries_.size(); i-- > 0;) {
+    if (secondaries_[i].key == key) {
+      std::rotate(secondaries_.begin() + static_cast<std::ptrdiff_t>(i),
+                  secondaries_.begin() + static_cast<std::ptrdiff_t>(i) + 1, secondaries_.end());
+      return secondaries_.back().source;
+    }
+  }
   const parser::SetFile* file = scan_.FindFile(name);
   if (file == nullptr || file->type != parser::FileType::kSecondary || !file->found) {
     return Fail(MailError{"\"" + name + "\" is not a secondary file of the set"});
@@ -205,8 +213,12 @@ Result<std::shared_ptr<const parser::ByteSource>, MailError> SetMessageSource::S
   auto opened = directory_.Open(file->disk_name);
   if (!opened)
     return Fail(MailError{file->disk_name + ": " + opened.error()});
-  std::shared_ptr<const parser::ByteSource> shared = std::move(*opened);
-  secondaries_.emplace(key, shared);
+  // Content sources of messages already returned keep their file alive after it leaves the list.
+  if (secondaries_.size() >= kOpenSecondaries)
+    secondaries_.erase(secondaries_.begin());
+  std::shared_ptr<const parser::ByteSource> shared =
+      std::make_shared<parser::WindowedSource>(std::move(*opened), kSecondaryWindow);
+  secondaries_.push_back({std::move(key), shared});
   return shared;
 }
 
@@ -389,7 +401,8 @@ Result<SetMessage, MailError> SetMessageSource::Convert(const parser::SectionInf
 
 Result<std::unique_ptr<SectionMessages>, MailError> SetMessageSource::OpenSection(
     const parser::SectionInfo& section, parser::DiagnosticSink& sink) {
-  auto reader = parser::MailMessageReader::Open(directory_, scan_, section, options_, sink);
+  auto reader =
+      parser::MailMessageReader::Open(directory_, scan_, section, options_, sink, primary_);
   if (!reader)
     return Fail(MailError{reader.error()});
   std::unique_ptr<SectionMessages> messages(new SectionMessages());

@@ -21,6 +21,12 @@
 // - Part contents are ContentSources over (secondary file, offset, length): nothing is loaded
 //   whole, a multi-GiB attachment moves in 64 KiB steps; body text is transcoded as it streams.
 //
+// Reads: each secondary file is read through a 128 KiB read-ahead window (parser's
+// WindowedSource), so one read serves the headers, line-end probes and data of the consecutive
+// chains of many small messages; large parts' chunks go straight to the file. At most 8
+// secondary files (and one primary file) stay open: memory is bounded by 8 windows, whatever
+// the number of files in the set. Several sections of one primary file share one open file.
+//
 // Identity (stable across reruns and across `fix`, which never changes existing bytes):
 //   "ccm1:" owner-key "|" primary file (lower case) "@" record offset "|" body file (lower
 //   case) "@" body offset "|" fingerprint
@@ -41,7 +47,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -99,12 +104,20 @@ class SetMessageSource {
   Result<std::string, MailError> ReadOther(const parser::Pointer& pointer,
                                            const std::string& origin, parser::DiagnosticSink& sink);
 
+  struct OpenSecondary {
+    std::string key;  // lower-case listed name
+    std::shared_ptr<const parser::ByteSource> source;
+  };
+
   const parser::SetDirectory& directory_;
   const parser::FileSetScan& scan_;
   TimeZone zone_;
   parser::ReaderOptions options_;
   std::shared_ptr<Shared> shared_;  // converter, shared with the content sources
-  std::map<std::string, std::shared_ptr<const parser::ByteSource>> secondaries_;  // lower name
+  // Secondary files behind read-ahead windows, least recently used first; bounded, so a set of
+  // per-user files never holds a descriptor and a window per user.
+  std::vector<OpenSecondary> secondaries_;
+  parser::OpenPrimaryFile primary_;  // the last section's primary file, for the next section
 };
 
 /// The records of one MAILMESSAGE section, converted one at a time.

@@ -8,12 +8,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 namespace ccm::parser {
 
 namespace {
+// The size of RecordReader's buffer: a file no larger is read whole by one read.
+constexpr off_t kSequentialAdviceFrom = 256 << 10;
+
 std::string ErrnoText(const std::string& what, int err) {
   return what + ": " + std::strerror(err);
 }
@@ -38,7 +42,10 @@ Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
     ::close(fd);
     return Fail(name + ": not a regular file; refused");
   }
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  // The advice widens read-ahead for files streamed in many reads; a small file is read in one or
+  // two, so it would only cost a system call per open (per user, in a set of per-user files).
+  if (st.st_size > kSequentialAdviceFrom)
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::unique_ptr<FileSource>(new FileSource(fd, static_cast<std::uint64_t>(st.st_size)));
 }
 
@@ -73,22 +80,43 @@ Result<std::size_t, std::string> MemorySource::ReadAt(std::uint64_t offset,
   return n;
 }
 
+WindowedSource::WindowedSource(std::unique_ptr<ByteSource> inner, std::size_t window)
+    : inner_(std::move(inner)),
+      capacity_(static_cast<std::size_t>(std::min<std::uint64_t>(window, inner_->size()))),
+      direct_from_(std::max<std::size_t>(window / 2, 1)) {}
+
 Result<std::size_t, std::string> WindowedSource::ReadAt(std::uint64_t offset,
                                                         std::span<char> buffer) const {
-  if (buffer.size() >= buffer_.size())
-    return inner_->ReadAt(offset, buffer);
-  bool inside = offset >= start_ && offset - start_ <= filled_ &&
-                (offset - start_ + buffer.size() <= filled_ || start_ + filled_ >= size());
-  if (!inside) {
-    auto got = inner_->ReadAt(offset, std::span<char>(buffer_));
-    if (!got)
-      return got;
-    start_ = offset;
-    filled_ = *got;
+  const std::uint64_t size = inner_->size();
+  if (offset >= size || buffer.empty())
+    return std::size_t{0};
+  // What a plain read returns: everything asked for, up to the end of the source.
+  const std::size_t want =
+      static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
+  const bool starts_inside = offset >= start_ && offset - start_ < filled_;
+  const std::size_t held = starts_inside ? filled_ - static_cast<std::size_t>(offset - start_) : 0;
+  if (held >= want) {
+    std::memcpy(buffer.data(), buffer_.get() + (offset - start_), want);
+    return want;
   }
-  std::size_t at = static_cast<std::size_t>(offset - start_);
-  std::size_t n = std::min(buffer.size(), filled_ - at);
-  std::memcpy(buffer.data(), buffer_.data() + at, n);
+  if (want >= direct_from_) {
+    if (held > 0)
+      std::memcpy(buffer.data(), buffer_.get() + (offset - start_), held);
+    auto rest = inner_->ReadAt(offset + held, buffer.subspan(held, want - held));
+    if (!rest)
+      return rest;
+    return held + *rest;
+  }
+  if (!buffer_)
+    buffer_.reset(new char[capacity_]);
+  filled_ = 0;  // a failed refill leaves no stale window behind
+  auto got = inner_->ReadAt(offset, std::span<char>(buffer_.get(), capacity_));
+  if (!got)
+    return got;
+  start_ = offset;
+  filled_ = *got;
+  std::size_t n = std::min(want, filled_);
+  std::memcpy(buffer.data(), buffer_.get(), n);
   return n;
 }
 

@@ -4,8 +4,10 @@
 // ByteSource is the only way the reader touches file contents: ReadAt(offset, buffer) with large
 // buffered reads, never a whole-file load. FileSource opens with O_RDONLY|O_NOFOLLOW|O_CLOEXEC
 // relative to the set's directory descriptor (openat), then checks with fstat that it opened a
-// regular file; a symlink, a device or a directory is refused. MemorySource serves tests and the
-// fuzzer from bytes in memory.
+// regular file; a symlink, a device or a directory is refused. Files over 256 KiB get
+// POSIX_FADV_SEQUENTIAL (smaller ones are read in one or two reads: the advice would be a wasted
+// system call). MemorySource serves tests and the fuzzer from bytes in memory. WindowedSource
+// puts a bounded read-ahead window in front of another source.
 //
 // SetDirectory lists and opens the files of one set directory by bare name. Names with a path
 // separator, "." or ".." are refused before any system call; trust is never taken from a name.
@@ -70,21 +72,27 @@ class MemorySource final : public ByteSource {
   std::string bytes_;
 };
 
-/// A read-ahead window over another source: small reads that fall inside the last window are
-/// served from memory, so walking a secondary file's headers costs one read per window rather
-/// than two per section. Reads larger than the window go straight through. Unlike other
-/// sources it is NOT safe for concurrent reads (the window is shared state).
+/// A read-ahead window over another source: reads that fall inside the last window are served
+/// from memory, so walking a secondary file's headers, probing the line end after each section's
+/// data and reading small sections' data cost one read per window rather than three per section.
+/// A read the window does not hold refills it from that offset, unless it asks for at least half
+/// a window: such a read (a large attachment's chunk) takes what the window holds and reads the
+/// rest straight into the caller's buffer, so streaming costs no extra copy and memory stays at
+/// one window. The window is never larger than the source and is allocated on first use. Reads
+/// return everything asked for up to the end of the source, like FileSource. Unlike other sources
+/// it is NOT safe for concurrent reads (the window is shared state).
 class WindowedSource final : public ByteSource {
  public:
-  WindowedSource(std::unique_ptr<ByteSource> inner, std::size_t window = 16 << 10)
-      : inner_(std::move(inner)), buffer_(window) {}
+  WindowedSource(std::unique_ptr<ByteSource> inner, std::size_t window = 16 << 10);
   std::uint64_t size() const override { return inner_->size(); }
   Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
                                           std::span<char> buffer) const override;
 
  private:
   std::unique_ptr<ByteSource> inner_;
-  mutable std::vector<char> buffer_;
+  std::size_t capacity_;     // window bytes: min(window, size)
+  std::size_t direct_from_;  // reads of at least this many bytes bypass a refill
+  mutable std::unique_ptr<char[]> buffer_;
   mutable std::uint64_t start_ = 0;
   mutable std::size_t filled_ = 0;
 };

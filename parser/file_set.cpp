@@ -446,6 +446,13 @@ Result<FileSetScan, Diagnostic> ScanFileSet(const SetDirectory& directory,
 Result<std::unique_ptr<MailMessageReader>, std::string> MailMessageReader::Open(
     const SetDirectory& directory, const FileSetScan& scan, const SectionInfo& section,
     const ReaderOptions& options, DiagnosticSink& sink) {
+  OpenPrimaryFile once;
+  return Open(directory, scan, section, options, sink, once);
+}
+
+Result<std::unique_ptr<MailMessageReader>, std::string> MailMessageReader::Open(
+    const SetDirectory& directory, const FileSetScan& scan, const SectionInfo& section,
+    const ReaderOptions& options, DiagnosticSink& sink, OpenPrimaryFile& primary) {
   if (section.kind != SectionKind::kMailMessage) {
     return Fail(section.file + ":" + std::to_string(section.header_line) +
                 ": not a MAILMESSAGE section");
@@ -453,11 +460,16 @@ Result<std::unique_ptr<MailMessageReader>, std::string> MailMessageReader::Open(
   const SetFile* file = scan.FindFile(section.file);
   if (file == nullptr || !file->found)
     return Fail(section.file + ": not a file of this set");
-  auto source = directory.Open(file->disk_name);
-  if (!source)
-    return Fail(std::move(source).error());
+  if (primary.source == nullptr || primary.disk_name != file->disk_name) {
+    primary = OpenPrimaryFile{};
+    auto source = directory.Open(file->disk_name);
+    if (!source)
+      return Fail(std::move(source).error());
+    primary.disk_name = file->disk_name;
+    primary.source = std::move(source).value();
+  }
   std::unique_ptr<MailMessageReader> reader(new MailMessageReader());
-  reader->source_ = std::move(source).value();
+  reader->source_ = primary.source;
   reader->reader_ = std::make_unique<PrimaryReader>(*reader->source_, section.file,
                                                     scan.packing_list.code_page, options, sink);
   reader->reader_->SeekToSection(section);

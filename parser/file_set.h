@@ -128,6 +128,13 @@ Result<FileSetScan, Diagnostic> ScanFileSet(const SetDirectory& directory,
                                             const std::string& pkl_name, const ScanOptions& options,
                                             DiagnosticSink& sink);
 
+/// A primary file kept open between MailMessageReaders, so that reading several sections of one
+/// file opens and checks it once.
+struct OpenPrimaryFile {
+  std::string disk_name;
+  std::shared_ptr<const ByteSource> source;
+};
+
 /// Streams the typed messages of one MAILMESSAGE section found by an earlier scan.
 class MailMessageReader {
  public:
@@ -136,13 +143,18 @@ class MailMessageReader {
                                                                       const SectionInfo& section,
                                                                       const ReaderOptions& options,
                                                                       DiagnosticSink& sink);
+  /// The same, reading through `primary` when it holds the section's file already, and otherwise
+  /// opening the file and leaving it in `primary` for the next section. Same errors as above.
+  static Result<std::unique_ptr<MailMessageReader>, std::string> Open(
+      const SetDirectory& directory, const FileSetScan& scan, const SectionInfo& section,
+      const ReaderOptions& options, DiagnosticSink& sink, OpenPrimaryFile& primary);
   /// The next message, or nullopt at the end of the section. Records with errors are reported
   /// and skipped.
   std::optional<MailMessage> Next();
 
  private:
   MailMessageReader() = default;
-  std::unique_ptr<ByteSource> source_;
+  std::shared_ptr<const ByteSource> source_;
   std::unique_ptr<PrimaryReader> reader_;
   const ReaderOptions* options_ = nullptr;
   DiagnosticSink* sink_ = nullptr;

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "parser/source_address.h"
 
 namespace ccm::importer {
@@ -277,6 +280,229 @@ TEST(SetMessages, DifferentContentAtTheSamePlaceGetsADifferentIdentity) {
     ids[i++] = messages[0].message.identity;
   }
   EXPECT_NE(ids[0], ids[1]);
+}
+
+// A SetDirectory over in-memory files that counts what delivery asks of the file system: opens
+// per file, reads per file with their sizes, and how many sources are open at once.
+struct FileCounts {
+  int opens = 0;
+  int reads = 0;
+  std::uint64_t bytes_read = 0;
+  std::size_t largest_read = 0;
+  int live = 0;
+  int most_live = 0;
+};
+
+class CountingSource final : public parser::ByteSource {
+ public:
+  CountingSource(std::unique_ptr<parser::ByteSource> inner, FileCounts& counts)
+      : inner_(std::move(inner)), counts_(counts) {
+    counts_.most_live = std::max(counts_.most_live, ++counts_.live);
+  }
+  ~CountingSource() override { --counts_.live; }
+  std::uint64_t size() const override { return inner_->size(); }
+  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
+                                          std::span<char> buffer) const override {
+    if (offset < inner_->size()) {  // FileSource makes no system call at the end
+      ++counts_.reads;
+      counts_.largest_read = std::max(counts_.largest_read, buffer.size());
+    }
+    auto n = inner_->ReadAt(offset, buffer);
+    if (n.ok())
+      counts_.bytes_read += *n;
+    return n;
+  }
+
+ private:
+  std::unique_ptr<parser::ByteSource> inner_;
+  FileCounts& counts_;
+};
+
+class CountingDirectory final : public parser::SetDirectory {
+ public:
+  void Put(const std::string& name, std::string bytes) { files_.Put(name, std::move(bytes)); }
+  std::string path() const override { return files_.path(); }
+  Result<std::vector<std::string>, std::string> List() const override { return files_.List(); }
+  Result<std::unique_ptr<parser::ByteSource>, std::string> Open(
+      const std::string& name) const override {
+    auto opened = files_.Open(name);
+    if (!opened.ok())
+      return opened;
+    FileCounts& c = counts[name];
+    ++c.opens;
+    return std::unique_ptr<parser::ByteSource>(
+        std::make_unique<CountingSource>(std::move(*opened), c));
+  }
+  /// Forgets what the scan did; live counts stay (sources still open stay open).
+  void ResetCounts() {
+    for (auto& [name, c] : counts)
+      c = FileCounts{0, 0, 0, 0, c.live, c.live};
+  }
+  mutable std::map<std::string, FileCounts> counts;
+
+ private:
+  parser::MemoryDirectory files_;
+};
+
+// Every message of every MAILMESSAGE section in file order, each rendered as its parts' bytes
+// joined by '|'; messages are dropped as soon as they are read, as delivery does.
+std::vector<std::string> ReadEveryMessage(LoadedSet& set, SetMessageSource& source) {
+  std::vector<std::string> out;
+  for (const auto& section : set.scan.sections) {
+    if (section.kind != parser::SectionKind::kMailMessage)
+      continue;
+    auto messages = source.OpenSection(section, set.sink);
+    EXPECT_TRUE(messages.ok()) << (messages.ok() ? "" : messages.error().message);
+    if (!messages.ok())
+      return out;
+    for (;;) {
+      auto next = (*messages)->Next();
+      EXPECT_TRUE(next.ok()) << (next.ok() ? "" : next.error().message);
+      if (!next.ok() || !next->has_value())
+        break;
+      std::string text;
+      for (MessagePart& part : (*next)->message.parts)
+        text += ReadAll(*part.content, 64 * 1024) + "|";
+      out.push_back(std::move(text));
+    }
+  }
+  return out;
+}
+
+const char kColumns[] =
+    "Folder,Sender,To,Cc,Bcc,Subject,Send-Date,Received-Date,Priority,Unread,Unsent,Body\r\n";
+
+TEST(SetMessages, OneReadServesTheConsecutiveChainsOfSmallMessages) {
+  // Two users' sections in one primary file, twenty messages in one secondary file: bodies, an
+  // attachment every fourth message and a To field in an Other section every fifth.
+  std::vector<SecSection> sections;
+  for (int i = 0; i < 20; ++i) {
+    bool attachment = i % 4 == 3;
+    sections.push_back({std::string("Body,{len},,") + (attachment ? "FALSE" : "TRUE") + ",,,",
+                        "body " + std::to_string(i) + std::string(500, 'x')});
+    if (attachment)
+      sections.push_back({"Attachment,{len},,TRUE,A.TXT,-1,", "attachment " + std::to_string(i)});
+    if (i % 5 == 4)
+      sections.push_back({"Other,{len},,TRUE,,,", "To " + std::to_string(i) + "\r\n"});
+  }
+  std::vector<std::uint64_t> at;
+  std::string sec = BuildSecondary(sections, at);
+  std::string pri;
+  std::vector<std::string> expected;
+  std::size_t s = 0;
+  for (int user = 0; user < 2; ++user) {
+    pri += std::string(user == 0 ? "" : "\r\n") + "MAILMESSAGE,\"CCMAIL:User " +
+           std::to_string(user) + " at HQPO\"\r\n" + kColumns;
+    for (int i = user * 10; i < user * 10 + 10; ++i) {
+      std::uint64_t body = at[s++];
+      std::string text = "body " + std::to_string(i) + std::string(500, 'x') + "|";
+      if (i % 4 == 3) {
+        text += "attachment " + std::to_string(i) + "|";
+        ++s;
+      }
+      std::string to = "B";
+      if (i % 5 == 4)
+        to = "#M.SEC(" + std::to_string(at[s++]) + ")";
+      pri += "Inbox,A," + to + ",,,S,,,,,,#M.SEC(" + std::to_string(body) + ")\r\n";
+      expected.push_back(text);
+    }
+  }
+  ASSERT_EQ(s, at.size());
+  auto counting = std::make_unique<CountingDirectory>();
+  CountingDirectory& dir = *counting;
+  dir.Put("M.PKL", "1252\r\n\r\nFilename,Filetype\r\nM.PRI,Primary\r\nM.SEC,Secondary\r\n");
+  dir.Put("M.PRI", pri);
+  dir.Put("M.SEC", sec);
+  ASSERT_LT(sec.size(), 128u * 1024);
+  auto set = Load(std::move(counting), "M.PKL");
+  ASSERT_NE(set, nullptr);
+  dir.ResetCounts();
+
+  auto source = SetMessageSource::Open(*set->directory, set->scan, TimeZone::Utc(), set->options);
+  ASSERT_TRUE(source.ok());
+  EXPECT_EQ(ReadEveryMessage(*set, **source), expected);
+  // One open of each file; one read of the secondary file for all 20 chains (headers, line-end
+  // probes, data, Other fields); one read of the primary file per section.
+  EXPECT_EQ(dir.counts["M.SEC"].opens, 1);
+  EXPECT_EQ(dir.counts["M.SEC"].reads, 1);
+  EXPECT_EQ(dir.counts["M.PRI"].opens, 1);
+  EXPECT_EQ(dir.counts["M.PRI"].reads, 2);
+}
+
+TEST(SetMessages, LargePartsStreamThroughABoundedWindow) {
+  // A 1 MiB attachment between two small messages: it is read in bounded steps, never whole,
+  // and nothing is read twice over.
+  std::string big;
+  for (int i = 0; big.size() < (1 << 20); ++i)
+    big += std::to_string(i) + ",";
+  std::vector<std::uint64_t> at;
+  std::string sec = BuildSecondary({{"Body,{len},,TRUE,,,", "first"},
+                                    {"Body,{len},,FALSE,,,", "second"},
+                                    {"Attachment,{len},,TRUE,BIG.BIN,-1,", big},
+                                    {"Body,{len},,TRUE,,,", "third"}},
+                                   at);
+  auto counting = std::make_unique<CountingDirectory>();
+  CountingDirectory& dir = *counting;
+  dir.Put("M.PKL", "1252\r\n\r\nFilename,Filetype\r\nM.PRI,Primary\r\nM.SEC,Secondary\r\n");
+  dir.Put("M.PRI", std::string("MAILMESSAGE,\"CCMAIL:Quinn, Avery at HQPO\"\r\n") + kColumns +
+                       "Inbox,A,B,,,S,,,,,,#M.SEC(" + std::to_string(at[0]) + ")\r\n" +
+                       "Inbox,A,B,,,S,,,,,,#M.SEC(" + std::to_string(at[1]) + ")\r\n" +
+                       "Inbox,A,B,,,S,,,,,,#M.SEC(" + std::to_string(at[3]) + ")\r\n");
+  dir.Put("M.SEC", sec);
+  auto set = Load(std::move(counting), "M.PKL");
+  ASSERT_NE(set, nullptr);
+  dir.ResetCounts();
+
+  auto source = SetMessageSource::Open(*set->directory, set->scan, TimeZone::Utc(), set->options);
+  ASSERT_TRUE(source.ok());
+  EXPECT_EQ(ReadEveryMessage(*set, **source),
+            (std::vector<std::string>{"first|", "second|" + big + "|", "third|"}));
+  const FileCounts& c = dir.counts["M.SEC"];
+  EXPECT_EQ(c.opens, 1);
+  EXPECT_LE(c.largest_read, 128u * 1024);
+  EXPECT_GE(c.reads, static_cast<int>(big.size() / (128 * 1024)));
+  EXPECT_LE(c.bytes_read, sec.size() + 2 * 128 * 1024);
+}
+
+TEST(SetMessages, OpenSecondaryFilesAreBounded) {
+  // Twenty users, each with a primary and a secondary file of their own, read in order: each
+  // file is opened once and at most eight secondary files are open at any time.
+  auto counting = std::make_unique<CountingDirectory>();
+  CountingDirectory& dir = *counting;
+  std::string pkl = "1252\r\n\r\nFilename,Filetype\r\n";
+  std::vector<std::string> expected;
+  for (int user = 0; user < 20; ++user) {
+    std::string name = "U" + std::to_string(user);
+    pkl += name + ".PRI,Primary\r\n" + name + ".SEC,Secondary\r\n";
+    std::vector<std::uint64_t> at;
+    std::string sec = BuildSecondary(
+        {{"Body,{len},,TRUE,,,", "to " + name}, {"Body,{len},,TRUE,,,", "again " + name}}, at);
+    dir.Put(name + ".SEC", sec);
+    dir.Put(name + ".PRI", "MAILMESSAGE,\"CCMAIL:" + name + " at HQPO\"\r\n" + kColumns +
+                               "Inbox,A,B,,,S,,,,,,#" + name + ".SEC(" + std::to_string(at[0]) +
+                               ")\r\nInbox,A,B,,,S,,,,,,#" + name + ".SEC(" +
+                               std::to_string(at[1]) + ")\r\n");
+    expected.push_back("to " + name + "|");
+    expected.push_back("again " + name + "|");
+  }
+  dir.Put("M.PKL", pkl);
+  auto set = Load(std::move(counting), "M.PKL");
+  ASSERT_NE(set, nullptr);
+  dir.ResetCounts();
+
+  auto source = SetMessageSource::Open(*set->directory, set->scan, TimeZone::Utc(), set->options);
+  ASSERT_TRUE(source.ok());
+  EXPECT_EQ(ReadEveryMessage(*set, **source), expected);
+  int live = 0;
+  for (const auto& [name, c] : dir.counts) {
+    if (name == "M.PKL")
+      continue;
+    EXPECT_EQ(c.opens, 1) << name;
+    EXPECT_EQ(c.reads, 1) << name;
+    if (name.ends_with(".SEC"))
+      live += c.live;
+  }
+  EXPECT_EQ(live, 8);
 }
 
 }  // namespace

@@ -93,6 +93,42 @@ TEST(FileSet, ImporterApiRereadsOneSectionAndItsChains) {
   EXPECT_EQ(doc->sections[1].length, 23u);
 }
 
+TEST(FileSet, SectionsOfOneFileShareOneOpenPrimaryFile) {
+  MemoryDirectory dir = AppendixSet();
+  DiagnosticSink sink;
+  FileSetScan scan = MustScan(dir, sink, "HQPO.PKL");
+  const SectionInfo* mail = nullptr;
+  const SectionInfo* pab = nullptr;
+  for (const auto& s : scan.sections) {
+    if (s.kind == SectionKind::kMailMessage)
+      mail = &s;
+    if (s.kind == SectionKind::kPab)
+      pab = &s;
+  }
+  ASSERT_NE(mail, nullptr);
+  ReaderOptions options;
+  OpenPrimaryFile primary;
+  auto first = MailMessageReader::Open(dir, scan, *mail, options, sink, primary);
+  ASSERT_TRUE(first.ok()) << first.error();
+  const ByteSource* opened = primary.source.get();
+  ASSERT_NE(opened, nullptr);
+  EXPECT_EQ(primary.disk_name, "00000001.PRI");
+  first->reset();  // the reader's end leaves the file open for the next section
+  auto again = MailMessageReader::Open(dir, scan, *mail, options, sink, primary);
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(primary.source.get(), opened);
+  int messages = 0;
+  while ((*again)->Next())
+    ++messages;
+  EXPECT_EQ(messages, 3);
+  // Errors are those of the plain Open, and leave the open file alone.
+  ASSERT_NE(pab, nullptr);
+  auto wrong = MailMessageReader::Open(dir, scan, *pab, options, sink, primary);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error(), MailMessageReader::Open(dir, scan, *pab, options, sink).error());
+  EXPECT_EQ(primary.source.get(), opened);
+}
+
 TEST(FileSet, MissingDuplicateAndUnlistedFiles) {
   MemoryDirectory dir = AppendixSet();
   dir.Put("HQPO.PKL",

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/parser/test_sets.h"
 
 namespace ccm::parser {
@@ -217,6 +219,105 @@ TEST(WindowedSource, FramesAppendixAChainsLikeTheFileItself) {
     EXPECT_EQ(a->sections, b->sections);
     EXPECT_EQ(a->end, b->end);
   }
+}
+
+// Counts the reads that reach the wrapped source and their sizes.
+class CountingSource final : public ByteSource {
+ public:
+  explicit CountingSource(std::string bytes) : inner_(std::move(bytes)) {}
+  std::uint64_t size() const override { return inner_.size(); }
+  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
+                                          std::span<char> buffer) const override {
+    ++reads;
+    largest = std::max(largest, buffer.size());
+    return inner_.ReadAt(offset, buffer);
+  }
+  mutable int reads = 0;
+  mutable std::size_t largest = 0;
+
+ private:
+  MemorySource inner_;
+};
+
+TEST(WindowedSource, AnyWindowServesTheSameBytesAsItsSource) {
+  std::string bytes;
+  for (int i = 0; bytes.size() < 5000; ++i)
+    bytes += std::to_string(i * 7919) + ",";
+  MemorySource plain(bytes);
+  std::uint64_t seed = 12345;
+  auto next = [&](std::uint64_t bound) {
+    seed = seed * 6364136223846793005u + 1442695040888963407u;
+    return (seed >> 33) % bound;
+  };
+  for (std::size_t window : {1u, 2u, 7u, 64u, 1000u, 5000u, 100000u}) {
+    WindowedSource windowed(std::make_unique<MemorySource>(bytes), window);
+    for (int i = 0; i < 2000; ++i) {
+      // Mostly forward, sometimes back, sizes around and beyond the window.
+      std::uint64_t offset = next(bytes.size() + 20);
+      std::size_t size = 1 + next(i % 3 == 0 ? window * 2 + 3 : 300);
+      std::string want(size, '\0'), got(size, '\0');
+      auto a = plain.ReadAt(offset, std::span<char>(want));
+      auto b = windowed.ReadAt(offset, std::span<char>(got));
+      ASSERT_TRUE(a.ok() && b.ok());
+      ASSERT_EQ(*a, *b) << window << " " << offset << " " << size;
+      ASSERT_EQ(want.substr(0, *a), got.substr(0, *b)) << window << " " << offset << " " << size;
+    }
+  }
+}
+
+TEST(WindowedSource, OneReadFramesConsecutiveChainsAndTheirData) {
+  // Back-to-back one-section chains, as in a set of small messages: framing every chain (header,
+  // line-end probe) and reading every body costs one read of the file.
+  std::string bytes = kHeader;
+  std::vector<std::uint64_t> offsets;
+  for (int i = 0; i < 30; ++i) {
+    offsets.push_back(bytes.size());
+    bytes += "Body,512,,TRUE,,,\r\n" + std::string(512, static_cast<char>('a' + i % 26)) + "\r\n";
+  }
+  auto counting = std::make_unique<CountingSource>(bytes);
+  const CountingSource& inner = *counting;
+  WindowedSource windowed(std::move(counting), 64 << 10);
+  DiagnosticSink sink;
+  ReaderOptions options;
+  for (std::size_t i = 0; i < offsets.size(); ++i) {
+    auto chain = ReadChain(windowed, "S", offsets[i], "P:1", options, sink);
+    ASSERT_TRUE(chain.ok()) << chain.error().ToString();
+    std::string data;
+    ASSERT_TRUE(StreamData(windowed, chain->sections[0], 64 << 10, [&](std::string_view chunk) {
+                  data += chunk;
+                  return true;
+                }).ok());
+    EXPECT_EQ(data, std::string(512, static_cast<char>('a' + i % 26)));
+  }
+  EXPECT_EQ(inner.reads, 1);
+  EXPECT_EQ(sink.kept().size(), 0u);
+}
+
+TEST(WindowedSource, LargeReadsGoStraightThroughInBoundedSteps) {
+  std::string bytes;
+  for (int i = 0; bytes.size() < (1 << 20); ++i)
+    bytes += std::to_string(i) + ";";
+  auto counting = std::make_unique<CountingSource>(bytes);
+  const CountingSource& inner = *counting;
+  WindowedSource windowed(std::move(counting), 16 << 10);
+  // A small read fills the window; a large one starting inside it takes the window's bytes and
+  // reads only the rest; later large reads go straight through, never larger than asked.
+  std::string small(100, '\0');
+  ASSERT_EQ(*windowed.ReadAt(10, std::span<char>(small)), 100u);
+  EXPECT_EQ(small, bytes.substr(10, 100));
+  EXPECT_EQ(inner.reads, 1);
+  std::string streamed;
+  std::vector<char> chunk(64 << 10);
+  for (std::uint64_t at = 110; at < bytes.size();) {
+    auto n = windowed.ReadAt(at, std::span<char>(chunk));
+    ASSERT_TRUE(n.ok());
+    streamed.append(chunk.data(), *n);
+    at += *n;
+  }
+  EXPECT_EQ(streamed, bytes.substr(110));
+  EXPECT_LE(inner.largest, chunk.size());
+  EXPECT_EQ(inner.reads,
+            1 + static_cast<int>((bytes.size() - 110 + chunk.size() - 1) / chunk.size()));
 }
 
 }  // namespace
