@@ -4,17 +4,25 @@
 // code, into a Maildir++ store the naive way: one message at a time, each fsynced on its own.
 //
 // Usage: ccm-naive-delivery --set PATH.pkl --root DIR [--source-timezone UTC] [--limit N]
-//                           [--compose-only]
+//                           [--sync file|names|none] [--compose-only]
 //   --set              the set's packing list
 //   --root             the store root; created if missing, refused unless empty (the numbers are
 //                      for delivery into an empty store, as the import benchmark's)
 //   --source-timezone  IANA zone of the set's dates (default UTC, as bench/import_throughput's
 //                      [import] source_timezone)
 //   --limit            stop after N messages
+//   --sync             what is made durable, one call at a time:
+//                        file   (default) fsync each message file before its rename: the naive
+//                               loop of the issue ("write, then fsync, per message");
+//                        names  also fsync cur/ after each rename and each parent after each
+//                               directory it creates: the import's own guarantee (a message is
+//                               counted only when its bytes AND its name are on disk), naively;
+//                        none   no sync at all: not durable, the file-system floor that no
+//                               durable strategy can beat on this disk (one thread)
 //   --compose-only     compose every message into a discarded sink, touch no file system: the
 //                      composition CPU alone, to separate it from the file-system cost
 // Prints one line on stdout:
-//   naive-set: N messages, M mailboxes, T s, R msg/s
+//   naive-set (sync MODE): N messages, M mailboxes, T s, R msg/s
 //   compose-only: N messages, T s, R msg/s
 // Exit 0; 1 on a delivery error or a record that could not be converted (named on stderr, as
 // the import would warn and continue; the run continues too and exits 1 at the end); 2 on
@@ -39,9 +47,10 @@
 //
 // The naive strategy, per message: (first message of a user) mkdirat the mailbox and its INBOX
 // directories; (first message into a folder) mkdirat each level, its cur/new/tmp and its
-// maildirfolder file — no directory is ever fsynced; then openat tmp/<unique>
-// O_CREAT|O_EXCL|O_NOFOLLOW, compose straight into the descriptor (through the composer's own
-// 64 KiB buffering, as the store does), futimens, fsync, close, renameat into cur/. A message
+// maildirfolder file (with --sync names each creation is followed by an fsync of its parent);
+// then openat tmp/<unique> O_CREAT|O_EXCL|O_NOFOLLOW, compose straight into the descriptor
+// (through the composer's own 64 KiB buffering, as the store does), futimens, fsync (not with
+// --sync none), close, renameat into cur/ (with --sync names, then fsync of cur/). A message
 // counts after its rename. No batching of any kind.
 //
 // Timing covers what report.json's "deliver" timing covers in the import: from opening the
@@ -85,7 +94,9 @@ using ccm::importer::MailError;
 
 constexpr const char* kUsage =
     "usage: ccm-naive-delivery --set PATH.pkl --root DIR [--source-timezone UTC] [--limit N] "
-    "[--compose-only]\n";
+    "[--sync file|names|none] [--compose-only]\n";
+
+enum class SyncMode { kFile, kNames, kNone };
 
 struct Options {
   fs::path pkl;
@@ -93,6 +104,7 @@ struct Options {
   std::string zone = "UTC";
   std::optional<std::uint64_t> limit;
   bool compose_only = false;
+  SyncMode sync = SyncMode::kFile;
 };
 
 Result<Options, std::string> ParseArgs(int argc, char** argv) {
@@ -110,6 +122,16 @@ Result<Options, std::string> ParseArgs(int argc, char** argv) {
       o.pkl = value;
     } else if (arg == "--root") {
       o.root = value;
+    } else if (arg == "--sync") {
+      if (value == "file") {
+        o.sync = SyncMode::kFile;
+      } else if (value == "names") {
+        o.sync = SyncMode::kNames;
+      } else if (value == "none") {
+        o.sync = SyncMode::kNone;
+      } else {
+        return Fail("--sync: file, names or none, not " + value);
+      }
     } else if (arg == "--source-timezone") {
       o.zone = value;
     } else if (arg == "--limit") {
@@ -153,10 +175,22 @@ std::string SystemError(const std::string& what, const fs::path& where, int err)
   return what + " " + where.string() + ": " + std::strerror(err);
 }
 
+// fsync of a directory whose entries changed (SyncMode::kNames only).
+Result<void, std::string> SyncNames(int dir, const fs::path& shown, SyncMode sync) {
+  if (sync == SyncMode::kNames && ::fsync(dir) != 0)
+    return Fail(SystemError("cannot fsync", shown, errno));
+  return {};
+}
+
 // mkdirat (an existing directory is fine: two owners may share a mailbox name), then open it.
-Result<FdCloser, std::string> MakeDir(int parent, const std::string& name, const fs::path& shown) {
-  if (::mkdirat(parent, name.c_str(), 0700) != 0 && errno != EEXIST)
+Result<FdCloser, std::string> MakeDir(int parent, const std::string& name, const fs::path& shown,
+                                      SyncMode sync) {
+  if (::mkdirat(parent, name.c_str(), 0700) == 0) {
+    if (auto r = SyncNames(parent, shown.parent_path(), sync); !r)
+      return Fail(std::move(r.error()));
+  } else if (errno != EEXIST) {
     return Fail(SystemError("cannot create", shown, errno));
+  }
   int fd = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return Fail(SystemError("cannot open", shown, errno));
@@ -169,16 +203,17 @@ struct NaiveFolder {
   FdCloser tmp, cur;
 };
 
-Result<NaiveFolder, std::string> MakeMaildir(int dir, const fs::path& shown, bool folder) {
+Result<NaiveFolder, std::string> MakeMaildir(int dir, const fs::path& shown, bool folder,
+                                             SyncMode sync) {
   NaiveFolder f;
   f.path = shown;
-  auto cur = MakeDir(dir, "cur", shown / "cur");
+  auto cur = MakeDir(dir, "cur", shown / "cur", sync);
   if (!cur)
     return Fail(std::move(cur.error()));
-  auto fresh = MakeDir(dir, "new", shown / "new");
+  auto fresh = MakeDir(dir, "new", shown / "new", sync);
   if (!fresh)
     return Fail(std::move(fresh.error()));
-  auto tmp = MakeDir(dir, "tmp", shown / "tmp");
+  auto tmp = MakeDir(dir, "tmp", shown / "tmp", sync);
   if (!tmp)
     return Fail(std::move(tmp.error()));
   if (folder) {
@@ -186,6 +221,8 @@ Result<NaiveFolder, std::string> MakeMaildir(int dir, const fs::path& shown, boo
     if (fd < 0)
       return Fail(SystemError("cannot create", shown / "maildirfolder", errno));
     ::close(fd);
+    if (auto r = SyncNames(dir, shown, sync); !r)
+      return Fail(std::move(r.error()));
   }
   f.cur = std::move(*cur);
   f.tmp = std::move(*tmp);
@@ -230,16 +267,17 @@ class DiscardSink final : public ccm::importer::MessageSink {
 class NaiveMailbox {
  public:
   static Result<NaiveMailbox, std::string> Open(int root_fd, const fs::path& root,
-                                                const std::string& owner_key) {
+                                                const std::string& owner_key, SyncMode sync) {
     auto name = ccm::importer::MailboxDirectoryName(owner_key);
     if (!name)
       return Fail("mailbox for " + owner_key + ": " + name.error().message);
     NaiveMailbox box;
+    box.sync_ = sync;
     box.path_ = root / *name;
-    auto dir = MakeDir(root_fd, *name, box.path_);
+    auto dir = MakeDir(root_fd, *name, box.path_, sync);
     if (!dir)
       return Fail(std::move(dir.error()));
-    auto inbox = MakeMaildir(dir->get(), box.path_, false);
+    auto inbox = MakeMaildir(dir->get(), box.path_, false, sync);
     if (!inbox)
       return Fail(std::move(inbox.error()));
     box.dir_ = std::move(*dir);
@@ -271,7 +309,7 @@ class NaiveMailbox {
       if (::futimens(fd.get(), times) != 0)
         return Fail(SystemError("cannot set time of", shown, errno));
     }
-    if (::fsync(fd.get()) != 0)
+    if (sync_ != SyncMode::kNone && ::fsync(fd.get()) != 0)
       return Fail(SystemError("cannot fsync", shown, errno));
     if (::close(fd.release()) != 0)
       return Fail(SystemError("cannot close", shown, errno));
@@ -284,7 +322,7 @@ class NaiveMailbox {
                    final_name.c_str()) != 0) {
       return Fail(SystemError("cannot rename into", (*folder)->path / "cur" / final_name, errno));
     }
-    return {};
+    return SyncNames((*folder)->cur.get(), (*folder)->path / "cur", sync_);
   }
 
  private:
@@ -297,10 +335,10 @@ class NaiveMailbox {
     std::optional<NaiveFolder> made;
     for (std::size_t dot = dir_name.find('.', 1);; dot = dir_name.find('.', dot + 1)) {
       const std::string level = dir_name.substr(0, dot);
-      auto fd = MakeDir(dir_.get(), level, path_ / level);
+      auto fd = MakeDir(dir_.get(), level, path_ / level, sync_);
       if (!fd)
         return Fail(std::move(fd.error()));
-      auto maildir = MakeMaildir(fd->get(), path_ / level, true);
+      auto maildir = MakeMaildir(fd->get(), path_ / level, true, sync_);
       if (!maildir)
         return Fail(std::move(maildir.error()));
       if (dot == std::string::npos) {
@@ -311,6 +349,7 @@ class NaiveMailbox {
     return &folders_.emplace(dir_name, std::move(*made)).first->second;
   }
 
+  SyncMode sync_ = SyncMode::kFile;
   fs::path path_;
   FdCloser dir_;
   std::map<std::string, NaiveFolder> folders_;  // by directory name; "" = INBOX
@@ -421,7 +460,7 @@ int main(int argc, char** argv) {
           continue;
         }
         if (!mailbox) {
-          auto opened = NaiveMailbox::Open(root_fd.get(), o.root, owner_key);
+          auto opened = NaiveMailbox::Open(root_fd.get(), o.root, owner_key, o.sync);
           if (!opened)
             Exit(1, opened.error());
           mailbox.emplace(std::move(*opened));
@@ -443,7 +482,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ccm-naive-delivery: composed %llu bytes\n",
                  static_cast<unsigned long long>(discard.bytes()));
   } else {
-    std::printf("naive-set: %llu messages, %llu mailboxes, %.3f s, %.0f msg/s\n",
+    std::printf("naive-set (sync %s): %llu messages, %llu mailboxes, %.3f s, %.0f msg/s\n",
+                o.sync == SyncMode::kFile    ? "file"
+                : o.sync == SyncMode::kNames ? "names"
+                                             : "none",
                 static_cast<unsigned long long>(totals.messages),
                 static_cast<unsigned long long>(totals.mailboxes), seconds, rate);
   }

@@ -112,7 +112,8 @@ TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
   ToolRun naive = RunTool("--set '" + kSample.string() + "' --root '" +
                           (work.path() / "naive").string() + "' --source-timezone UTC");
   ASSERT_EQ(naive.exit_code, 0) << naive.output;
-  EXPECT_NE(naive.output.find("naive-set: 3 messages, 1 mailboxes, "), std::string::npos)
+  EXPECT_NE(naive.output.find("naive-set (sync file): 3 messages, 1 mailboxes, "),
+            std::string::npos)
       << naive.output;
 
   auto import_tree = Tree(work.path() / "import");
@@ -120,6 +121,22 @@ TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
   EXPECT_EQ(CountUnder(naive_tree, "/cur/"), 3u);
   EXPECT_EQ(CountUnder(naive_tree, "/tmp/"), 0u);
   EXPECT_EQ(naive_tree, import_tree);
+
+  // The other sync modes change only what is made durable, never what is delivered.
+  for (const char* sync : {"names", "none"}) {
+    const fs::path root = work.path() / (std::string("naive-") + sync);
+    ToolRun other = RunTool("--set '" + kSample.string() + "' --root '" + root.string() +
+                            "' --source-timezone UTC --sync " + sync);
+    ASSERT_EQ(other.exit_code, 0) << other.output;
+    EXPECT_NE(other.output.find(std::string("naive-set (sync ") + sync + "): 3 messages"),
+              std::string::npos)
+        << other.output;
+    EXPECT_EQ(Tree(root), import_tree) << sync;
+  }
+  EXPECT_EQ(RunTool("--set '" + kSample.string() + "' --root '" + (work.path() / "bad").string() +
+                    "' --sync sometimes")
+                .exit_code,
+            2);
 }
 
 TEST(NaiveSetDelivery, ComposeOnlyWritesNothing) {
@@ -134,9 +151,9 @@ TEST(NaiveSetDelivery, ComposeOnlyWritesNothing) {
 TEST(NaiveSetDelivery, LimitStopsAfterNMessages) {
   TempDir work("ccm-naive");
   ToolRun run = RunTool("--set '" + kSample.string() + "' --root '" + work.path().string() +
-                        "/store' --limit 2");
+                        "/store' --limit 2 --sync names");
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("naive-set: 2 messages, 1 mailboxes, "), std::string::npos)
+  EXPECT_NE(run.output.find("naive-set (sync names): 2 messages, 1 mailboxes, "), std::string::npos)
       << run.output;
   EXPECT_EQ(CountUnder(Tree(work.path() / "store"), "/cur/"), 2u);
 }
