@@ -127,22 +127,27 @@ std::optional<std::string> NearMissAddress(std::string_view address) {
   return out + swapped + " at " + post_office;
 }
 
-ldap::Filter ResolutionFilter(const MigratingUser& user, bool match_target_without_type) {
-  std::vector<std::string> spellings = SearchSpellings(user.source_address);
-  if (auto variant = NearMissAddress(user.source_address)) {
-    for (std::string& s : SearchSpellings(*variant))
-      spellings.push_back(std::move(s));
-  }
+std::vector<ldap::Filter> ResolutionTerms(const MigratingUser& user,
+                                          bool match_target_without_type) {
   std::vector<ldap::Filter> terms;
-  for (const std::string& s : spellings) {
-    terms.push_back(ldap::Filter::Eq("ccmProxyAddress", "migrate:" + s));
-    terms.push_back(ldap::Filter::Eq("ccmProxyAddress", s));
-    terms.push_back(ldap::Filter::Eq("ccmTargetAddress", s));
-    if (match_target_without_type && !TypeOf(s).empty()) {
-      terms.push_back(ldap::Filter::Eq("ccmTargetAddress", WithoutType(s)));
+  auto add_terms = [&](const std::vector<std::string>& spellings) {
+    for (const std::string& s : spellings) {
+      terms.push_back(ldap::Filter::Eq("ccmProxyAddress", s));
+      terms.push_back(ldap::Filter::Eq("ccmTargetAddress", s));
+      terms.push_back(ldap::Filter::Eq("ccmProxyAddress", "migrate:" + s));
+      if (match_target_without_type && !TypeOf(s).empty()) {
+        terms.push_back(ldap::Filter::Eq("ccmTargetAddress", WithoutType(s)));
+      }
     }
-  }
-  return ldap::Filter::Or(std::move(terms));
+  };
+  add_terms(SearchSpellings(user.source_address));
+  if (auto variant = NearMissAddress(user.source_address))
+    add_terms(SearchSpellings(*variant));
+  return terms;
+}
+
+ldap::Filter ResolutionFilter(const MigratingUser& user, bool match_target_without_type) {
+  return ldap::Filter::Or(ResolutionTerms(user, match_target_without_type));
 }
 
 namespace {

@@ -41,9 +41,18 @@ std::vector<std::string> SearchSpellings(std::string_view address);
 /// at PO"), or nullopt when the name has neither form.
 std::optional<std::string> NearMissAddress(std::string_view address);
 
-/// The resolution filter for one user: ccmProxyAddress = migrate:<A> or <A>, ccmTargetAddress =
-/// <A> (and the type-less <A> when `match_target_without_type`), for every search spelling of
-/// the address and of its near-miss variant (ldap::Filter escapes every value, RFC 4515).
+/// The equality terms of one user's resolution: ccmProxyAddress = migrate:<A> or <A>,
+/// ccmTargetAddress = <A> (and the type-less <A> when `match_target_without_type`), for every
+/// search spelling of the address and of its near-miss variant (ldap::Filter escapes every
+/// value, RFC 4515). Ranked most likely to match first — the native proxy and the target (what
+/// a custom recipient holds, and a converted mailbox keeps as a proxy), then the migrate:
+/// proxy, then the other spellings, then the near-miss variant's — because the server tests
+/// each candidate entry against a search's whole OR in order, and a batched search interleaves
+/// its users' terms by rank.
+std::vector<ldap::Filter> ResolutionTerms(const MigratingUser& user,
+                                          bool match_target_without_type);
+
+/// The OR of ResolutionTerms: one user's resolution filter.
 ldap::Filter ResolutionFilter(const MigratingUser& user, bool match_target_without_type);
 
 /// How a returned entry relates to a user.

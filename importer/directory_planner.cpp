@@ -2,6 +2,7 @@
 // directory_planner.h.
 #include "importer/directory_planner.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <cstddef>
@@ -85,15 +86,27 @@ std::string GroupName(const PlanningRun& run, const std::vector<std::size_t>& gr
 void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
                  std::vector<std::size_t> group) {
   const bool typeless = run->options.plan.match_target_without_type;
-  std::vector<ldap::Filter> filters;
-  filters.reserve(group.size());
-  for (std::size_t i : group)
-    filters.push_back(ResolutionFilter(run->users[i], typeless));
+  // The users' terms interleaved by rank (every user's most likely term first): the server
+  // tests each candidate entry against the OR in order, so a candidate meets its own user's
+  // likely term within the first group-size terms instead of after the terms of the users
+  // before it.
+  std::vector<std::vector<ldap::Filter>> terms;
+  std::size_t most = 0;
+  for (std::size_t i : group) {
+    terms.push_back(ResolutionTerms(run->users[i], typeless));
+    most = std::max(most, terms.back().size());
+  }
+  std::vector<ldap::Filter> by_rank;
+  for (std::size_t rank = 0; rank < most; ++rank) {
+    for (auto& user_terms : terms) {
+      if (rank < user_terms.size())
+        by_rank.push_back(std::move(user_terms[rank]));
+    }
+  }
   ldap::SearchRequest request;
   request.base = run->options.base_dn;
   request.scope = ldap::Scope::kSubtree;
-  request.filter =
-      filters.size() == 1 ? std::move(filters.front()) : ldap::Filter::Or(std::move(filters));
+  request.filter = ldap::Filter::Or(std::move(by_rank));
   ++run->pending;
   resolution_searches.fetch_add(1, std::memory_order_relaxed);
   client.AsyncSearch(std::move(request), [&client, run, group = std::move(group), typeless](

@@ -45,9 +45,10 @@ TEST(NearMissAddress, SwapsTheTwoNameForms) {
 TEST(ResolutionFilter, AsksForMigrateNativeAndTargetFormsEscaped) {
   const std::string filter =
       ResolutionFilter(UserFor("CCMAIL:Quinn, Avery (HQ*) at HQPO"), false).str();
-  EXPECT_EQ(filter.rfind("(|(ccmProxyAddress=migrate:CCMAIL:Quinn, Avery \\28HQ\\2a\\29 at HQPO)"
-                         "(ccmProxyAddress=CCMAIL:Quinn, Avery \\28HQ\\2a\\29 at HQPO)"
-                         "(ccmTargetAddress=CCMAIL:Quinn, Avery \\28HQ\\2a\\29 at HQPO)",
+  // Ranked most likely first: native proxy, target, then the migrate: proxy.
+  EXPECT_EQ(filter.rfind("(|(ccmProxyAddress=CCMAIL:Quinn, Avery \\28HQ\\2a\\29 at HQPO)"
+                         "(ccmTargetAddress=CCMAIL:Quinn, Avery \\28HQ\\2a\\29 at HQPO)"
+                         "(ccmProxyAddress=migrate:CCMAIL:Quinn, Avery \\28HQ\\2a\\29 at HQPO)",
                          0),
             0U)
       << filter;
