@@ -28,6 +28,9 @@ struct PlanningRun {
   std::vector<UserMatchKeys> keys;  // per user, for ClassifyEntry
   PlannerOptions options;
   std::vector<Resolution> resolutions;
+  // Decisions made as soon as a user's search answered (DecideUser is pure), so that deciding
+  // overlaps the searches still outstanding instead of following the last one.
+  std::vector<std::optional<UserPlan>> decided;
   std::size_t pending = 0;
   std::optional<ImportError> failure;
   std::function<void(Result<DirectoryPlan, ImportError>)> done;
@@ -41,7 +44,8 @@ struct PlanningRun {
     DirectoryPlan plan;
     plan.users.reserve(users.size());
     for (std::size_t i = 0; i < users.size(); ++i) {
-      plan.users.push_back(DecideUser(users[i], resolutions[i], options.plan));
+      plan.users.push_back(decided[i] ? std::move(*decided[i])
+                                      : DecideUser(users[i], resolutions[i], options.plan));
     }
     CheckPlanCollisions(plan);
     callback(std::move(plan));
@@ -142,6 +146,10 @@ void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
                                    "resolving " + GroupName(*run, group) +
                                        ": the server's size limit cut the search short"};
       }
+      if (!run->failure) {
+        for (std::size_t i : group)
+          run->decided[i] = DecideUser(run->users[i], run->resolutions[i], run->options.plan);
+      }
     }
     if (--run->pending == 0)
       run->Finish();
@@ -161,6 +169,7 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
   run->users = std::move(users);
   run->options = std::move(options);
   run->resolutions.resize(run->users.size());
+  run->decided.resize(run->users.size());
   run->keys.reserve(run->users.size());
   for (const MigratingUser& user : run->users)
     run->keys.push_back(MatchKeysOf(user));
