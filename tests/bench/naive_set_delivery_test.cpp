@@ -6,18 +6,18 @@
 // --compose-only writes nothing, --limit stops early, a non-empty root and an invalid set are
 // refused with the path named.
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "importer/import_job.h"
+#include "tests/support/program.h"
 #include "tests/support/temp_dir.h"
 
 namespace ccm::importer {
@@ -50,24 +50,12 @@ class DeliverEveryone final : public DirectoryAccess {
   }
 };
 
-struct ToolRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-ToolRun RunTool(const std::string& args) {
-  const std::string command = std::string(CCM_NAIVE_DELIVERY_BINARY) + " " + args + " 2>&1";
-  ToolRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr)
-    return run;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-    run.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+// Runs ccm-naive-delivery with `args` (no shell): exit status and combined output.
+test::ProgramOutcome RunTool(std::vector<std::string> args) {
+  args.insert(args.begin(), CCM_NAIVE_DELIVERY_BINARY);
+  auto run = test::RunProgram(args);
+  EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error());
+  return run ? std::move(*run) : test::ProgramOutcome{};
 }
 
 // Every entry under `root`: relative path -> "dir" or "file <mtime> <bytes>".
@@ -109,8 +97,9 @@ TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
   ImportResult imported = RunImport(options, directory);
   ASSERT_EQ(imported.exit_code, 0) << imported.report.reason;
 
-  ToolRun naive = RunTool("--set '" + kSample.string() + "' --root '" +
-                          (work.path() / "naive").string() + "' --source-timezone UTC");
+  test::ProgramOutcome naive =
+      RunTool({"--set", kSample.string(), "--root", (work.path() / "naive").string(),
+               "--source-timezone", "UTC"});
   ASSERT_EQ(naive.exit_code, 0) << naive.output;
   EXPECT_NE(naive.output.find("naive-set (sync file): 3 messages, 1 mailboxes, "),
             std::string::npos)
@@ -125,24 +114,24 @@ TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
   // The other sync modes change only what is made durable, never what is delivered.
   for (const char* sync : {"names", "none"}) {
     const fs::path root = work.path() / (std::string("naive-") + sync);
-    ToolRun other = RunTool("--set '" + kSample.string() + "' --root '" + root.string() +
-                            "' --source-timezone UTC --sync " + sync);
+    test::ProgramOutcome other = RunTool({"--set", kSample.string(), "--root", root.string(),
+                                          "--source-timezone", "UTC", "--sync", sync});
     ASSERT_EQ(other.exit_code, 0) << other.output;
     EXPECT_NE(other.output.find(std::string("naive-set (sync ") + sync + "): 3 messages"),
               std::string::npos)
         << other.output;
     EXPECT_EQ(Tree(root), import_tree) << sync;
   }
-  EXPECT_EQ(RunTool("--set '" + kSample.string() + "' --root '" + (work.path() / "bad").string() +
-                    "' --sync sometimes")
+  EXPECT_EQ(RunTool({"--set", kSample.string(), "--root", (work.path() / "bad").string(), "--sync",
+                     "sometimes"})
                 .exit_code,
             2);
 }
 
 TEST(NaiveSetDelivery, ComposeOnlyWritesNothing) {
   TempDir work("ccm-naive");
-  ToolRun run = RunTool("--set '" + kSample.string() + "' --root '" + (work.path() / "x").string() +
-                        "' --compose-only");
+  test::ProgramOutcome run = RunTool(
+      {"--set", kSample.string(), "--root", (work.path() / "x").string(), "--compose-only"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("compose-only: 3 messages, "), std::string::npos) << run.output;
   EXPECT_FALSE(fs::exists(work.path() / "x"));
@@ -150,8 +139,9 @@ TEST(NaiveSetDelivery, ComposeOnlyWritesNothing) {
 
 TEST(NaiveSetDelivery, LimitStopsAfterNMessages) {
   TempDir work("ccm-naive");
-  ToolRun run = RunTool("--set '" + kSample.string() + "' --root '" + work.path().string() +
-                        "/store' --limit 2 --sync names");
+  test::ProgramOutcome run =
+      RunTool({"--set", kSample.string(), "--root", (work.path() / "store").string(), "--limit",
+               "2", "--sync", "names"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("naive-set (sync names): 2 messages, 1 mailboxes, "), std::string::npos)
       << run.output;
@@ -161,7 +151,7 @@ TEST(NaiveSetDelivery, LimitStopsAfterNMessages) {
 TEST(NaiveSetDelivery, RefusesANonEmptyRootNamingIt) {
   TempDir work("ccm-naive");
   std::ofstream(work.path() / "stray") << "x";
-  ToolRun run = RunTool("--set '" + kSample.string() + "' --root '" + work.path().string() + "'");
+  test::ProgramOutcome run = RunTool({"--set", kSample.string(), "--root", work.path().string()});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find(work.path().string()), std::string::npos) << run.output;
   EXPECT_EQ(std::distance(fs::directory_iterator(work.path()), fs::directory_iterator()), 1);
@@ -170,7 +160,8 @@ TEST(NaiveSetDelivery, RefusesANonEmptyRootNamingIt) {
 TEST(NaiveSetDelivery, RefusesAMissingSetNamingIt) {
   TempDir work("ccm-naive");
   const fs::path missing = work.path() / "nowhere" / "HQPO.PKL";
-  ToolRun run = RunTool("--set '" + missing.string() + "' --root '" + work.path().string() + "/s'");
+  test::ProgramOutcome run =
+      RunTool({"--set", missing.string(), "--root", (work.path() / "s").string()});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find((work.path() / "nowhere").string()), std::string::npos) << run.output;
   EXPECT_FALSE(fs::exists(work.path() / "s"));
