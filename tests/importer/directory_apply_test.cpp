@@ -162,6 +162,15 @@ class DirectoryApplyTest : public ::testing::Test {
     return result ? std::move(*result) : ApplyResult{};
   }
 
+  // Someone re-targets Avery's custom recipient after the plan was made.
+  void RetargetAveryAfterPlanning() {
+    ASSERT_TRUE(server_
+                    ->LoadLdifText(std::string("dn: ") + kAvery +
+                                   "\nchangetype: modify\nreplace: ccmTargetAddress\n"
+                                   "ccmTargetAddress: SMTP:avery@partner.example\n-\n")
+                    .ok());
+  }
+
   RollbackResult RollBack() {
     auto records = ReadJournal(work_ + "/journal.ldif");
     EXPECT_TRUE(records.ok()) << records.error().message;
@@ -263,12 +272,7 @@ TEST_F(DirectoryApplyTest, PlanLdifThroughLdapmodifyGivesTheSameDirectoryAsApply
 TEST_F(DirectoryApplyTest, ConcurrentChangeBetweenPlanAndApplyIsReportedNotClobbered) {
   const DirectoryPlan plan = Plan(AppendixAUsers());
   ASSERT_EQ(plan.Count(Decision::kConvert), 2U);
-  // Someone re-targets Avery's custom recipient after the plan was made.
-  ASSERT_TRUE(server_
-                  ->LoadLdifText(std::string("dn: ") + kAvery +
-                                 "\nchangetype: modify\nreplace: ccmTargetAddress\n"
-                                 "ccmTargetAddress: SMTP:avery@partner.example\n-\n")
-                  .ok());
+  RetargetAveryAfterPlanning();
   const ldap::Entry changed = Read(*server_, kAvery);
 
   const ApplyResult result = Apply(plan);
@@ -284,11 +288,7 @@ TEST_F(DirectoryApplyTest, ConcurrentChangeBetweenPlanAndApplyIsReportedNotClobb
 TEST_F(DirectoryApplyTest, PipelinedBatchesJournalEachChangeAndAuditOnlyTheApplied) {
   const DirectoryPlan plan = Plan(AppendixAUsers());
   ASSERT_EQ(plan.Count(Decision::kConvert), 2U);
-  ASSERT_TRUE(server_
-                  ->LoadLdifText(std::string("dn: ") + kAvery +
-                                 "\nchangetype: modify\nreplace: ccmTargetAddress\n"
-                                 "ccmTargetAddress: SMTP:avery@partner.example\n-\n")
-                  .ok());
+  RetargetAveryAfterPlanning();
   // One change per batch: the second batch is journaled and sent while the first is in flight.
   const ApplyResult result = Apply(plan, ApplyOptions{1});
   ASSERT_EQ(result.users.size(), 2U);

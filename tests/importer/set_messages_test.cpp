@@ -53,26 +53,36 @@ std::unique_ptr<LoadedSet> Load(std::unique_ptr<parser::SetDirectory> directory,
   return set;
 }
 
-std::vector<SetMessage> MessagesOf(LoadedSet& set, SetMessageSource& source,
-                                   std::string_view owner) {
-  std::vector<SetMessage> out;
+// Calls `take` with every message of the MAILMESSAGE sections `wanted` accepts, in file order.
+template <typename Wanted, typename Take>
+void EachMessage(LoadedSet& set, SetMessageSource& source, Wanted wanted, Take take) {
   for (const auto& section : set.scan.sections) {
-    if (section.kind != parser::SectionKind::kMailMessage)
-      continue;
-    if (parser::NormalizeSourceAddress(section.owner) != parser::NormalizeSourceAddress(owner))
+    if (section.kind != parser::SectionKind::kMailMessage || !wanted(section))
       continue;
     auto messages = source.OpenSection(section, set.sink);
     EXPECT_TRUE(messages.ok()) << (messages.ok() ? "" : messages.error().message);
     if (!messages.ok())
-      return out;
+      return;
     for (;;) {
       auto next = (*messages)->Next();
       EXPECT_TRUE(next.ok()) << (next.ok() ? "" : next.error().message);
       if (!next.ok() || !next->has_value())
         break;
-      out.push_back(std::move(**next));
+      take(**next);
     }
   }
+}
+
+std::vector<SetMessage> MessagesOf(LoadedSet& set, SetMessageSource& source,
+                                   std::string_view owner) {
+  std::vector<SetMessage> out;
+  EachMessage(
+      set, source,
+      [&](const parser::SectionInfo& section) {
+        return parser::NormalizeSourceAddress(section.owner) ==
+               parser::NormalizeSourceAddress(owner);
+      },
+      [&](SetMessage& message) { out.push_back(std::move(message)); });
   return out;
 }
 
@@ -348,24 +358,14 @@ class CountingDirectory final : public parser::SetDirectory {
 // joined by '|'; messages are dropped as soon as they are read, as delivery does.
 std::vector<std::string> ReadEveryMessage(LoadedSet& set, SetMessageSource& source) {
   std::vector<std::string> out;
-  for (const auto& section : set.scan.sections) {
-    if (section.kind != parser::SectionKind::kMailMessage)
-      continue;
-    auto messages = source.OpenSection(section, set.sink);
-    EXPECT_TRUE(messages.ok()) << (messages.ok() ? "" : messages.error().message);
-    if (!messages.ok())
-      return out;
-    for (;;) {
-      auto next = (*messages)->Next();
-      EXPECT_TRUE(next.ok()) << (next.ok() ? "" : next.error().message);
-      if (!next.ok() || !next->has_value())
-        break;
-      std::string text;
-      for (MessagePart& part : (*next)->message.parts)
-        text += ReadAll(*part.content, 64 * 1024) + "|";
-      out.push_back(std::move(text));
-    }
-  }
+  EachMessage(
+      set, source, [](const parser::SectionInfo&) { return true; },
+      [&](SetMessage& message) {
+        std::string text;
+        for (MessagePart& part : message.message.parts)
+          text += ReadAll(*part.content, 64 * 1024) + "|";
+        out.push_back(std::move(text));
+      });
   return out;
 }
 
