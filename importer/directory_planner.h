@@ -46,7 +46,7 @@ struct PlannerOptions {
 
 /// Users resolved by one search. Small enough that the filter stays a few tens of KB and a
 /// group's entries stay far below slapd's default size limit (500).
-inline constexpr std::size_t kUsersPerResolutionSearch = 16;
+inline constexpr std::size_t kUsersPerResolutionSearch = 64;
 
 /// Resolution searches submitted by this process so far (for tests that count round trips).
 std::size_t TEST_ResolutionSearches();
