@@ -31,8 +31,8 @@
 // Which messages, in which order (as importer/import_job.cpp's Job::Run): the set is validated
 // by parser::ScanFileSet with the import's default options and refused when invalid; users come
 // from UsersOfSet (users without mail — the in-memory Q194218 fix — get no mailbox, as the
-// import opens one on its first message); each user's MAILMESSAGE sections are grouped by
-// parser::NormalizeSourceAddress of the owner and read through SetMessageSource::OpenSection.
+// import opens one on its first message); each user's MAILMESSAGE sections come from
+// importer::MailSectionsOf, as the import's, and are read through SetMessageSource::OpenSection.
 // Every user is taken to receive mail (a set whose users all convert or are mailboxes, like
 // the generated benchmark set); PublicMessages sections are not delivered (the import delivers
 // them only with [mailstore] public_root) and PAB sections never are.
@@ -82,7 +82,6 @@
 #include "importer/source_time.h"
 #include "parser/byte_source.h"
 #include "parser/file_set.h"
-#include "parser/source_address.h"
 
 namespace {
 
@@ -369,11 +368,7 @@ struct Totals {
 // The import's users with their MAILMESSAGE sections, in the order the import delivers them.
 std::vector<std::pair<std::string, std::vector<const ccm::parser::SectionInfo*>>> OwnersInOrder(
     const ccm::parser::FileSetScan& scan) {
-  std::map<std::string, std::vector<const ccm::parser::SectionInfo*>> by_owner;
-  for (const ccm::parser::SectionInfo& s : scan.sections) {
-    if (s.kind == ccm::parser::SectionKind::kMailMessage && !s.is_public)
-      by_owner[ccm::parser::NormalizeSourceAddress(s.owner)].push_back(&s);
-  }
+  auto by_owner = ccm::importer::MailSectionsOf(scan).by_owner;
   std::vector<std::pair<std::string, std::vector<const ccm::parser::SectionInfo*>>> out;
   for (const ccm::importer::MigratingUser& user : ccm::importer::UsersOfSet(scan))
     out.emplace_back(user.match_key, by_owner[user.match_key]);

@@ -10,7 +10,6 @@
 #include "parser/code_page.h"
 #include "parser/file_set.h"
 #include "parser/fix.h"
-#include "parser/source_address.h"
 
 namespace ccm::importer {
 
@@ -393,22 +392,15 @@ ImportResult Job::Run() {
   if (!source)
     return Finish(ImportOutcome::kRefused, source.error().message);
   messages_ = std::move(*source);
-  std::map<std::string, std::vector<const parser::SectionInfo*>> by_owner;
-  std::vector<const parser::SectionInfo*> public_sections;
   for (const parser::SectionInfo& s : scan_->sections) {
     if (s.kind == parser::SectionKind::kPab) {
       report_.skipped_sections.push_back(
           {"PAB", Utf8(s.owner), s.file, s.header_line, 0,
            "PAB sections are validated but not delivered (spec 6.3: out of scope for the "
            "directory conversion)"});
-    } else if (s.kind == parser::SectionKind::kMailMessage) {
-      if (s.is_public) {
-        public_sections.push_back(&s);
-      } else {
-        by_owner[parser::NormalizeSourceAddress(s.owner)].push_back(&s);
-      }
     }
   }
+  auto [by_owner, public_sections] = MailSectionsOf(*scan_);
   progress_ = std::make_unique<Progress>(options_.progress, options_.progress_label,
                                          options_.progress_terminal, options_.progress_interval,
                                          plan->users.size());

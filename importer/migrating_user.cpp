@@ -1,4 +1,4 @@
-// migrating_user.cpp — UsersOfSet. See migrating_user.h.
+// migrating_user.cpp — UsersOfSet and MailSectionsOf. See migrating_user.h.
 #include "importer/migrating_user.h"
 
 #include <unordered_set>
@@ -34,6 +34,20 @@ std::vector<MigratingUser> UsersOfSet(const parser::FileSetScan& scan) {
     users.push_back(std::move(m));
   }
   return users;
+}
+
+MailSections MailSectionsOf(const parser::FileSetScan& scan) {
+  MailSections out;
+  for (const parser::SectionInfo& s : scan.sections) {
+    if (s.kind != parser::SectionKind::kMailMessage)
+      continue;
+    if (s.is_public) {
+      out.public_sections.push_back(&s);
+    } else {
+      out.by_owner[parser::NormalizeSourceAddress(s.owner)].push_back(&s);
+    }
+  }
+  return out;
 }
 
 }  // namespace ccm::importer

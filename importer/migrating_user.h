@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,14 @@ struct MigratingUser {
 /// The users of a scanned set, in discovery order, MAILMESSAGE owners outside U appended in
 /// section order. Deduplicated by match key (the first occurrence wins).
 std::vector<MigratingUser> UsersOfSet(const parser::FileSetScan& scan);
+
+/// The MAILMESSAGE sections of a scanned set, as the importer delivers them.
+struct MailSections {
+  /// Private sections by owner match key (parser::NormalizeSourceAddress), in file order.
+  std::map<std::string, std::vector<const parser::SectionInfo*>> by_owner;
+  /// PublicMessages sections, in file order.
+  std::vector<const parser::SectionInfo*> public_sections;
+};
+MailSections MailSectionsOf(const parser::FileSetScan& scan);
 
 }  // namespace ccm::importer

@@ -363,6 +363,15 @@ TEST(UsersOfSet, TakesSetUsersThenMailMessageOwnersOnce) {
   EXPECT_EQ(users[1].source_address, "CCMAIL:Ellis, Morgan at HQPO");
   EXPECT_EQ(users[1].match_key, parser::NormalizeSourceAddress("CCMAIL:Ellis, Morgan at HQPO"));
   EXPECT_FALSE(users[1].has_mailbox_record);
+
+  // Their sections as delivery takes them: by each user's match key, public ones apart.
+  const MailSections sections = MailSectionsOf(scan);
+  ASSERT_EQ(sections.by_owner.size(), 2U);
+  ASSERT_EQ(sections.by_owner.count(users[0].match_key), 1U);
+  EXPECT_EQ(sections.by_owner.at(users[0].match_key).front()->owner, "ccmail:LEE,Jordan at HQPO");
+  ASSERT_EQ(sections.by_owner.count(users[1].match_key), 1U);
+  ASSERT_EQ(sections.public_sections.size(), 1U);
+  EXPECT_EQ(sections.public_sections.front()->owner, "PublicMessages");
 }
 
 }  // namespace
