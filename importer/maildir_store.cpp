@@ -56,6 +56,16 @@ bool IsSingleComponent(std::string_view name) {
          name.find('\0') == std::string_view::npos;
 }
 
+// Creates `name` in `parent` unless it exists; true when this call created it. An existing
+// entry is checked later, when it is opened with O_NOFOLLOW | O_DIRECTORY (or never used).
+Result<bool, MailError> MakeDirAt(int parent, const char* name, const fs::path& shown) {
+  if (::mkdirat(parent, name, 0700) == 0)
+    return true;
+  if (errno == EEXIST)
+    return false;
+  return Fail(SystemError("cannot create", shown / name, errno));
+}
+
 // Opens (optionally creating) the directory `name` inside `parent`, never following a symlink.
 Result<UniqueFd, MailError> OpenDirAt(int parent, const std::string& name, bool create,
                                       const fs::path& shown, bool* created = nullptr) {
@@ -63,12 +73,11 @@ Result<UniqueFd, MailError> OpenDirAt(int parent, const std::string& name, bool 
     return Fail(MailError{"refusing unsafe directory name \"" + name + "\" in " + shown.string()});
   }
   if (create) {
-    if (::mkdirat(parent, name.c_str(), 0700) == 0) {
-      if (created != nullptr)
-        *created = true;
-    } else if (errno != EEXIST) {
-      return Fail(SystemError("cannot create", shown / name, errno));
-    }
+    auto made = MakeDirAt(parent, name.c_str(), shown);
+    if (!made)
+      return Fail(std::move(made.error()));
+    if (created != nullptr)
+      *created = *made;
   }
   int fd = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
@@ -181,16 +190,6 @@ struct MaildirMailbox::Folder {
 };
 
 namespace {
-
-// Creates `name` in `parent` unless it exists; true when this call created it. An existing
-// entry is checked later, when it is opened with O_NOFOLLOW | O_DIRECTORY (or never used).
-Result<bool, MailError> MakeDirAt(int parent, const char* name, const fs::path& shown) {
-  if (::mkdirat(parent, name, 0700) == 0)
-    return true;
-  if (errno == EEXIST)
-    return false;
-  return Fail(SystemError("cannot create", shown / name, errno));
-}
 
 // What EnsureMaildir found.
 struct MaildirCreated {
