@@ -146,10 +146,6 @@ std::vector<ldap::Filter> ResolutionTerms(const MigratingUser& user,
   return terms;
 }
 
-ldap::Filter ResolutionFilter(const MigratingUser& user, bool match_target_without_type) {
-  return ldap::Filter::Or(ResolutionTerms(user, match_target_without_type));
-}
-
 namespace {
 
 std::string TypelessKey(std::string_view address) {
@@ -203,11 +199,6 @@ EntryMatch ClassifyEntry(const EntryAddressKeys& entry, const UserMatchKeys& use
     return EntryMatch::kNearMiss;
   }
   return EntryMatch::kNone;
-}
-
-EntryMatch ClassifyEntry(const ldap::Entry& entry, const MigratingUser& user,
-                         bool match_target_without_type) {
-  return ClassifyEntry(AddressKeysOf(entry), MatchKeysOf(user), match_target_without_type);
 }
 
 }  // namespace ccm::importer

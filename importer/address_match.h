@@ -52,9 +52,6 @@ std::optional<std::string> NearMissAddress(std::string_view address);
 std::vector<ldap::Filter> ResolutionTerms(const MigratingUser& user,
                                           bool match_target_without_type);
 
-/// The OR of ResolutionTerms: one user's resolution filter.
-ldap::Filter ResolutionFilter(const MigratingUser& user, bool match_target_without_type);
-
 /// How a returned entry relates to a user.
 enum class EntryMatch { kNone, kMatch, kNearMiss };
 
@@ -80,9 +77,6 @@ EntryAddressKeys AddressKeysOf(const ldap::Entry& entry);
 /// Confirms an entry with the 10.3 normalisation: a proxy or target equal to the user's key is a
 /// match; equal to the near-miss variant's key is a near miss.
 EntryMatch ClassifyEntry(const EntryAddressKeys& entry, const UserMatchKeys& user,
-                         bool match_target_without_type);
-/// The same for one entry and one user (both normalised here).
-EntryMatch ClassifyEntry(const ldap::Entry& entry, const MigratingUser& user,
                          bool match_target_without_type);
 
 }  // namespace ccm::importer
