@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include <boost/asio/steady_timer.hpp>
+#include <initializer_list>
 #include <thread>
 
 #include "daemon/blocking_set_processor.h"
@@ -71,19 +72,23 @@ DropSettings FastSettings(const fs::path& dir) {
   return s;
 }
 
-/// Runs `io` until `done()` holds (then stops the service) or `timeout` passes (a failure).
-void RunUntil(asio::io_context& io, DropService& service, std::function<bool()> done,
-              std::chrono::milliseconds timeout = 10s) {
+/// Runs `io` until `done()` holds (then stops the services) or `timeout` passes (a failure).
+void RunUntil(asio::io_context& io, std::initializer_list<DropService*> services,
+              std::function<bool()> done, std::chrono::milliseconds timeout = 10s) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto stop = [&] {
+    for (DropService* service : services)
+      service->Stop();
+  };
   asio::steady_timer poll(io);
   std::function<void()> check = [&] {
     if (done()) {
-      service.Stop();
+      stop();
       return;
     }
     if (std::chrono::steady_clock::now() > deadline) {
       ADD_FAILURE() << "condition not reached in time";
-      service.Stop();
+      stop();
       return;
     }
     poll.expires_after(20ms);
@@ -94,6 +99,11 @@ void RunUntil(asio::io_context& io, DropService& service, std::function<bool()> 
   };
   check();
   io.run();
+}
+
+void RunUntil(asio::io_context& io, DropService& service, std::function<bool()> done,
+              std::chrono::milliseconds timeout = 10s) {
+  RunUntil(io, {&service}, std::move(done), timeout);
 }
 
 SetOutcome ByName(const ClaimedSet& set, int) {
@@ -239,23 +249,8 @@ TEST(DropService, TwoServicesOnOneSpoolNeverWorkOnTheSameSet) {
   ASSERT_TRUE(b.Start().ok());
   for (int i = 0; i < 12; ++i)
     DropSet(tmp.path(), "ok" + std::to_string(i));
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  asio::steady_timer poll(io);
-  std::function<void()> check = [&] {
-    if (std::distance(fs::directory_iterator(tmp.path() / "done"), {}) == 12 ||
-        std::chrono::steady_clock::now() > deadline) {
-      a.Stop();
-      b.Stop();
-      return;
-    }
-    poll.expires_after(20ms);
-    poll.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec)
-        check();
-    });
-  };
-  check();
-  io.run();
+  RunUntil(io, {&a, &b},
+           [&] { return std::distance(fs::directory_iterator(tmp.path() / "done"), {}) == 12; });
   std::map<std::string, int> times;
   for (const auto& id : first.seen)
     ++times[id];
