@@ -10,7 +10,20 @@
 namespace ccm::test {
 namespace {
 
-using OutageE2eTest = DaemonE2eTest;
+class OutageE2eTest : public DaemonE2eTest {
+ protected:
+  // The sample directory and configuration, slapd stopped, and the sample set dropped and left
+  // longer than the quiet period, so that a `--once` run takes it at once.
+  void DropSampleWithSlapdDown() {
+    LoadSampleDirectory();
+    WriteConfig();
+    auto stopped = slapd_->Stop();
+    ASSERT_TRUE(stopped) << stopped.error();
+    fs::create_directories(spool_ / "incoming");
+    DropFolder(SourceFile("conf/examples/HQPO.001"), "HQPO.001");
+    std::this_thread::sleep_for(1500ms);
+  }
+};
 
 TEST_F(OutageE2eTest, SetIsDeferredWhileSlapdIsDownAndDoneWhenItIsBack) {
   LoadSampleDirectory();
@@ -40,13 +53,7 @@ TEST_F(OutageE2eTest, SetIsDeferredWhileSlapdIsDownAndDoneWhenItIsBack) {
 }
 
 TEST_F(OutageE2eTest, OnceWithSlapdDownExits75AndKeepsTheSetDeferred) {
-  LoadSampleDirectory();
-  WriteConfig();
-  auto stopped = slapd_->Stop();
-  ASSERT_TRUE(stopped) << stopped.error();
-  fs::create_directories(spool_ / "incoming");
-  DropFolder(SourceFile("conf/examples/HQPO.001"), "HQPO.001");
-  std::this_thread::sleep_for(1500ms);  // older than the quiet period: ready for --once
+  ASSERT_NO_FATAL_FAILURE(DropSampleWithSlapdDown());
 
   auto& first = StartDaemon(/*once=*/true);
   const auto code = first.WaitExit(60s);
@@ -76,13 +83,7 @@ TEST_F(OutageE2eTest, OnceWithSlapdDownExits75AndKeepsTheSetDeferred) {
 // they are the spool's own files, not unlisted input, so the sample (which imports without
 // warnings) must still end "done" and --once must exit 0.
 TEST_F(OutageE2eTest, RetriedSetHasNoSpuriousWarnings) {
-  LoadSampleDirectory();
-  WriteConfig();
-  auto stopped = slapd_->Stop();
-  ASSERT_TRUE(stopped) << stopped.error();
-  fs::create_directories(spool_ / "incoming");
-  DropFolder(SourceFile("conf/examples/HQPO.001"), "HQPO.001");
-  std::this_thread::sleep_for(1500ms);
+  ASSERT_NO_FATAL_FAILURE(DropSampleWithSlapdDown());
   auto& down = StartDaemon(/*once=*/true);
   ASSERT_EQ(down.WaitExit(60s), std::optional<int>(75)) << Diagnostics();
   auto restarted = slapd_->Restart();
