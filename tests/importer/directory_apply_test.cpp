@@ -25,29 +25,20 @@
 #include "ldap/sync_client.h"
 #include "parser/file_set.h"
 #include "parser/source_address.h"
+#include "tests/ldap/test_config.h"
 #include "tests/support/program.h"
 #include "tests/support/slapd.h"
 
 namespace ccm::importer {
 namespace {
 
+using ldap::testing::AdminConfig;
+
 constexpr const char* kRecipients = "ou=Recipients,dc=example,dc=test";
 constexpr const char* kAvery = "cn=Avery Quinn,ou=Recipients,dc=example,dc=test";
 constexpr const char* kJordan = "cn=Jordan Lee,ou=Recipients,dc=example,dc=test";
 constexpr const char* kCasey = "cn=Casey Rowe,ou=Recipients,dc=example,dc=test";
 constexpr const char* kTeam = "cn=Cutover Team,ou=Recipients,dc=example,dc=test";
-
-ldap::ConnectionConfig AdminConfig(const test::Slapd& server) {
-  ldap::ConnectionConfig config;
-  config.uri = server.uri();
-  config.bind_dn = server.admin_dn();
-  auto secret = ldap::ReadSecretFile(server.admin_password_file());
-  EXPECT_TRUE(secret.ok());
-  if (secret)
-    config.password = std::move(*secret);
-  config.operation_timeout = std::chrono::seconds(10);
-  return config;
-}
 
 std::unique_ptr<test::Slapd> SampleServer() {
   auto server = test::Slapd::Start();

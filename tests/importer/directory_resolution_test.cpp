@@ -15,8 +15,8 @@
 #include "importer/migrating_user.h"
 #include "importer/plan_ldif.h"
 #include "ldap/client.h"
-#include "ldap/secret.h"
 #include "parser/source_address.h"
+#include "tests/ldap/test_config.h"
 #include "tests/support/slapd.h"
 
 namespace ccm::importer {
@@ -113,12 +113,7 @@ class DirectoryResolutionTest : public ::testing::Test {
     auto server = test::Slapd::Start();
     ASSERT_TRUE(server.ok()) << server.error();
     server_ = std::move(*server);
-    ldap::ConnectionConfig config;
-    config.uri = server_->uri();
-    config.bind_dn = server_->admin_dn();
-    auto secret = ldap::ReadSecretFile(server_->admin_password_file());
-    ASSERT_TRUE(secret.ok());
-    config.password = std::move(*secret);
+    ldap::ConnectionConfig config = ldap::testing::AdminConfig(*server_);
     config.operation_timeout = std::chrono::seconds(30);
     client_ = std::make_unique<ldap::Client>(io_.get_executor(), config);
     options_.base_dn = kRecipients;
