@@ -5,8 +5,6 @@
 // as `deliver` into the mailbox key the tool uses (the normalised source address). Also:
 // --compose-only writes nothing, --limit stops early, a non-empty root and an invalid set are
 // refused with the path named.
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -17,6 +15,7 @@
 
 #include "gtest/gtest.h"
 #include "importer/import_job.h"
+#include "tests/importer/delivery_fixtures.h"
 #include "tests/support/program.h"
 #include "tests/support/temp_dir.h"
 
@@ -25,30 +24,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using ccm::test::TempDir;
-
-// Every user is already a mailbox whose store key is its normalised source address.
-class DeliverEveryone final : public DirectoryAccess {
- public:
-  Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override {
-    DirectoryPlan plan;
-    for (const MigratingUser& user : users) {
-      UserPlan p;
-      p.user = user;
-      p.decision = Decision::kDeliver;
-      p.dn = "uid=" + user.match_key + ",ou=Recipients,dc=example,dc=test";
-      p.mail_store = user.match_key;
-      p.mailbox_home = "mail1.example.test";
-      plan.users.push_back(std::move(p));
-    }
-    return plan;
-  }
-  Result<DirectoryApplication, ImportError> Apply(const DirectoryPlan& plan,
-                                                  const fs::path&) override {
-    DirectoryApplication out;
-    out.users.resize(plan.users.size());
-    return out;
-  }
-};
+using test::CountFilesUnder;
+using test::DeliverEveryone;
+using test::StoreTree;
 
 // Runs ccm-naive-delivery with `args` (no shell): exit status and combined output.
 test::ProgramOutcome RunTool(std::vector<std::string> args) {
@@ -56,32 +34,6 @@ test::ProgramOutcome RunTool(std::vector<std::string> args) {
   auto run = test::RunProgram(args);
   EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error());
   return run ? std::move(*run) : test::ProgramOutcome{};
-}
-
-// Every entry under `root`: relative path -> "dir" or "file <mtime> <bytes>".
-std::map<std::string, std::string> Tree(const fs::path& root) {
-  std::map<std::string, std::string> tree;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    const std::string name = fs::relative(e.path(), root).string();
-    if (e.is_directory()) {
-      tree[name] = "dir";
-      continue;
-    }
-    struct stat st {};
-    ::stat(e.path().c_str(), &st);
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    tree[name] = "file " + std::to_string(st.st_mtim.tv_sec) + " " + bytes.str();
-  }
-  return tree;
-}
-
-std::size_t CountUnder(const std::map<std::string, std::string>& tree, const std::string& part) {
-  std::size_t n = 0;
-  for (const auto& [name, what] : tree)
-    n += name.find(part) != std::string::npos && what != "dir" ? 1u : 0u;
-  return n;
 }
 
 const fs::path kSample = fs::path(CCM_SOURCE_DIR) / "conf/examples/HQPO.001/HQPO.PKL";
@@ -105,10 +57,10 @@ TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
             std::string::npos)
       << naive.output;
 
-  auto import_tree = Tree(work.path() / "import");
-  auto naive_tree = Tree(work.path() / "naive");
-  EXPECT_EQ(CountUnder(naive_tree, "/cur/"), 3u);
-  EXPECT_EQ(CountUnder(naive_tree, "/tmp/"), 0u);
+  auto import_tree = StoreTree(work.path() / "import");
+  auto naive_tree = StoreTree(work.path() / "naive");
+  EXPECT_EQ(CountFilesUnder(naive_tree, "/cur/"), 3u);
+  EXPECT_EQ(CountFilesUnder(naive_tree, "/tmp/"), 0u);
   EXPECT_EQ(naive_tree, import_tree);
 
   // The other sync modes change only what is made durable, never what is delivered.
@@ -120,7 +72,7 @@ TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
     EXPECT_NE(other.output.find(std::string("naive-set (sync ") + sync + "): 3 messages"),
               std::string::npos)
         << other.output;
-    EXPECT_EQ(Tree(root), import_tree) << sync;
+    EXPECT_EQ(StoreTree(root), import_tree) << sync;
   }
   EXPECT_EQ(RunTool({"--set", kSample.string(), "--root", (work.path() / "bad").string(), "--sync",
                      "sometimes"})
@@ -145,7 +97,7 @@ TEST(NaiveSetDelivery, LimitStopsAfterNMessages) {
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("naive-set (sync names): 2 messages, 1 mailboxes, "), std::string::npos)
       << run.output;
-  EXPECT_EQ(CountUnder(Tree(work.path() / "store"), "/cur/"), 2u);
+  EXPECT_EQ(CountFilesUnder(StoreTree(work.path() / "store"), "/cur/"), 2u);
 }
 
 TEST(NaiveSetDelivery, RefusesANonEmptyRootNamingIt) {
