@@ -262,6 +262,7 @@ void ReadMailstore(const toml::table& root, const fs::path& origin, MailstoreCon
   r.Path("root", c.root, true);
   r.Path("public_root", c.public_root, false);
   r.Int("sync_batch", c.sync_batch, 1, 100000);
+  r.Int("delivery_threads", c.delivery_threads, 1, 64);
   r.Finish();
 }
 

@@ -81,6 +81,7 @@ struct MailstoreConfig {
   std::filesystem::path root;         ///< required
   std::filesystem::path public_root;  ///< empty = public-folder sections are skipped
   std::int64_t sync_batch = 256;      ///< messages per durable batch, 1..100000
+  std::int64_t delivery_threads = 2;  ///< mailboxes delivered to at the same time, 1..64
 };
 
 /// [drop] — optional for `plan` and `import`, required by the daemon.

@@ -30,6 +30,7 @@ Result<importer::ImportJobOptions, std::string> ImportJobOptionsFor(
   o.source_zone = std::move(*zone);
   o.mailstore.root = config.mailstore.root;
   o.mailstore.sync_batch = static_cast<std::size_t>(config.mailstore.sync_batch);
+  o.delivery_threads = static_cast<std::size_t>(config.mailstore.delivery_threads);
   o.public_root = config.mailstore.public_root;
   return o;
 }

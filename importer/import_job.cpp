@@ -4,8 +4,7 @@
 #include <map>
 #include <ostream>
 
-#include "importer/message_delivery.h"
-#include "importer/set_messages.h"
+#include "importer/parallel_delivery.h"
 #include "parser/byte_source.h"
 #include "parser/code_page.h"
 #include "parser/file_set.h"
@@ -21,10 +20,7 @@ double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-constexpr std::size_t kMaxWarningsPerUser = 100;
 constexpr std::size_t kMaxSetWarnings = 200;
-// Mailboxes kept open (flock, directory descriptors) while their batch waits for a sync.
-constexpr std::size_t kMaxOpenMailboxes = 64;
 
 // Users and messages done, and the rate; one overwritten line on a terminal, periodic lines
 // otherwise.
@@ -119,17 +115,10 @@ class Job {
   }
   void SetWarning(std::string text);
   std::uint64_t CountRecords(const parser::SectionInfo& section);
-  // Delivers the messages of `sections` into the mailbox `store`/`key`, opened on the first
-  // message (a user without mail gets no Maildir: creating one costs a dozen mkdirs
-  // and the mail server creates it on first login anyway); false when the job must end now
-  // (result_ is then set). Counts reach `user` when the mailbox is flushed (FlushOpen).
-  bool DeliverSections(const MaildirOptions& store, const std::string& key,
-                       const std::vector<const parser::SectionInfo*>& sections, UserReport& user,
-                       std::size_t users_done);
-  // Flushes the batch shared by every open mailbox (one syncfs and one fsync per changed
-  // directory across users), records their counts and closes them; false when the job must
-  // end (result_).
-  bool FlushOpen();
+  // Delivers the tasks' mail (parallel_delivery.h) into `store`; false when the job must end
+  // now (result_ is then set).
+  bool Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
+               std::size_t users_done_before);
 
   const ImportJobOptions& options_;
   DirectoryAccess& directory_;
@@ -139,16 +128,8 @@ class Job {
   std::optional<parser::FileSetScan> scan_;
   std::optional<parser::TextConverter> text_;
   parser::DiagnosticSink sink_{1000};
-  std::unique_ptr<SetMessageSource> messages_;
-  // Mailboxes written to but not yet flushed, and whose report gets their counts.
-  struct OpenMailbox {
-    std::unique_ptr<MaildirMailbox> mailbox;
-    UserReport* user;
-  };
-  std::unique_ptr<MaildirSyncBatch> batch_;  // outlives open_ (declared first)
-  std::vector<OpenMailbox> open_;
   std::unique_ptr<Progress> progress_;
-  std::uint64_t messages_done_ = 0;
+  std::uint64_t messages_done_ = 0;  // over earlier Deliver() calls
   std::optional<ImportResult> result_;
 };
 
@@ -187,83 +168,41 @@ std::uint64_t Job::CountRecords(const parser::SectionInfo& section) {
   return n;
 }
 
-bool Job::FlushOpen() {
-  if (batch_ != nullptr) {
-    if (auto flushed = batch_->Flush(); !flushed) {
-      result_ = Finish(ImportOutcome::kDeferred, flushed.error().message);
-      return false;
-    }
+bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
+                  std::size_t users_done_before) {
+  ParallelDeliveryOptions d;
+  d.directory = set_dir_.get();
+  d.scan = &*scan_;
+  d.zone = options_.source_zone;
+  d.reader = options_.reader;
+  d.store = store;
+  d.threads = threads;
+  d.stop = options_.stop;
+  if (options_.TEST_stop_after_messages) {
+    d.TEST_stop_after_messages = *options_.TEST_stop_after_messages -
+                                 std::min(messages_done_, *options_.TEST_stop_after_messages);
   }
-  for (OpenMailbox& open : open_) {
-    open.user->messages_delivered += open.mailbox->delivered();
-    open.user->messages_already_present += open.mailbox->already_present();
-  }
-  open_.clear();
-  return true;
-}
-
-bool Job::DeliverSections(const MaildirOptions& store, const std::string& key,
-                          const std::vector<const parser::SectionInfo*>& sections, UserReport& user,
-                          std::size_t users_done) {
-  MaildirMailbox* mailbox = nullptr;
-  auto warn = [&](std::string text) {
-    if (user.warnings.size() < kMaxWarningsPerUser)
-      user.warnings.push_back(std::move(text));
+  std::uint64_t messages_total = 0;
+  d.progress = [&](std::size_t tasks_done, std::uint64_t messages) {
+    messages_total = messages;
+    progress_->Update(users_done_before + tasks_done, messages_done_ + messages);
   };
-  for (const parser::SectionInfo* section : sections) {
-    auto stream = messages_->OpenSection(*section, sink_);
-    if (!stream) {
-      result_ = Finish(ImportOutcome::kDeferred,
-                       "reading " + section->file + ": " + stream.error().message);
-      return false;
-    }
-    for (;;) {
-      auto next = (*stream)->Next();
-      if (!next) {
-        ++user.messages;
-        ++user.messages_failed;
-        warn(next.error().message + "; message not delivered");
-        continue;
-      }
-      if (!next->has_value())
-        break;
-      SetMessage& m = **next;
-      ++user.messages;
-      for (auto& w : m.warnings)
-        warn(std::move(w));
-      if (mailbox == nullptr) {
-        if (batch_ == nullptr)
-          batch_ = std::make_unique<MaildirSyncBatch>(store.sync_batch, store.sync);
-        auto opened = MaildirMailbox::Open(store, key, batch_.get());
-        if (!opened) {
-          result_ = Finish(ImportOutcome::kDeferred, user.address + ": " + opened.error().message);
-          return false;
-        }
-        open_.push_back({std::move(*opened), &user});
-        mailbox = open_.back().mailbox.get();
-      }
-      auto delivered = DeliverMessage(*mailbox, m.folder, m.message);
-      if (!delivered) {
-        result_ = Finish(ImportOutcome::kDeferred,
-                         Utf8(user.address) + ": " + m.origin + ": " + delivered.error().message);
-        return false;
-      }
-      ++messages_done_;
-      progress_->Update(users_done, messages_done_);
-      if (options_.TEST_stop_after_messages &&
-          messages_done_ >= *options_.TEST_stop_after_messages) {
-        result_ = Abrupt();
-        return false;
-      }
-      if (options_.stop != nullptr && options_.stop->load()) {
-        if (!FlushOpen())
-          return false;
-        result_ = Finish(ImportOutcome::kInterrupted, "stop requested; a rerun finishes the set");
-        return false;
-      }
-    }
+  std::optional<DeliveryHalt> halt = DeliverMailboxes(d, tasks);
+  messages_done_ += messages_total;
+  if (!halt)
+    return true;
+  switch (halt->kind) {
+    case DeliveryHalt::Kind::kTestAbort:
+      result_ = Abrupt();
+      break;
+    case DeliveryHalt::Kind::kStopped:
+      result_ = Finish(ImportOutcome::kInterrupted, halt->reason);
+      break;
+    case DeliveryHalt::Kind::kFailed:
+      result_ = Finish(ImportOutcome::kDeferred, halt->reason);
+      break;
   }
-  return true;
+  return false;
 }
 
 ImportResult Job::Run() {
@@ -388,10 +327,13 @@ ImportResult Job::Run() {
 
   // 6. Deliver.
   phase = Clock::now();
-  auto source = SetMessageSource::Open(*set_dir_, *scan_, options_.source_zone, options_.reader);
-  if (!source)
-    return Finish(ImportOutcome::kRefused, source.error().message);
-  messages_ = std::move(*source);
+  // Every worker converts text with a converter of its own; a code page without one refuses
+  // the set before anything is delivered.
+  if (auto converter = parser::TextConverter::Create(scan_->packing_list.code_page); !converter) {
+    return Finish(ImportOutcome::kRefused,
+                  "code page " + std::to_string(scan_->packing_list.code_page.number()) + ": " +
+                      converter.error());
+  }
   for (const parser::SectionInfo& s : scan_->sections) {
     if (s.kind == parser::SectionKind::kPab) {
       report_.skipped_sections.push_back(
@@ -404,29 +346,24 @@ ImportResult Job::Run() {
   progress_ = std::make_unique<Progress>(options_.progress, options_.progress_label,
                                          options_.progress_terminal, options_.progress_interval,
                                          plan->users.size());
+  std::vector<MailboxTask> tasks;
+  std::size_t users_not_receiving = 0;
   for (std::size_t i = 0; i < plan->users.size(); ++i) {
     UserReport& u = report_.users[i];
     const auto& sections = by_owner[plan->users[i].user.match_key];
-    if (!may_deliver[i]) {
-      for (const parser::SectionInfo* s : sections)
-        u.messages += CountRecords(*s);
-      if (u.messages > 0) {
-        u.warnings.push_back(std::to_string(u.messages) + " message(s) not delivered (" +
-                             u.decision + ")");
-      }
+    if (may_deliver[i]) {
+      tasks.push_back({plan->users[i].mail_store, sections, &u});
       continue;
     }
-    if (!DeliverSections(options_.mailstore, plan->users[i].mail_store, sections, u, i))
-      return std::move(*result_);
-    // Batch durability across users: flush once enough is queued or open.
-    std::size_t queued = batch_ != nullptr ? batch_->queued() : 0;
-    if ((queued >= options_.mailstore.sync_batch || open_.size() >= kMaxOpenMailboxes) &&
-        !FlushOpen())
-      return std::move(*result_);
-    progress_->Update(i + 1, messages_done_);
+    ++users_not_receiving;
+    for (const parser::SectionInfo* s : sections)
+      u.messages += CountRecords(*s);
+    if (u.messages > 0) {
+      u.warnings.push_back(std::to_string(u.messages) + " message(s) not delivered (" + u.decision +
+                           ")");
+    }
   }
-
-  if (!FlushOpen())
+  if (!Deliver(options_.mailstore, options_.delivery_threads, tasks, users_not_receiving))
     return std::move(*result_);
 
   // Public folders.
@@ -441,8 +378,8 @@ ImportResult Job::Run() {
     store.root = options_.public_root;
     UserReport pub;
     pub.address = "PublicMessages";
-    if (!DeliverSections(store, "PublicMessages", public_sections, pub, plan->users.size()) ||
-        !FlushOpen())
+    std::vector<MailboxTask> public_task{{"PublicMessages", public_sections, &pub}};
+    if (!Deliver(store, 1, public_task, plan->users.size()))
       return std::move(*result_);
     report_.public_root = options_.public_root.string();
     report_.public_delivered = pub.messages_delivered;

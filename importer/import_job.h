@@ -30,6 +30,9 @@
 // otherwise they are reported as skipped with the reason; PAB sections are always reported as
 // skipped (spec 6.3 [Rec]: out of scope for the directory conversion).
 //
+// Delivery runs on `delivery_threads` workers ([mailstore] delivery_threads), each mailbox on
+// one of them (parallel_delivery.h); a user's counts are still only those made durable.
+//
 // Progress: on a terminal (`progress_terminal`), one self-overwriting line with users and
 // messages done and the message rate; otherwise a plain line every `progress_interval`.
 //
@@ -39,7 +42,8 @@
 // delivered) so tests can prove that a rerun completes the job.
 //
 // Thread safety: RunImport is a blocking function; run one per set. The DirectoryAccess is used
-// from the calling thread only. `stop` may be set from any thread.
+// from the calling thread only; delivery workers are started and joined inside. `stop` may be
+// set from any thread.
 #pragma once
 
 #include <atomic>
@@ -99,6 +103,7 @@ struct ImportJobOptions {
   std::vector<std::string> caller_files;   ///< names in the set's folder that are not the set's
   TimeZone source_zone = TimeZone::Utc();  ///< [import] source_timezone (O-15)
   MaildirOptions mailstore;                ///< [mailstore] root, sync_batch
+  std::size_t delivery_threads = 2;        ///< [mailstore] delivery_threads (>= 1)
   std::filesystem::path public_root;       ///< [mailstore] public_root; empty = skip public
   std::ostream* progress = nullptr;        ///< where progress goes (nullptr: none)
   std::string progress_label = "import";   ///< progress lines start "<label>: " (e.g. set id)

@@ -72,6 +72,7 @@ TEST_F(ConfigTest, MinimalConfigGetsEveryDefault) {
   EXPECT_EQ(c->mailstore.root, fs::path("/var/lib/ccmigrate/mail"));
   EXPECT_TRUE(c->mailstore.public_root.empty());
   EXPECT_EQ(c->mailstore.sync_batch, 256);
+  EXPECT_EQ(c->mailstore.delivery_threads, 2);
   EXPECT_FALSE(c->drop.has_value());
   EXPECT_EQ(c->log.level, "info");
 }
@@ -104,6 +105,7 @@ TEST_F(ConfigTest, EveryKeySet) {
       "root = \"mail\"\n"
       "public_root = \"/srv/public\"\n"
       "sync_batch = 1000\n"
+      "delivery_threads = 4\n"
       "[drop]\n"
       "dir = \"/var/spool/ccmigrate\"\n"
       "quiet_seconds = 0\n"
@@ -130,6 +132,7 @@ TEST_F(ConfigTest, EveryKeySet) {
   EXPECT_EQ(c->mailstore.root, dir_ / "mail");  // relative to the configuration file
   EXPECT_EQ(c->mailstore.public_root, fs::path("/srv/public"));
   EXPECT_EQ(c->mailstore.sync_batch, 1000);
+  EXPECT_EQ(c->mailstore.delivery_threads, 4);
   ASSERT_TRUE(c->drop.has_value());
   EXPECT_EQ(c->drop->dir, fs::path("/var/spool/ccmigrate"));
   EXPECT_EQ(c->drop->quiet_seconds, 0);
@@ -190,6 +193,10 @@ TEST_F(ConfigTest, OutOfRangeValuesAndBadChoices) {
       << e;
   e = ErrorOf(kMinimal + "sync_batch = -1\n");
   EXPECT_NE(e.find("[mailstore] sync_batch: must be between 1 and 100000, got -1"),
+            std::string::npos)
+      << e;
+  e = ErrorOf(kMinimal + "delivery_threads = 0\n");
+  EXPECT_NE(e.find("[mailstore] delivery_threads: must be between 1 and 64, got 0"),
             std::string::npos)
       << e;
   e = ErrorOf("[ldap]\nuri = \"ldap://x/\"\nbase_dn = \"dc=x\"\nsasl_mechanism = \"GSSAPI\"\n");
@@ -295,7 +302,7 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
       {"import",
        {"default_home", "max_changes", "create_missing", "on_not_found", "on_conflict",
         "source_timezone", "lenient", "accounts_file"}},
-      {"mailstore", {"root", "public_root", "sync_batch"}},
+      {"mailstore", {"root", "public_root", "sync_batch", "delivery_threads"}},
       {"drop",
        {"dir", "quiet_seconds", "max_sets_in_flight", "rescan_seconds", "retry_initial_seconds",
         "retry_max_seconds", "max_set_bytes"}},
@@ -324,6 +331,7 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
   const MailstoreConfig mailstore;
   EXPECT_EQ(c->mailstore.public_root, mailstore.public_root);
   EXPECT_EQ(c->mailstore.sync_batch, mailstore.sync_batch);
+  EXPECT_EQ(c->mailstore.delivery_threads, mailstore.delivery_threads);
   const DropConfig drop;
   ASSERT_TRUE(c->drop.has_value());
   EXPECT_EQ(c->drop->quiet_seconds, drop.quiet_seconds);

@@ -1,0 +1,226 @@
+// parallel_delivery.cpp — workers delivering mailboxes' sections; see parallel_delivery.h.
+#include "importer/parallel_delivery.h"
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "importer/maildir_sync_batch.h"
+#include "importer/message_delivery.h"
+#include "importer/set_messages.h"
+
+namespace ccm::importer {
+
+namespace {
+
+constexpr std::size_t kMaxWarningsPerUser = 100;
+// Mailboxes a worker keeps open (flock, directory descriptors) while their batch waits for a
+// sync.
+constexpr std::size_t kMaxOpenMailboxes = 64;
+
+// What the workers share: the first halt, the counters behind progress and the test hook.
+class Crew {
+ public:
+  explicit Crew(const ParallelDeliveryOptions& options) : options_(options) {}
+
+  bool halted() const { return halted_.load(std::memory_order_relaxed); }
+  bool abort_without_flush() const {
+    std::lock_guard lock(mutex_);
+    return halt_ && halt_->kind == DeliveryHalt::Kind::kTestAbort;
+  }
+  void Halt(DeliveryHalt halt) {
+    std::lock_guard lock(mutex_);
+    if (!halt_)
+      halt_ = std::move(halt);
+    halted_ = true;
+  }
+  std::optional<DeliveryHalt> TakeHalt() {
+    std::lock_guard lock(mutex_);
+    return std::move(halt_);
+  }
+
+  // One message written; halts the crew when a stop is due. False when the worker must stop.
+  bool MessageDone() {
+    std::uint64_t messages = messages_.fetch_add(1) + 1;
+    Report(messages);
+    if (options_.TEST_stop_after_messages && messages >= *options_.TEST_stop_after_messages) {
+      Halt({DeliveryHalt::Kind::kTestAbort, "stopped by a TEST_ hook"});
+    } else if (options_.stop != nullptr && options_.stop->load()) {
+      Halt({DeliveryHalt::Kind::kStopped, "stop requested; a rerun finishes the set"});
+    }
+    return !halted();
+  }
+  void TaskDone() {
+    tasks_done_.fetch_add(1);
+    Report(messages_.load());
+  }
+
+ private:
+  void Report(std::uint64_t messages) {
+    if (!options_.progress)
+      return;
+    std::lock_guard lock(mutex_);
+    options_.progress(tasks_done_.load(), messages);
+  }
+
+  const ParallelDeliveryOptions& options_;
+  mutable std::mutex mutex_;
+  std::optional<DeliveryHalt> halt_;
+  std::atomic<bool> halted_{false};
+  std::atomic<std::uint64_t> messages_{0};
+  std::atomic<std::size_t> tasks_done_{0};
+};
+
+// One worker: its own message source (open files, converter), diagnostics, batch and open
+// mailboxes. Everything here is touched by its thread only.
+class Worker {
+ public:
+  Worker(const ParallelDeliveryOptions& options, Crew& crew) : options_(options), crew_(crew) {}
+
+  void Run(const std::vector<MailboxTask*>& share) {
+    auto source =
+        SetMessageSource::Open(*options_.directory, *options_.scan, options_.zone, options_.reader);
+    if (!source) {
+      crew_.Halt({DeliveryHalt::Kind::kFailed, source.error().message});
+      return;
+    }
+    messages_ = std::move(*source);
+    for (MailboxTask* task : share) {
+      if (crew_.halted() || !Deliver(*task))
+        break;
+      if ((batch_ != nullptr && batch_->queued() >= options_.store.sync_batch) ||
+          open_.size() >= kMaxOpenMailboxes) {
+        if (!FlushOpen())
+          break;
+      }
+      crew_.TaskDone();
+    }
+    // Done, stopped, or ended by another worker's failure: what was written is made durable.
+    // After its own failure or a test abort (a kill) nothing more is synced; either way the
+    // messages that are already durable (earlier batches) are counted.
+    if (!failed_ && !crew_.abort_without_flush())
+      FlushOpen();
+    CloseOpen();
+  }
+
+ private:
+  void Fail(std::string reason) {
+    failed_ = true;
+    crew_.Halt({DeliveryHalt::Kind::kFailed, std::move(reason)});
+  }
+
+  // Delivers the task's sections into its mailbox, opened on the first message (a user without
+  // mail gets no Maildir: creating one costs a dozen mkdirs and the mail server creates it on
+  // first login anyway). False when the worker must stop.
+  bool Deliver(MailboxTask& task) {
+    UserReport& user = *task.user;
+    MaildirMailbox* mailbox = nullptr;
+    auto warn = [&](std::string text) {
+      if (user.warnings.size() < kMaxWarningsPerUser)
+        user.warnings.push_back(std::move(text));
+    };
+    for (const parser::SectionInfo* section : task.sections) {
+      auto stream = messages_->OpenSection(*section, sink_);
+      if (!stream) {
+        Fail("reading " + section->file + ": " + stream.error().message);
+        return false;
+      }
+      for (;;) {
+        auto next = (*stream)->Next();
+        if (!next) {
+          ++user.messages;
+          ++user.messages_failed;
+          warn(next.error().message + "; message not delivered");
+          continue;
+        }
+        if (!next->has_value())
+          break;
+        SetMessage& m = **next;
+        ++user.messages;
+        for (auto& w : m.warnings)
+          warn(std::move(w));
+        if (mailbox == nullptr) {
+          if (batch_ == nullptr) {
+            batch_ =
+                std::make_unique<MaildirSyncBatch>(options_.store.sync_batch, options_.store.sync);
+          }
+          auto opened = MaildirMailbox::Open(options_.store, task.mailbox_key, batch_.get());
+          if (!opened) {
+            Fail(user.address + ": " + opened.error().message);
+            return false;
+          }
+          open_.push_back({std::move(*opened), &user});
+          mailbox = open_.back().mailbox.get();
+        }
+        if (auto delivered = DeliverMessage(*mailbox, m.folder, m.message); !delivered) {
+          Fail(user.address + ": " + m.origin + ": " + delivered.error().message);
+          return false;
+        }
+        if (!crew_.MessageDone())
+          return false;
+      }
+    }
+    return true;
+  }
+
+  // Flushes the batch shared by every open mailbox (one syncfs and one fsync per changed
+  // directory across them), records their counts and closes them.
+  bool FlushOpen() {
+    if (batch_ != nullptr) {
+      if (auto flushed = batch_->Flush(); !flushed) {
+        Fail(flushed.error().message);
+        return false;
+      }
+    }
+    CloseOpen();
+    return true;
+  }
+
+  // Adds each open mailbox's durable counts to its user and closes it; messages not yet synced
+  // are dropped with it (they were never counted).
+  void CloseOpen() {
+    for (OpenMailbox& open : open_) {
+      open.user->messages_delivered += open.mailbox->delivered();
+      open.user->messages_already_present += open.mailbox->already_present();
+    }
+    open_.clear();
+  }
+
+  struct OpenMailbox {
+    std::unique_ptr<MaildirMailbox> mailbox;
+    UserReport* user;
+  };
+
+  const ParallelDeliveryOptions& options_;
+  Crew& crew_;
+  std::unique_ptr<SetMessageSource> messages_;
+  // Diagnostics of records re-read here were reported by validation already.
+  parser::DiagnosticSink sink_{0};
+  std::unique_ptr<MaildirSyncBatch> batch_;  // outlives open_ (declared first)
+  std::vector<OpenMailbox> open_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+std::optional<DeliveryHalt> DeliverMailboxes(const ParallelDeliveryOptions& options,
+                                             std::vector<MailboxTask>& tasks) {
+  std::size_t threads = std::max<std::size_t>(1, std::min(options.threads, tasks.size()));
+  std::vector<std::vector<MailboxTask*>> shares(threads);
+  for (MailboxTask& task : tasks)
+    shares[std::hash<std::string>{}(task.mailbox_key) % threads].push_back(&task);
+
+  Crew crew(options);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (std::size_t i = 0; i < threads; ++i)
+    workers.push_back(std::make_unique<Worker>(options, crew));
+  std::vector<std::jthread> others;
+  for (std::size_t i = 1; i < threads; ++i)
+    others.emplace_back([&, i] { workers[i]->Run(shares[i]); });
+  workers[0]->Run(shares[0]);
+  others.clear();  // joins
+  return crew.TakeHalt();
+}
+
+}  // namespace ccm::importer
