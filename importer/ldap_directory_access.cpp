@@ -2,17 +2,22 @@
 // header.
 #include "importer/ldap_directory_access.h"
 
+#include <algorithm>
+
 #include "importer/directory_apply.h"
 #include "importer/journal.h"
 
 namespace ccm::importer {
 
-LdapDirectoryAccess::LdapDirectoryAccess(ldap::ConnectionConfig connection, PlannerOptions planner)
-    : client_(std::make_unique<ldap::Client>(io_.get_executor(), std::move(connection))),
-      planner_(std::move(planner)) {}
+LdapDirectoryAccess::LdapDirectoryAccess(ldap::ConnectionConfig connection, PlannerOptions planner,
+                                         std::size_t connections)
+    : planner_(std::move(planner)) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, connections); ++i)
+    clients_.push_back(std::make_unique<ldap::Client>(io_.get_executor(), connection));
+}
 
 LdapDirectoryAccess::~LdapDirectoryAccess() {
-  client_.reset();
+  clients_.clear();
   // Let cancelled operations' completions run before the io_context goes away.
   io_.restart();
   io_.poll();
@@ -21,7 +26,7 @@ LdapDirectoryAccess::~LdapDirectoryAccess() {
 Result<DirectoryPlan, ImportError> LdapDirectoryAccess::Plan(
     const std::vector<MigratingUser>& users) {
   io_.restart();
-  return PlanDirectory(io_, *client_, users, planner_);
+  return PlanDirectory(io_, *clients_.front(), users, planner_);
 }
 
 Result<DirectoryApplication, ImportError> LdapDirectoryAccess::Apply(
@@ -30,7 +35,10 @@ Result<DirectoryApplication, ImportError> LdapDirectoryAccess::Apply(
   if (!journal)
     return Fail(std::move(journal.error()));
   io_.restart();
-  auto applied = ApplyDirectoryPlan(io_, *client_, plan, **journal);
+  std::vector<ldap::Client*> connections;
+  for (const auto& client : clients_)
+    connections.push_back(client.get());
+  auto applied = ApplyDirectoryPlan(io_, std::move(connections), plan, **journal);
   if (!applied)
     return Fail(std::move(applied.error()));
   DirectoryApplication out;

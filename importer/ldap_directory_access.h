@@ -1,6 +1,7 @@
-// ldap_directory_access.h — the real directory half of an import job: DirectoryAccess over one
-// ldap::Client (its own io_context, run synchronously by the planner and the applier), so
-// RunImport stays a plain blocking function.
+// ldap_directory_access.h — the real directory half of an import job: DirectoryAccess over
+// [ldap] connections ldap::Clients (one io_context, run synchronously by the planner and the
+// applier), so RunImport stays a plain blocking function. Planning uses the first connection;
+// applying spreads its journaled batches over all of them.
 //
 // Plan = PlanDirectory (pipelined searches, pure decisions; directory_planner.h); Apply = open
 // <output_dir>/journal.ldif and audit.ldif (journal.h) and ApplyDirectoryPlan
@@ -8,15 +9,16 @@
 // unchanged; assertion-failed, failed, not-attempted → failed (the user gets no mail and is
 // reported; a rerun re-plans it from the directory's current state).
 //
-// Inputs: the connection settings ([ldap]) and the planner options ([import] default_home,
-// create_missing, [ldap] base_dn, match_target_without_type). The password reaches only the
-// client's bind.
+// Inputs: the connection settings ([ldap]), the number of connections and the planner options
+// ([import] default_home, create_missing, [ldap] base_dn, match_target_without_type). The password
+// reaches only the client's bind.
 //
 // Thread safety: externally synchronized; use from one thread.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <vector>
 
 #include "importer/directory_planner.h"
 #include "importer/import_job.h"
@@ -26,7 +28,9 @@ namespace ccm::importer {
 
 class LdapDirectoryAccess final : public DirectoryAccess {
  public:
-  LdapDirectoryAccess(ldap::ConnectionConfig connection, PlannerOptions planner);
+  /// Plans on the first of `connections` (>= 1) connections; applies over all of them.
+  LdapDirectoryAccess(ldap::ConnectionConfig connection, PlannerOptions planner,
+                      std::size_t connections);
   ~LdapDirectoryAccess() override;
 
   Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override;
@@ -35,7 +39,7 @@ class LdapDirectoryAccess final : public DirectoryAccess {
 
  private:
   boost::asio::io_context io_;
-  std::unique_ptr<ldap::Client> client_;
+  std::vector<std::unique_ptr<ldap::Client>> clients_;
   PlannerOptions planner_;
 };
 

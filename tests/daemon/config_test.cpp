@@ -60,6 +60,7 @@ TEST_F(ConfigTest, MinimalConfigGetsEveryDefault) {
   EXPECT_TRUE(c->ldap.tls_verify);
   EXPECT_EQ(c->ldap.timeout_seconds, 30);
   EXPECT_EQ(c->ldap.max_in_flight, 64);
+  EXPECT_EQ(c->ldap.connections, 2);
   EXPECT_FALSE(c->ldap.match_target_without_type);
   EXPECT_EQ(c->import.default_home, "mail1.example.test");
   EXPECT_EQ(c->import.max_changes, 500);
@@ -91,6 +92,7 @@ TEST_F(ConfigTest, EveryKeySet) {
       "tls_verify = false\n"
       "timeout_seconds = 5\n"
       "max_in_flight = 256\n"
+      "connections = 3\n"
       "match_target_without_type = true\n"
       "[import]\n"
       "default_home = \"mail2\"\n"
@@ -123,6 +125,7 @@ TEST_F(ConfigTest, EveryKeySet) {
   EXPECT_FALSE(c->ldap.tls_verify);
   EXPECT_EQ(c->ldap.timeout_seconds, 5);
   EXPECT_EQ(c->ldap.max_in_flight, 256);
+  EXPECT_EQ(c->ldap.connections, 3);
   EXPECT_TRUE(c->ldap.match_target_without_type);
   EXPECT_EQ(c->import.max_changes, 0);
   EXPECT_EQ(c->import.on_not_found, NotFoundPolicy::kReject);
@@ -195,6 +198,8 @@ TEST_F(ConfigTest, OutOfRangeValuesAndBadChoices) {
   EXPECT_NE(e.find("[mailstore] sync_batch: must be between 1 and 100000, got -1"),
             std::string::npos)
       << e;
+  e = ErrorOf("[ldap]\nuri = \"ldap://x/\"\nbase_dn = \"dc=x\"\nconnections = 17\n");
+  EXPECT_NE(e.find("[ldap] connections: must be between 1 and 16, got 17"), std::string::npos) << e;
   e = ErrorOf(kMinimal + "delivery_threads = 0\n");
   EXPECT_NE(e.find("[mailstore] delivery_threads: must be between 1 and 64, got 0"),
             std::string::npos)
@@ -298,7 +303,8 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
   const std::map<std::string, std::vector<std::string>> kKeys = {
       {"ldap",
        {"uri", "bind_dn", "password_file", "base_dn", "sasl_mechanism", "starttls", "ca_file",
-        "tls_verify", "timeout_seconds", "max_in_flight", "match_target_without_type"}},
+        "tls_verify", "timeout_seconds", "max_in_flight", "connections",
+        "match_target_without_type"}},
       {"import",
        {"default_home", "max_changes", "create_missing", "on_not_found", "on_conflict",
         "source_timezone", "lenient", "accounts_file"}},
@@ -319,6 +325,7 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
   EXPECT_EQ(c->ldap.tls_verify, ldap.tls_verify);
   EXPECT_EQ(c->ldap.timeout_seconds, ldap.timeout_seconds);
   EXPECT_EQ(c->ldap.max_in_flight, ldap.max_in_flight);
+  EXPECT_EQ(c->ldap.connections, ldap.connections);
   EXPECT_EQ(c->ldap.match_target_without_type, ldap.match_target_without_type);
   const ImportConfig import;
   EXPECT_EQ(c->import.max_changes, import.max_changes);

@@ -127,6 +127,7 @@ class DirectoryApplyTest : public ::testing::Test {
     server_ = SampleServer();
     ASSERT_NE(server_, nullptr);
     client_ = std::make_unique<ldap::Client>(io_.get_executor(), AdminConfig(*server_));
+    second_client_ = std::make_unique<ldap::Client>(io_.get_executor(), AdminConfig(*server_));
     options_.base_dn = kRecipients;
     options_.plan.default_home = "mail1.example.test";
     options_.plan.create_base_dn = kRecipients;
@@ -135,6 +136,7 @@ class DirectoryApplyTest : public ::testing::Test {
   }
   void TearDown() override {
     client_.reset();
+    second_client_.reset();
     io_.restart();
     io_.poll();
   }
@@ -145,10 +147,15 @@ class DirectoryApplyTest : public ::testing::Test {
     return plan ? std::move(*plan) : DirectoryPlan{};
   }
 
-  ApplyResult Apply(const DirectoryPlan& plan, ApplyOptions apply_options = {}) {
+  // Applies over one connection, or two (batches alternate between them).
+  ApplyResult Apply(const DirectoryPlan& plan, ApplyOptions apply_options = {},
+                    std::size_t connections = 1) {
     auto journal = Journal::Open(work_ + "/journal.ldif", work_ + "/audit.ldif");
     EXPECT_TRUE(journal.ok());
-    auto result = ApplyDirectoryPlan(io_, *client_, plan, **journal, apply_options);
+    std::vector<ldap::Client*> clients{client_.get()};
+    if (connections == 2)
+      clients.push_back(second_client_.get());
+    auto result = ApplyDirectoryPlan(io_, clients, plan, **journal, apply_options);
     EXPECT_TRUE(result.ok()) << result.error().message;
     return result ? std::move(*result) : ApplyResult{};
   }
@@ -170,9 +177,30 @@ class DirectoryApplyTest : public ::testing::Test {
     return result ? std::move(*result) : RollbackResult{};
   }
 
+  // One change per batch: the second batch is journaled and sent while the first is in flight
+  // (on the second connection when there are two). Avery's entry changed after planning.
+  void ExpectPipelinedBatchesJournalEachChangeAndAuditOnlyTheApplied(std::size_t connections) {
+    const DirectoryPlan plan = Plan(AppendixAUsers());
+    ASSERT_EQ(plan.Count(Decision::kConvert), 2U);
+    RetargetAveryAfterPlanning();
+    const ApplyResult result = Apply(plan, ApplyOptions{1}, connections);
+    ASSERT_EQ(result.users.size(), 2U);
+    EXPECT_EQ(result.users[0].status, ApplyStatus::kAssertionFailed);
+    EXPECT_EQ(result.users[1].status, ApplyStatus::kApplied);
+    auto records = ReadJournal(work_ + "/journal.ldif");
+    ASSERT_TRUE(records.ok()) << records.error().message;
+    ASSERT_EQ(records->size(), 2U);  // both intents, each journaled before its change was sent
+    std::ifstream audit(work_ + "/audit.ldif");
+    const std::string audited((std::istreambuf_iterator<char>(audit)),
+                              std::istreambuf_iterator<char>());
+    EXPECT_EQ(audited.find(kAvery), std::string::npos) << audited;
+    EXPECT_NE(audited.find(kJordan), std::string::npos) << audited;
+  }
+
   std::unique_ptr<test::Slapd> server_;
   boost::asio::io_context io_;
   std::unique_ptr<ldap::Client> client_;
+  std::unique_ptr<ldap::Client> second_client_;
   PlannerOptions options_;
   std::string work_;
 };
@@ -277,22 +305,11 @@ TEST_F(DirectoryApplyTest, ConcurrentChangeBetweenPlanAndApplyIsReportedNotClobb
 }
 
 TEST_F(DirectoryApplyTest, PipelinedBatchesJournalEachChangeAndAuditOnlyTheApplied) {
-  const DirectoryPlan plan = Plan(AppendixAUsers());
-  ASSERT_EQ(plan.Count(Decision::kConvert), 2U);
-  RetargetAveryAfterPlanning();
-  // One change per batch: the second batch is journaled and sent while the first is in flight.
-  const ApplyResult result = Apply(plan, ApplyOptions{1});
-  ASSERT_EQ(result.users.size(), 2U);
-  EXPECT_EQ(result.users[0].status, ApplyStatus::kAssertionFailed);
-  EXPECT_EQ(result.users[1].status, ApplyStatus::kApplied);
-  auto records = ReadJournal(work_ + "/journal.ldif");
-  ASSERT_TRUE(records.ok()) << records.error().message;
-  ASSERT_EQ(records->size(), 2U);  // both intents, each journaled before its change was sent
-  std::ifstream audit(work_ + "/audit.ldif");
-  const std::string audited((std::istreambuf_iterator<char>(audit)),
-                            std::istreambuf_iterator<char>());
-  EXPECT_EQ(audited.find(kAvery), std::string::npos) << audited;
-  EXPECT_NE(audited.find(kJordan), std::string::npos) << audited;
+  ExpectPipelinedBatchesJournalEachChangeAndAuditOnlyTheApplied(1);
+}
+
+TEST_F(DirectoryApplyTest, BatchesOverTwoConnectionsJournalEachChangeAndAuditOnlyTheApplied) {
+  ExpectPipelinedBatchesJournalEachChangeAndAuditOnlyTheApplied(2);
 }
 
 TEST_F(DirectoryApplyTest, RerunDeliversWithoutChanges) {

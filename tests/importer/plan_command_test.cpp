@@ -162,7 +162,7 @@ TEST_F(PlanCommandTest, RollbackCommandRestoresAndSaysMailStays) {
   ASSERT_TRUE(plan.ok());
   auto journal = importer::Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif");
   ASSERT_TRUE(journal.ok());
-  auto applied = importer::ApplyDirectoryPlan(io, *client, *plan, **journal);
+  auto applied = importer::ApplyDirectoryPlan(io, {client.get()}, *plan, **journal);
   ASSERT_TRUE(applied.ok());
   ASSERT_EQ(applied->applied, 2U);
   client.reset();
