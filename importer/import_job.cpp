@@ -114,7 +114,6 @@ class Job {
     return text_ ? text_->ToUtf8(text) : std::string(text);
   }
   void SetWarning(std::string text);
-  std::uint64_t CountRecords(const parser::SectionInfo& section);
   // Delivers the tasks' mail (parallel_delivery.h) into `store`; false when the job must end
   // now (result_ is then set).
   bool Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
@@ -155,17 +154,6 @@ ImportResult Job::Finish(ImportOutcome outcome, std::string reason, int exit_cod
 ImportResult Job::Abrupt() {
   auto r = Finish(ImportOutcome::kInterrupted, "stopped by a TEST_ hook");
   return r;
-}
-
-std::uint64_t Job::CountRecords(const parser::SectionInfo& section) {
-  parser::DiagnosticSink quiet(0);
-  auto reader = parser::MailMessageReader::Open(*set_dir_, *scan_, section, options_.reader, quiet);
-  if (!reader)
-    return 0;
-  std::uint64_t n = 0;
-  while ((*reader)->Next())
-    ++n;
-  return n;
 }
 
 bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
@@ -337,7 +325,7 @@ ImportResult Job::Run() {
   for (const parser::SectionInfo& s : scan_->sections) {
     if (s.kind == parser::SectionKind::kPab) {
       report_.skipped_sections.push_back(
-          {"PAB", Utf8(s.owner), s.file, s.header_line, 0,
+          {"PAB", Utf8(s.owner), s.file, s.header_line, s.records,
            "PAB sections are validated but not delivered (spec 6.3: out of scope for the "
            "directory conversion)"});
     }
@@ -357,7 +345,7 @@ ImportResult Job::Run() {
     }
     ++users_not_receiving;
     for (const parser::SectionInfo* s : sections)
-      u.messages += CountRecords(*s);
+      u.messages += s->records;
     if (u.messages > 0) {
       u.warnings.push_back(std::to_string(u.messages) + " message(s) not delivered (" + u.decision +
                            ")");
@@ -370,7 +358,7 @@ ImportResult Job::Run() {
   if (!public_sections.empty() && options_.public_root.empty()) {
     for (const parser::SectionInfo* s : public_sections) {
       report_.skipped_sections.push_back(
-          {"PublicMessages", "", s->file, s->header_line, CountRecords(*s),
+          {"PublicMessages", "", s->file, s->header_line, s->records,
            "[mailstore] public_root is not configured; public-folder items were not delivered"});
     }
   } else if (!public_sections.empty()) {

@@ -70,7 +70,7 @@ struct SkippedSection {
   std::string owner;
   std::string file;
   std::uint64_t line = 0;
-  std::uint64_t records = 0;  ///< messages (public) or entries (PAB); 0 when not counted
+  std::uint64_t records = 0;  ///< messages (public) or entries and lists (PAB)
   std::string reason;
 };
 

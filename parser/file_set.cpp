@@ -281,11 +281,13 @@ void SetScanner::ScanPrimary(std::uint32_t index, const ByteSource& source) {
     switch (section.kind) {
       case SectionKind::kDirectory:
         if (auto record = DecodeDirectoryRecord(section, reader.record(), options_.reader, sink_)) {
+          ++scan_.sections.back().records;
           OnDirectoryRecord(*record, section);
         }
         break;
       case SectionKind::kPab:
         if (auto entry = DecodePabEntry(section, reader.record(), options_.reader, sink_)) {
+          ++scan_.sections.back().records;
           ++(entry->is_dl ? scan_.summary.pab_dls : scan_.summary.pab_entries);
           for (const auto& field : entry->indirect) {
             ValidatePointer(field.pointer, index, entry->line, false);
@@ -294,6 +296,7 @@ void SetScanner::ScanPrimary(std::uint32_t index, const ByteSource& source) {
         break;
       case SectionKind::kMailMessage:
         if (auto message = DecodeMailMessage(section, reader.record(), options_.reader, sink_)) {
+          ++scan_.sections.back().records;
           ++scan_.summary.messages;
           ValidatePointer(message->body, index, message->line, true);
           for (const auto& field : message->indirect) {

@@ -98,7 +98,7 @@ struct FileSetScan {
   PackingList packing_list;
   std::vector<SetFile> files;         ///< in listed order
   std::vector<User> users;            ///< 10.5 step 1 set U, in discovery order
-  std::vector<SectionInfo> sections;  ///< every section, in file order
+  std::vector<SectionInfo> sections;  ///< every section, in file order, with its record count
   SetSummary summary;
   bool valid = false;  ///< no error was reported during the scan
   /// ASCII-lower-cased listed name -> position of its first listing in `files`; built at the end

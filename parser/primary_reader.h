@@ -47,6 +47,9 @@ struct SectionInfo {
   bool had_migrate_prefix = false;
   bool is_public = false;            ///< MAILMESSAGE,PublicMessages
   std::vector<std::string> columns;  ///< canonical column names
+  /// Records of the section that decoded, as counted by ScanFileSet (file_set.h); a
+  /// PrimaryReader's own section() reports 0 (it has not read them yet).
+  std::uint64_t records = 0;
   bool operator==(const SectionInfo&) const = default;
 };
 

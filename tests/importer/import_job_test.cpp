@@ -167,6 +167,7 @@ TEST_F(ImportJobTest, AppendixAEndToEnd) {
   EXPECT_EQ(r.report.synthesised[0].address, "CCMAIL:Lee, Jordan at HQPO");
   ASSERT_EQ(r.report.skipped_sections.size(), 1u);
   EXPECT_EQ(r.report.skipped_sections[0].kind, "PAB");
+  EXPECT_EQ(r.report.skipped_sections[0].records, 2u);  // Morgan Ellis and the Cutover Team list
 
   auto files = StoreFiles();
   ASSERT_EQ(files.size(), 3u);

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include "tests/parser/test_sets.h"
 
@@ -58,7 +59,15 @@ TEST(FileSet, AppendixAOracle) {
   EXPECT_EQ(scan.summary.documents, 1u);
   EXPECT_EQ(scan.summary.secondary_sections, 5u);
   EXPECT_EQ(scan.summary.bytes, 110u + 333u + 912u + 325u);
-  EXPECT_EQ(scan.sections.size(), 3u);
+  ASSERT_EQ(scan.sections.size(), 3u);
+  // Records per section, in file order as listed: DIRECTORY (Avery, Jordan), PAB (an entry and
+  // a list), Avery's MAILMESSAGE (three messages).
+  std::map<SectionKind, std::uint64_t> records;
+  for (const SectionInfo& section : scan.sections)
+    records[section.kind] = section.records;
+  EXPECT_EQ(records[SectionKind::kDirectory], 2u);
+  EXPECT_EQ(records[SectionKind::kPab], 2u);
+  EXPECT_EQ(records[SectionKind::kMailMessage], 3u);
 }
 
 TEST(FileSet, ImporterApiRereadsOneSectionAndItsChains) {
