@@ -152,8 +152,7 @@ ImportResult Job::Finish(ImportOutcome outcome, std::string reason, int exit_cod
 }
 
 ImportResult Job::Abrupt() {
-  auto r = Finish(ImportOutcome::kInterrupted, "stopped by a TEST_ hook");
-  return r;
+  return Finish(ImportOutcome::kInterrupted, "stopped by a TEST_ hook");
 }
 
 bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
@@ -170,24 +169,23 @@ bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<
     d.TEST_stop_after_messages = *options_.TEST_stop_after_messages -
                                  std::min(messages_done_, *options_.TEST_stop_after_messages);
   }
-  std::uint64_t messages_total = 0;
   d.progress = [&](std::size_t tasks_done, std::uint64_t messages) {
-    messages_total = messages;
     progress_->Update(users_done_before + tasks_done, messages_done_ + messages);
   };
-  std::optional<DeliveryHalt> halt = DeliverMailboxes(d, tasks);
-  messages_done_ += messages_total;
-  if (!halt)
+  DeliveryEnd end = DeliverMailboxes(d, tasks);
+  messages_done_ += end.messages;
+  if (!end.halt)
     return true;
-  switch (halt->kind) {
+  const DeliveryHalt& halt = *end.halt;
+  switch (halt.kind) {
     case DeliveryHalt::Kind::kTestAbort:
       result_ = Abrupt();
       break;
     case DeliveryHalt::Kind::kStopped:
-      result_ = Finish(ImportOutcome::kInterrupted, halt->reason);
+      result_ = Finish(ImportOutcome::kInterrupted, halt.reason);
       break;
     case DeliveryHalt::Kind::kFailed:
-      result_ = Finish(ImportOutcome::kDeferred, halt->reason);
+      result_ = Finish(ImportOutcome::kDeferred, halt.reason);
       break;
   }
   return false;

@@ -35,9 +35,9 @@ class Crew {
       halt_ = std::move(halt);
     halted_ = true;
   }
-  std::optional<DeliveryHalt> TakeHalt() {
+  DeliveryEnd End() {
     std::lock_guard lock(mutex_);
-    return std::move(halt_);
+    return {std::move(halt_), messages_.load()};
   }
 
   // One message written; halts the crew when a stop is due. False when the worker must stop.
@@ -204,8 +204,8 @@ class Worker {
 
 }  // namespace
 
-std::optional<DeliveryHalt> DeliverMailboxes(const ParallelDeliveryOptions& options,
-                                             std::vector<MailboxTask>& tasks) {
+DeliveryEnd DeliverMailboxes(const ParallelDeliveryOptions& options,
+                             std::vector<MailboxTask>& tasks) {
   std::size_t threads = std::max<std::size_t>(1, std::min(options.threads, tasks.size()));
   std::vector<std::vector<MailboxTask*>> shares(threads);
   for (MailboxTask& task : tasks)
@@ -220,7 +220,7 @@ std::optional<DeliveryHalt> DeliverMailboxes(const ParallelDeliveryOptions& opti
     others.emplace_back([&, i] { workers[i]->Run(shares[i]); });
   workers[0]->Run(shares[0]);
   others.clear();  // joins
-  return crew.TakeHalt();
+  return crew.End();
 }
 
 }  // namespace ccm::importer

@@ -16,7 +16,7 @@
 // added to its UserReport only when that batch has been flushed. Nothing is counted before it
 // is on disk, whichever worker wrote it.
 //
-// How it ends: every task done (nullopt), or a DeliveryHalt. The first halt wins and the other
+// How it ends: every task done, or a DeliveryHalt. The first halt wins and the other
 // workers stop before their next message:
 //   kFailed    a section could not be read or the store could not be written (the report says
 //              which user and record); the failing worker ends without a flush, the others flush
@@ -73,8 +73,14 @@ struct DeliveryHalt {
   std::string reason;  ///< for kFailed: names the user or file, and the error
 };
 
-/// Delivers every task's sections (see the file comment); nullopt when all were done.
-std::optional<DeliveryHalt> DeliverMailboxes(const ParallelDeliveryOptions& options,
-                                             std::vector<MailboxTask>& tasks);
+/// How delivery ended.
+struct DeliveryEnd {
+  std::optional<DeliveryHalt> halt;  ///< nullopt when every task was done
+  std::uint64_t messages = 0;        ///< messages written by all workers (durable or not)
+};
+
+/// Delivers every task's sections (see the file comment).
+DeliveryEnd DeliverMailboxes(const ParallelDeliveryOptions& options,
+                             std::vector<MailboxTask>& tasks);
 
 }  // namespace ccm::importer
