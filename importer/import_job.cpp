@@ -126,6 +126,7 @@ class Job {
   std::unique_ptr<parser::DiskDirectory> set_dir_;
   std::optional<parser::FileSetScan> scan_;
   std::optional<parser::TextConverter> text_;
+  std::string text_error_;  // why there is no converter for the set's code page
   parser::DiagnosticSink sink_{1000};
   std::unique_ptr<Progress> progress_;
   std::uint64_t messages_done_ = 0;  // over earlier Deliver() calls
@@ -215,6 +216,8 @@ ImportResult Job::Run() {
   report_.code_page = scan_->packing_list.code_page.number();
   if (auto converter = parser::TextConverter::Create(scan_->packing_list.code_page)) {
     text_.emplace(std::move(*converter));
+  } else {
+    text_error_ = converter.error();
   }
   for (const parser::Diagnostic& d : sink_.kept()) {
     // The Q194218 warning is resolved by the in-memory fix below and reported per user under
@@ -315,10 +318,10 @@ ImportResult Job::Run() {
   phase = Clock::now();
   // Every worker converts text with a converter of its own; a code page without one refuses
   // the set before anything is delivered.
-  if (auto converter = parser::TextConverter::Create(scan_->packing_list.code_page); !converter) {
-    return Finish(ImportOutcome::kRefused,
-                  "code page " + std::to_string(scan_->packing_list.code_page.number()) + ": " +
-                      converter.error());
+  if (!text_) {
+    return Finish(
+        ImportOutcome::kRefused,
+        "code page " + std::to_string(scan_->packing_list.code_page.number()) + ": " + text_error_);
   }
   for (const parser::SectionInfo& s : scan_->sections) {
     if (s.kind == parser::SectionKind::kPab) {
@@ -336,9 +339,9 @@ ImportResult Job::Run() {
   std::size_t users_not_receiving = 0;
   for (std::size_t i = 0; i < plan->users.size(); ++i) {
     UserReport& u = report_.users[i];
-    const auto& sections = by_owner[plan->users[i].user.match_key];
+    auto& sections = by_owner[plan->users[i].user.match_key];
     if (may_deliver[i]) {
-      tasks.push_back({plan->users[i].mail_store, sections, &u});
+      tasks.push_back({plan->users[i].mail_store, std::move(sections), &u});
       continue;
     }
     ++users_not_receiving;
