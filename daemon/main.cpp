@@ -2,6 +2,8 @@
 // kCommands. Each subcommand lives in its own file and is described by a Command (name, summary,
 // help, run). `ccmigrate --help` lists them, `ccmigrate COMMAND --help` prints one command's
 // help, `ccmigrate --version` the version. Unknown commands and options exit 64.
+#include <sys/resource.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -43,9 +45,23 @@ void PrintUsage(std::ostream& out) {
   }
 }
 
+// Delivery keeps the folders of many mailboxes open and sizes itself to the soft limit on open
+// files (parallel_delivery.cpp). That limit is often 1024 while the hard limit allows far
+// more; raising the soft limit to the hard one is what a program that needs many descriptors
+// is expected to do (systemd gives services 1024:524288 for that reason). Nothing here uses
+// select(), which the low default protects.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);  // on failure delivery keeps to the lower limit
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  RaiseOpenFileLimit();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     PrintUsage(std::cerr);

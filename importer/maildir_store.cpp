@@ -404,10 +404,10 @@ Result<DeliveryOutcome, MailError> MaildirMailbox::Deliver(
   if (flags.seen)
     final_name += 'S';
   folder->present.insert(unique);
-  batch_->Add(MaildirSyncBatch::Message{this, &delivered_, folder->tmp.get(), folder->cur.get(),
+  batch_->Add(MaildirSyncBatch::Message{this, &counts_, folder->tmp.get(), folder->cur.get(),
                                         unique, std::move(final_name), folder->path / "cur"});
   if (batch_->full()) {
-    if (auto r = Flush(); !r)
+    if (auto r = batch_->Advance(); !r)
       return Fail(std::move(r.error()));
   }
   return DeliveryOutcome::kQueued;

@@ -15,12 +15,14 @@
 //
 // Durability (batched, maildir_sync_batch.h): Deliver() writes the file into tmp/ and queues it
 // in the mailbox's MaildirSyncBatch — its own, or one shared by many mailboxes (an import);
-// directories are created without a sync and their parents recorded in the batch. Every
-// `sync_batch` messages, and on Flush(), the whole batch is made durable at once: one syncfs()
-// of the file system (or one fdatasync per file, BatchSync::kFdatasyncEach), then the renames
-// into cur/, then one fsync per directory whose entries changed. Only then are the messages
-// counted delivered(). A crash before that loses nothing that was reported: the next Open()
-// deletes our leftovers in tmp/ and the rerun writes them (and any lost directory) again.
+// directories are created without a sync and their parents recorded in the batch. On Flush(),
+// the whole batch is made durable at once: one syncfs() of the file system (or one fdatasync
+// per file, BatchSync::kFdatasyncEach), then the renames into cur/, then one fsync per
+// directory whose entries changed (or a second syncfs). Every `sync_batch` messages the batch
+// advances instead: the same steps, pipelined, with the syncs in the background (see there).
+// Only a message whose name is durable is counted delivered(). A crash before that loses
+// nothing that was reported: the next Open() deletes our leftovers in tmp/ and the rerun
+// writes them (and any lost directory) again.
 //
 // Security: every directory and file below the root is opened relative to its parent's
 // descriptor with O_NOFOLLOW (files also O_EXCL), so a symlink planted in the store can never
@@ -100,10 +102,15 @@ class MaildirMailbox {
   Result<void, MailError> Flush();
 
   /// Messages durably delivered by this object (after a batch sync).
-  std::uint64_t delivered() const { return delivered_; }
+  std::uint64_t delivered() const { return counts_.delivered; }
+  /// Messages written and not yet counted (in the batch, at any step). A mailbox destroyed
+  /// with some drops them uncounted.
+  std::size_t in_batch() const { return counts_.in_batch; }
+  /// Descriptors the mailbox holds open (its directory, and tmp/ and cur/ of each folder used).
+  std::size_t descriptors() const { return 1 + 2 * folders_.size(); }
   /// Messages skipped because an earlier run had delivered them.
   std::uint64_t already_present() const { return already_present_; }
-  /// Messages written but not yet synced (with a shared batch: of all its mailboxes).
+  /// Messages written and not yet counted (with a shared batch: of all its mailboxes).
   std::size_t queued() const;
   /// The mailbox directory (for reports).
   const std::filesystem::path& path() const { return path_; }
@@ -119,7 +126,7 @@ class MaildirMailbox {
   std::map<std::string, std::unique_ptr<Folder>, std::less<>> folders_;  // by directory name
   std::unique_ptr<MaildirSyncBatch> own_batch_;  // when Open() was given none
   MaildirSyncBatch* batch_ = nullptr;
-  std::uint64_t delivered_ = 0;
+  MaildirSyncBatch::Counts counts_;
   std::uint64_t already_present_ = 0;
 };
 

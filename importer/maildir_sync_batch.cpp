@@ -24,12 +24,13 @@ MaildirSyncBatch::MaildirSyncBatch(std::size_t sync_batch, BatchSync sync)
     : sync_batch_(sync_batch == 0 ? 1 : sync_batch), sync_(sync) {}
 
 MaildirSyncBatch::~MaildirSyncBatch() {
+  if (background_.valid())
+    background_.wait();  // it uses file_systems_' descriptors
   for (auto& [path, fd] : roots_)
     ::close(fd);
   for (auto& [dev, fd] : file_systems_)
     ::close(fd);
-  for (auto& [path, fd] : changed_)
-    ::close(fd);
+  ForgetChangedDirectories();
 }
 
 Result<int, MailError> MaildirSyncBatch::StoreRoot(const fs::path& root) {
@@ -64,6 +65,16 @@ Result<void, MailError> MaildirSyncBatch::AddFileSystem(int fd, const fs::path& 
 Result<void, MailError> MaildirSyncBatch::DirectoryChanged(int fd, const fs::path& shown) {
   if (changed_.count(shown.string()) != 0)
     return {};
+  // Under kSyncfs only a lone changed directory is fsynced (SyncDirectories); from the second
+  // on, a syncfs covers them all and their descriptors are not needed.
+  if (sync_ == BatchSync::kSyncfs && !changed_.empty()) {
+    for (auto& [path, kept] : changed_) {
+      if (kept >= 0)
+        ::close(std::exchange(kept, -1));
+    }
+    changed_.emplace(shown.string(), -1);
+    return {};
+  }
   int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (dup < 0)
     return Fail(SystemError("cannot duplicate descriptor of", shown, errno));
@@ -71,27 +82,58 @@ Result<void, MailError> MaildirSyncBatch::DirectoryChanged(int fd, const fs::pat
   return {};
 }
 
+void MaildirSyncBatch::ForgetChangedDirectories() {
+  for (auto& [path, fd] : changed_) {
+    if (fd >= 0)
+      ::close(fd);
+  }
+  changed_.clear();
+}
+
+void MaildirSyncBatch::Add(Message message) {
+  ++message.counts->in_batch;
+  messages_.push_back(std::move(message));
+}
+
 void MaildirSyncBatch::Discard(const void* owner) {
-  std::erase_if(messages_, [&](const Message& m) {
-    if (m.owner != owner)
-      return false;
-    ::unlinkat(m.tmp_dir, m.tmp_name.c_str(), 0);
-    return true;
-  });
+  auto drop = [&](std::vector<Message>& step, bool in_tmp) {
+    std::erase_if(step, [&](const Message& m) {
+      if (m.owner != owner)
+        return false;
+      if (in_tmp)
+        ::unlinkat(m.tmp_dir, m.tmp_name.c_str(), 0);
+      --m.counts->in_batch;
+      return true;
+    });
+  };
+  drop(messages_, true);
+  drop(written_, true);
+  drop(renamed_, false);
+}
+
+MaildirSyncBatch::FileSystems MaildirSyncBatch::SyncTargets() const {
+  FileSystems targets;
+  for (auto& [dev, fd] : file_systems_)
+    targets.descriptors.push_back(fd);
+  if (!roots_.empty())
+    targets.shown = roots_.begin()->first;
+  return targets;
+}
+
+Result<void, MailError> MaildirSyncBatch::SyncFileSystems(const FileSystems& targets) {
+  for (int fd : targets.descriptors) {
+    if (::syncfs(fd) != 0)
+      return Fail(SystemError("cannot syncfs the file system of", targets.shown, errno));
+  }
+  return {};
 }
 
 Result<void, MailError> MaildirSyncBatch::SyncData() {
   if (sync_ == BatchSync::kSyncfs) {
     // syncfs also commits the created directories' entries; their parents are still fsynced
     // in step 3 (cheap then: nothing left to commit) so the rule does not depend on it.
-    for (auto& [dev, fd] : file_systems_) {
-      ++counts_.syncfs;
-      if (::syncfs(fd) != 0)
-        return Fail(SystemError(
-            "cannot syncfs the file system of",
-            messages_.empty() ? fs::path("the mail store") : messages_.front().cur_path, errno));
-    }
-    return {};
+    counts_.syncfs += file_systems_.size();
+    return SyncFileSystems(SyncTargets());
   }
   for (const Message& m : messages_) {
     int fd = ::openat(m.tmp_dir, m.tmp_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -107,38 +149,102 @@ Result<void, MailError> MaildirSyncBatch::SyncData() {
   return {};
 }
 
-Result<void, MailError> MaildirSyncBatch::Flush() {
-  if (messages_.empty() && changed_.empty())
-    return {};
-  if (!messages_.empty()) {
-    if (auto r = SyncData(); !r)
-      return r;
-  }
+// Step 2 for written_ (their bytes are durable): each is moved into renamed_ as it is renamed.
+Result<void, MailError> MaildirSyncBatch::RenameWritten() {
   std::size_t done = 0;
-  for (const Message& m : messages_) {
+  auto keep_done = [&] {
+    renamed_.insert(renamed_.end(), std::make_move_iterator(written_.begin()),
+                    std::make_move_iterator(written_.begin() + static_cast<std::ptrdiff_t>(done)));
+    written_.erase(written_.begin(), written_.begin() + static_cast<std::ptrdiff_t>(done));
+  };
+  for (const Message& m : written_) {
     if (::renameat2(m.tmp_dir, m.tmp_name.c_str(), m.cur_dir, m.final_name.c_str(),
                     RENAME_NOREPLACE) != 0) {
       int err = errno;
       if (err != EEXIST) {
-        // Renamed ones are not known durable: not counted; a rerun finds them in cur/.
-        messages_.erase(messages_.begin(), messages_.begin() + static_cast<std::ptrdiff_t>(done));
+        keep_done();
         return Fail(SystemError("cannot move into place", m.cur_path / m.final_name, err));
       }
       ::unlinkat(m.tmp_dir, m.tmp_name.c_str(), 0);  // same name and flags: already there
     }
     if (auto r = DirectoryChanged(m.cur_dir, m.cur_path); !r) {
-      messages_.erase(messages_.begin(), messages_.begin() + static_cast<std::ptrdiff_t>(done));
+      keep_done();
       return r;
     }
     ++done;
   }
-  if (auto r = SyncDirectories(); !r) {
-    messages_.clear();  // renamed but not known durable: not counted; a rerun finds them
-    return r;
-  }
-  for (const Message& m : messages_)
-    ++*m.counter;
+  keep_done();
+  return {};
+}
+
+// messages_ join written_: a sync that starts from now on covers their bytes.
+void MaildirSyncBatch::TakeWritten() {
+  written_.insert(written_.end(), std::make_move_iterator(messages_.begin()),
+                  std::make_move_iterator(messages_.end()));
   messages_.clear();
+}
+
+void MaildirSyncBatch::CountRenamed() {
+  for (const Message& m : renamed_) {
+    ++m.counts->delivered;
+    --m.counts->in_batch;
+  }
+  renamed_.clear();
+}
+
+Result<void, MailError> MaildirSyncBatch::AwaitBackgroundSync() {
+  if (!background_.valid())
+    return {};
+  return background_.get();
+}
+
+Result<void, MailError> MaildirSyncBatch::Advance() {
+  if (sync_ != BatchSync::kSyncfs)
+    return Flush();
+  if (background_.valid()) {
+    if (auto r = AwaitBackgroundSync(); !r)
+      return r;  // renamed_ stays uncounted: not known durable; a rerun finds them in cur/
+    CountRenamed();
+    if (auto r = RenameWritten(); !r)
+      return r;
+  }
+  TakeWritten();
+  // The sync about to start covers every directory changed so far.
+  ForgetChangedDirectories();
+  counts_.syncfs += file_systems_.size();
+  background_ = std::async(std::launch::async,
+                           [targets = SyncTargets()] { return SyncFileSystems(targets); });
+  return {};
+}
+
+void MaildirSyncBatch::Settle() {
+  if (background_.valid() && background_.get().ok())
+    CountRenamed();
+}
+
+Result<void, MailError> MaildirSyncBatch::Flush() {
+  if (background_.valid()) {
+    // The pipeline first: what the running sync covers is counted or renamed.
+    if (auto r = AwaitBackgroundSync(); !r)
+      return r;
+    CountRenamed();
+    if (auto r = RenameWritten(); !r)
+      return r;
+  }
+  if (messages_.empty() && changed_.empty() && renamed_.empty())
+    return {};
+  if (!messages_.empty()) {
+    // One sync for these messages' bytes; it also makes the names renamed above durable.
+    if (auto r = SyncData(); !r)
+      return r;
+    CountRenamed();
+    TakeWritten();
+    if (auto r = RenameWritten(); !r)
+      return r;
+  }
+  if (auto r = SyncDirectories(); !r)
+    return r;  // renamed but not known durable: not counted; a rerun finds them
+  CountRenamed();
   return {};
 }
 
@@ -147,15 +253,10 @@ Result<void, MailError> MaildirSyncBatch::SyncDirectories() {
     // One more syncfs commits every changed directory at once. On ext4 each directory fsync
     // issues its own device cache flush even when the journal has nothing left to commit,
     // so one fsync per directory costs a flush per directory.
-    for (auto& [dev, fd] : file_systems_) {
-      ++counts_.syncfs;
-      if (::syncfs(fd) != 0)
-        return Fail(
-            SystemError("cannot syncfs the file system of", changed_.begin()->first, errno));
-    }
-    for (auto& [path, fd] : changed_)
-      ::close(fd);
-    changed_.clear();
+    counts_.syncfs += file_systems_.size();
+    if (auto r = SyncFileSystems(SyncTargets()); !r)
+      return r;
+    ForgetChangedDirectories();
     return {};
   }
   for (auto it = changed_.begin(); it != changed_.end();) {

@@ -1,6 +1,8 @@
 // parallel_delivery.cpp — workers delivering mailboxes' sections; see parallel_delivery.h.
 #include "importer/parallel_delivery.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -15,9 +17,24 @@ namespace ccm::importer {
 namespace {
 
 constexpr std::size_t kMaxWarningsPerUser = 100;
-// Mailboxes a worker keeps open (flock, directory descriptors) while their batch waits for a
-// sync.
-constexpr std::size_t kMaxOpenMailboxes = 64;
+
+// Descriptors each worker may hold in open mailboxes: its share of the process's limit, after a
+// reserve for everything else that is open (set files, directory connections, journal, logs).
+// A mailbox stays open while its messages are in the batch's pipeline (about three batches'
+// worth of mailboxes); past the budget the worker drains the pipeline and closes them all.
+std::size_t DescriptorBudget(std::size_t threads) {
+  constexpr std::size_t kReserve = 64;        // the process, whatever delivery runs
+  constexpr std::size_t kWorkerReserve = 32;  // a worker's set files (<= 8 secondaries) and batch
+  constexpr std::size_t kMinimum = 32;        // below, delivery fails with EMFILE, named
+  constexpr std::size_t kMaximum = 4096;      // more buys nothing but memory
+  rlimit limit{};
+  std::size_t soft = 1024;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    soft = static_cast<std::size_t>(limit.rlim_cur);
+  std::size_t share = soft > kReserve ? (soft - kReserve) / threads : 0;
+  share = share > kWorkerReserve ? share - kWorkerReserve : 0;
+  return std::clamp(share, kMinimum, kMaximum);
+}
 
 // What the workers share: the first halt, the counters behind progress and the test hook.
 class Crew {
@@ -76,7 +93,8 @@ class Crew {
 // mailboxes. Everything here is touched by its thread only.
 class Worker {
  public:
-  Worker(const ParallelDeliveryOptions& options, Crew& crew) : options_(options), crew_(crew) {}
+  Worker(const ParallelDeliveryOptions& options, Crew& crew, std::size_t descriptor_budget)
+      : options_(options), crew_(crew), descriptor_budget_(descriptor_budget) {}
 
   void Run(const std::vector<MailboxTask*>& share) {
     auto source =
@@ -89,22 +107,28 @@ class Worker {
     for (MailboxTask* task : share) {
       if (crew_.halted() || !Deliver(*task))
         break;
-      if ((batch_ != nullptr && batch_->queued() >= options_.store.sync_batch) ||
-          open_.size() >= kMaxOpenMailboxes) {
-        if (!FlushOpen())
-          break;
-      }
+      CloseSettled();
+      if (OpenDescriptors() > descriptor_budget_ && !FlushOpen())
+        break;
       crew_.TaskDone();
     }
     // Done, stopped, or ended by another worker's failure: what was written is made durable.
-    // After its own failure or a test abort (a kill) nothing more is synced; either way the
-    // messages that are already durable (earlier batches) are counted.
-    if (!failed_ && !crew_.abort_without_flush())
+    // After its own failure nothing more is synced, but what the running sync makes durable is
+    // counted; after a test abort (a kill) not even that. Either way the messages of earlier
+    // syncs are counted.
+    if (failed_ && batch_ != nullptr)
+      batch_->Settle();
+    else if (!failed_ && !crew_.abort_without_flush())
       FlushOpen();
     CloseOpen();
   }
 
  private:
+  struct OpenMailbox {
+    std::unique_ptr<MaildirMailbox> mailbox;
+    UserReport* user;
+  };
+
   void Fail(std::string reason) {
     failed_ = true;
     crew_.Halt({DeliveryHalt::Kind::kFailed, std::move(reason)});
@@ -180,20 +204,37 @@ class Worker {
   // Adds each open mailbox's durable counts to its user and closes it; messages not yet synced
   // are dropped with it (they were never counted).
   void CloseOpen() {
-    for (OpenMailbox& open : open_) {
-      open.user->messages_delivered += open.mailbox->delivered();
-      open.user->messages_already_present += open.mailbox->already_present();
-    }
+    for (OpenMailbox& open : open_)
+      AddCounts(open);
     open_.clear();
   }
 
-  struct OpenMailbox {
-    std::unique_ptr<MaildirMailbox> mailbox;
-    UserReport* user;
-  };
+  // Closes the mailboxes whose messages are all counted (their tasks are done: this runs
+  // between tasks).
+  void CloseSettled() {
+    std::erase_if(open_, [&](OpenMailbox& open) {
+      if (open.mailbox->in_batch() != 0)
+        return false;
+      AddCounts(open);
+      return true;
+    });
+  }
+
+  static void AddCounts(const OpenMailbox& open) {
+    open.user->messages_delivered += open.mailbox->delivered();
+    open.user->messages_already_present += open.mailbox->already_present();
+  }
+
+  std::size_t OpenDescriptors() const {
+    std::size_t n = 0;
+    for (const OpenMailbox& open : open_)
+      n += open.mailbox->descriptors();
+    return n;
+  }
 
   const ParallelDeliveryOptions& options_;
   Crew& crew_;
+  const std::size_t descriptor_budget_;
   std::unique_ptr<SetMessageSource> messages_;
   // Diagnostics of records re-read here were reported by validation already.
   parser::DiagnosticSink sink_{0};
@@ -212,9 +253,10 @@ DeliveryEnd DeliverMailboxes(const ParallelDeliveryOptions& options,
     shares[std::hash<std::string>{}(task.mailbox_key) % threads].push_back(&task);
 
   Crew crew(options);
+  const std::size_t descriptor_budget = DescriptorBudget(threads);
   std::vector<std::unique_ptr<Worker>> workers;
   for (std::size_t i = 0; i < threads; ++i)
-    workers.push_back(std::make_unique<Worker>(options, crew));
+    workers.push_back(std::make_unique<Worker>(options, crew, descriptor_budget));
   std::vector<std::jthread> others;
   for (std::size_t i = 1; i < threads; ++i)
     others.emplace_back([&, i] { workers[i]->Run(shares[i]); });

@@ -203,19 +203,34 @@ TEST(MaildirMailbox, RedeliveryIsIdempotentEvenAfterFlagChanges) {
   EXPECT_EQ(Names(cur / ".." / "new").size(), 1u);
 }
 
-TEST(MaildirMailbox, BatchesSyncAutomaticallyAndUnflushedWorkIsDiscarded) {
+TEST(MaildirMailbox, FullBatchesAdvanceByThemselvesAndUncountedWorkIsDiscarded) {
   TempDir t;
+  const std::vector<std::string> ids = {"a", "b", "c", "d", "e", "f", "g"};
   {
     auto box = OpenBox(t.path(), "u", 2);
     ASSERT_NE(box, nullptr);
-    for (const char* id : {"a", "b", "c"}) {
+    for (const std::string& id : ids)
       ASSERT_TRUE(box->Deliver("", id, {}, std::nullopt, Bytes(id)).ok());
-    }
+    // Three full batches advanced the pipeline three times: a, b counted (two syncs after
+    // their write); c, d renamed (one sync after their write); e, f under the running sync; g
+    // waiting for a full batch.
     EXPECT_EQ(box->delivered(), 2u);
-    EXPECT_EQ(box->queued(), 1u);
-  }  // "c" was never synced: dropped, never reported
-  EXPECT_EQ(Names(t.path() / "u" / "cur").size(), 2u);
+    EXPECT_EQ(box->in_batch(), 5u);
+    EXPECT_EQ(box->queued(), 5u);
+    EXPECT_EQ(Names(t.path() / "u" / "cur").size(), 4u);
+  }  // destroyed without Flush: c, d stay in cur/ uncounted; e, f, g never reached it
+  EXPECT_EQ(Names(t.path() / "u" / "cur").size(), 4u);
   EXPECT_TRUE(Names(t.path() / "u" / "tmp").empty());
+
+  auto box = OpenBox(t.path(), "u", 2);  // the rerun
+  ASSERT_NE(box, nullptr);
+  for (const std::string& id : ids)
+    ASSERT_TRUE(box->Deliver("", id, {}, std::nullopt, Bytes(id)).ok());
+  ASSERT_TRUE(box->Flush().ok());
+  EXPECT_EQ(box->already_present(), 4u);
+  EXPECT_EQ(box->delivered(), 3u);
+  EXPECT_EQ(box->in_batch(), 0u);
+  EXPECT_EQ(Names(t.path() / "u" / "cur").size(), ids.size());
 }
 
 TEST(MaildirMailbox, CrashLeftoversInTmpAreCleanedAtOpen) {

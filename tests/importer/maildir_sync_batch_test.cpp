@@ -129,19 +129,67 @@ TEST(MaildirSyncBatch, ExistingMailboxesCostNoDirectoryWork) {
     EXPECT_EQ(box->delivered(), 1u);
 }
 
-TEST(MaildirSyncBatch, FullBatchFlushesAcrossMailboxesAndCreditsEachOwner) {
+std::size_t InCur(const fs::path& root, const std::string& key) {
+  return Count(root / *MailboxDirectoryName(key) / "cur");
+}
+
+TEST(MaildirSyncBatch, FullBatchesAdvanceThePipelineOneBackgroundSyncEach) {
   TempDir dir;
   MaildirSyncBatch batch(4);
   auto boxes = DeliverToMany(dir.path(), batch, 3, false, "a");  // 3 messages: not full
   EXPECT_EQ(batch.TEST_counts().syncfs, 0u);
   auto more = MaildirMailbox::Open({dir.path(), 4, BatchSync::kSyncfs}, Key(0) + "x", &batch);
   ASSERT_TRUE(more.ok());
-  ASSERT_TRUE((*more)->Deliver("", "m4", {}, std::nullopt, Bytes("x\n")).ok());  // 4th: flush
-  EXPECT_EQ(batch.TEST_counts().syncfs, 2u);  // one flush: data, then names
-  EXPECT_EQ(batch.queued(), 0u);
+  auto deliver_more = [&](int from, int to) {
+    for (int i = from; i <= to; ++i) {
+      auto r = (*more)->Deliver("", "m" + std::to_string(i), {}, std::nullopt, Bytes("x\n"));
+      ASSERT_TRUE(r.ok());
+    }
+  };
+
+  deliver_more(1, 1);  // the 4th message: full, one sync starts in the background
+  EXPECT_EQ(batch.TEST_counts().syncfs, 1u);
+  EXPECT_EQ(InCur(dir.path(), Key(0)), 0u);  // not renamed before that sync has ended
+  EXPECT_EQ(boxes[0]->delivered(), 0u);
+  EXPECT_EQ(batch.queued(), 4u);
+
+  deliver_more(2, 5);  // full again: the first 4 are renamed, another sync starts
+  EXPECT_EQ(batch.TEST_counts().syncfs, 2u);
+  EXPECT_EQ(InCur(dir.path(), Key(0)), 1u);
+  EXPECT_EQ(InCur(dir.path(), Key(0) + "x"), 1u);
+  for (const auto& box : boxes)
+    EXPECT_EQ(box->delivered(), 0u);  // renamed, but no sync has started since
+  EXPECT_EQ(batch.queued(), 8u);
+
+  deliver_more(6, 9);  // the second sync covered their names: the first 4 are counted
+  EXPECT_EQ(batch.TEST_counts().syncfs, 3u);
   for (const auto& box : boxes)
     EXPECT_EQ(box->delivered(), 1u);
   EXPECT_EQ((*more)->delivered(), 1u);
+  EXPECT_EQ(InCur(dir.path(), Key(0) + "x"), 5u);
+  EXPECT_EQ(batch.queued(), 8u);
+
+  // Flush drains: m2..m5 counted after the running sync, m6..m9 renamed into one cur/ that is
+  // fsynced on its own.
+  ASSERT_TRUE(batch.Flush().ok());
+  EXPECT_EQ(batch.TEST_counts().syncfs, 3u);
+  EXPECT_EQ(batch.TEST_counts().dir_fsync, 1u);
+  EXPECT_EQ((*more)->delivered(), 9u);
+  EXPECT_EQ(InCur(dir.path(), Key(0) + "x"), 9u);
+  EXPECT_EQ(batch.queued(), 0u);
+}
+
+TEST(MaildirSyncBatch, SettleCountsOnlyWhatTheRunningSyncMadeDurable) {
+  TempDir dir;
+  MaildirSyncBatch batch(2);
+  auto boxes = DeliverToMany(dir.path(), batch, 5, false, "a");  // 2 advances, 1 queued
+  ASSERT_EQ(batch.TEST_counts().syncfs, 2u);
+  batch.Settle();  // messages 1-2 were renamed before the running sync: counted
+  EXPECT_EQ(boxes[0]->delivered() + boxes[1]->delivered(), 2u);
+  EXPECT_EQ(boxes[2]->delivered() + boxes[3]->delivered() + boxes[4]->delivered(), 0u);
+  EXPECT_EQ(batch.TEST_counts().syncfs, 2u);  // no sync started, nothing renamed
+  EXPECT_EQ(InCur(dir.path(), Key(2)), 0u);
+  EXPECT_EQ(batch.queued(), 3u);
 }
 
 TEST(MaildirSyncBatch, FdatasyncStrategySyncsEachFileAndNoFileSystem) {

@@ -4,6 +4,9 @@
 // stop at any point followed by a rerun
 // delivers every message once; a stop request and a failing mailbox leave every other worker's
 // counted messages on disk and nothing counted that is not.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -28,9 +31,15 @@ using test::TempDir;
 class ParallelDeliveryTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    Generate("set", 40);
+    ASSERT_GT(summary_.messages, 100u);
+  }
+
+  // A set of `users` users with 5 messages each (every 7th user has none) in summary_.
+  void Generate(const std::string& name, std::size_t users) {
     bench::SetOptions set;
-    set.out = work_.path() / "set";
-    set.users = 40;
+    set.out = work_.path() / name;
+    set.users = users;
     set.messages = 5;
     set.no_mail_every = 7;
     set.attachment_bytes = 300;
@@ -39,7 +48,6 @@ class ParallelDeliveryTest : public ::testing::Test {
     auto summary = bench::GenerateSet(set);
     ASSERT_TRUE(summary.ok()) << summary.error();
     summary_ = *summary;
-    ASSERT_GT(summary_.messages, 100u);
   }
 
   ImportJobOptions Options(const std::string& store, std::size_t threads) {
@@ -168,6 +176,38 @@ TEST_F(ParallelDeliveryTest, AFailingMailboxDefersTheSetAndOthersKeepWhatTheyCou
   EXPECT_EQ(CountFilesUnder(tree, "cur/"), Delivered(r.report));  // nothing counted unwritten
   ExpectCountsAreOnDisk(r.report, o.mailstore.root);
   EXPECT_EQ(CountFilesUnder(tree, "tmp/"), 0u);
+}
+
+// The process's soft limit on open files, lowered for a scope.
+class DescriptorLimit {
+ public:
+  explicit DescriptorLimit(rlim_t soft) {
+    EXPECT_EQ(::getrlimit(RLIMIT_NOFILE, &saved_), 0);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = std::min(soft, saved_.rlim_max);
+    EXPECT_EQ(::setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  }
+  ~DescriptorLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+
+ private:
+  rlimit saved_{};
+};
+
+TEST_F(ParallelDeliveryTest, OpenMailboxesStayWithinTheDescriptorLimit) {
+  // 200 users with ~4 folders each, default batches: keeping every mailbox of three batches
+  // open would take ~9 descriptors x 150 mailboxes per worker, far over a limit of 256.
+  Generate("big", 200);
+  DeliverEveryone directory;
+  ImportJobOptions o = Options("limited", 2);
+  o.mailstore.sync_batch = 256;
+  ImportResult r;
+  {
+    DescriptorLimit limit(256);
+    r = RunImport(o, directory);
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.report.reason;
+  EXPECT_EQ(Delivered(r.report), summary_.messages);
+  ExpectCountsAreOnDisk(r.report, o.mailstore.root);
 }
 
 }  // namespace
