@@ -159,16 +159,18 @@ Result<void, MailError> CleanMailboxTmp(int mailbox, const fs::path& shown) {
   return {};
 }
 
+// Writes into a file in a folder's tmp/ (named in errors).
 class FdSink : public MessageSink {
  public:
-  FdSink(int fd, const fs::path& shown) : fd_(fd), shown_(shown) {}
+  FdSink(int fd, const fs::path& folder, const std::string& name)
+      : fd_(fd), folder_(folder), name_(name) {}
   Result<void, MailError> Write(std::string_view bytes) override {
     while (!bytes.empty()) {
       ssize_t n = ::write(fd_, bytes.data(), bytes.size());
       if (n < 0) {
         if (errno == EINTR)
           continue;
-        return Fail(SystemError("cannot write", shown_, errno));
+        return Fail(SystemError("cannot write", folder_ / "tmp" / name_, errno));
       }
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }
@@ -177,7 +179,8 @@ class FdSink : public MessageSink {
 
  private:
   int fd_;
-  const fs::path& shown_;
+  const fs::path& folder_;
+  const std::string& name_;
 };
 
 }  // namespace
@@ -370,17 +373,18 @@ Result<DeliveryOutcome, MailError> MaildirMailbox::Deliver(
     ++already_present_;
     return DeliveryOutcome::kAlreadyPresent;
   }
-  const fs::path shown = folder->path / "tmp" / unique;
+  // Only for messages: built when an error needs it, not per message.
+  auto shown = [&] { return folder->path / "tmp" / unique; };
   UniqueFd fd(::openat(folder->tmp.get(), unique.c_str(),
                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (fd.get() < 0)
-    return Fail(SystemError("cannot create", shown, errno));
+    return Fail(SystemError("cannot create", shown(), errno));
   auto fail = [&](MailError error) -> Result<DeliveryOutcome, MailError> {
     fd.Reset();
     ::unlinkat(folder->tmp.get(), unique.c_str(), 0);
     return Fail(std::move(error));
   };
-  FdSink sink(fd.get(), shown);
+  FdSink sink(fd.get(), folder->path, unique);
   if (auto r = write(sink); !r) {
     return fail(MailError{"message " + std::string(identity) + " for " + folder->path.string() +
                           ": " + r.error().message});
@@ -391,12 +395,12 @@ Result<DeliveryOutcome, MailError> MaildirMailbox::Deliver(
     times[0].tv_nsec = 0;
     times[1] = times[0];
     if (::futimens(fd.get(), times) != 0)
-      return fail(SystemError("cannot set time of", shown, errno));
+      return fail(SystemError("cannot set time of", shown(), errno));
   }
   if (::close(fd.release()) != 0) {
     int err = errno;
     ::unlinkat(folder->tmp.get(), unique.c_str(), 0);
-    return Fail(SystemError("cannot write", shown, err));
+    return Fail(SystemError("cannot write", shown(), err));
   }
   std::string final_name = unique + ":2,";
   if (flags.draft)
@@ -405,7 +409,7 @@ Result<DeliveryOutcome, MailError> MaildirMailbox::Deliver(
     final_name += 'S';
   folder->present.insert(unique);
   batch_->Add(MaildirSyncBatch::Message{this, &counts_, folder->tmp.get(), folder->cur.get(),
-                                        unique, std::move(final_name), folder->path / "cur"});
+                                        unique, std::move(final_name), &folder->path});
   if (batch_->full()) {
     if (auto r = batch_->Advance(); !r)
       return Fail(std::move(r.error()));

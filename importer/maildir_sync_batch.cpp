@@ -63,15 +63,16 @@ Result<void, MailError> MaildirSyncBatch::AddFileSystem(int fd, const fs::path& 
 }
 
 Result<void, MailError> MaildirSyncBatch::DirectoryChanged(int fd, const fs::path& shown) {
+  // Under kSyncfs, two changed directories already mean a syncfs: no need to know more.
+  if (sync_ == BatchSync::kSyncfs && changed_.size() >= 2)
+    return {};
   if (changed_.count(shown.string()) != 0)
     return {};
   // Under kSyncfs only a lone changed directory is fsynced (SyncDirectories); from the second
   // on, a syncfs covers them all and their descriptors are not needed.
   if (sync_ == BatchSync::kSyncfs && !changed_.empty()) {
-    for (auto& [path, kept] : changed_) {
-      if (kept >= 0)
-        ::close(std::exchange(kept, -1));
-    }
+    if (changed_.size() == 1)
+      ::close(std::exchange(changed_.begin()->second, -1));
     changed_.emplace(shown.string(), -1);
     return {};
   }
@@ -80,6 +81,12 @@ Result<void, MailError> MaildirSyncBatch::DirectoryChanged(int fd, const fs::pat
     return Fail(SystemError("cannot duplicate descriptor of", shown, errno));
   changed_.emplace(shown.string(), dup);
   return {};
+}
+
+Result<void, MailError> MaildirSyncBatch::CurChanged(const Message& m) {
+  if (sync_ == BatchSync::kSyncfs && changed_.size() >= 2)
+    return {};  // as in DirectoryChanged, without building the path
+  return DirectoryChanged(m.cur_dir, *m.folder / "cur");
 }
 
 void MaildirSyncBatch::ForgetChangedDirectories() {
@@ -142,7 +149,7 @@ Result<void, MailError> MaildirSyncBatch::SyncData() {
       int err = errno;
       if (fd >= 0)
         ::close(fd);
-      return Fail(SystemError("cannot sync", m.cur_path.parent_path() / "tmp" / m.tmp_name, err));
+      return Fail(SystemError("cannot sync", *m.folder / "tmp" / m.tmp_name, err));
     }
     ::close(fd);
   }
@@ -163,11 +170,11 @@ Result<void, MailError> MaildirSyncBatch::RenameWritten() {
       int err = errno;
       if (err != EEXIST) {
         keep_done();
-        return Fail(SystemError("cannot move into place", m.cur_path / m.final_name, err));
+        return Fail(SystemError("cannot move into place", *m.folder / "cur" / m.final_name, err));
       }
       ::unlinkat(m.tmp_dir, m.tmp_name.c_str(), 0);  // same name and flags: already there
     }
-    if (auto r = DirectoryChanged(m.cur_dir, m.cur_path); !r) {
+    if (auto r = CurChanged(m); !r) {
       keep_done();
       return r;
     }

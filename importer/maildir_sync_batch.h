@@ -101,13 +101,13 @@ class MaildirSyncBatch {
     std::size_t in_batch = 0;
   };
   struct Message {
-    const void* owner;       // the mailbox, for Discard()
-    Counts* counts;          // the mailbox's
-    int tmp_dir;             // owned by the mailbox
-    int cur_dir;             // owned by the mailbox
-    std::string tmp_name;    // in tmp/
-    std::string final_name;  // in cur/
-    std::filesystem::path cur_path;
+    const void* owner;                    // the mailbox, for Discard()
+    Counts* counts;                       // the mailbox's
+    int tmp_dir;                          // owned by the mailbox
+    int cur_dir;                          // owned by the mailbox
+    std::string tmp_name;                 // in tmp/
+    std::string final_name;               // in cur/
+    const std::filesystem::path* folder;  // its directory, for messages (owned by the mailbox)
   };
   /// The store root's descriptor (owned by the batch): created and opened on first use, its
   /// file system remembered for step 1.
@@ -132,6 +132,7 @@ class MaildirSyncBatch {
   static Result<void, MailError> SyncFileSystems(const FileSystems& targets);
   Result<void, MailError> SyncData();
   Result<void, MailError> RenameWritten();
+  Result<void, MailError> CurChanged(const Message& m);
   Result<void, MailError> SyncDirectories();
   Result<void, MailError> AwaitBackgroundSync();
   void TakeWritten();
