@@ -62,30 +62,33 @@ Result<void, MailError> MaildirSyncBatch::AddFileSystem(int fd, const fs::path& 
   return {};
 }
 
+// Under kSyncfs only a lone changed directory is fsynced (SyncDirectories); once a second one
+// changed, a syncfs covers them all: nothing more is recorded and no descriptor kept open.
+bool MaildirSyncBatch::SeveralChanged() const {
+  return sync_ == BatchSync::kSyncfs && changed_.size() >= 2;
+}
+
 Result<void, MailError> MaildirSyncBatch::DirectoryChanged(int fd, const fs::path& shown) {
-  // Under kSyncfs, two changed directories already mean a syncfs: no need to know more.
-  if (sync_ == BatchSync::kSyncfs && changed_.size() >= 2)
+  if (SeveralChanged())
     return {};
-  if (changed_.count(shown.string()) != 0)
+  std::string key = shown.string();
+  if (changed_.count(key) != 0)
     return {};
-  // Under kSyncfs only a lone changed directory is fsynced (SyncDirectories); from the second
-  // on, a syncfs covers them all and their descriptors are not needed.
-  if (sync_ == BatchSync::kSyncfs && !changed_.empty()) {
-    if (changed_.size() == 1)
-      ::close(std::exchange(changed_.begin()->second, -1));
-    changed_.emplace(shown.string(), -1);
+  if (sync_ == BatchSync::kSyncfs && changed_.size() == 1) {
+    ::close(std::exchange(changed_.begin()->second, -1));
+    changed_.emplace(std::move(key), -1);
     return {};
   }
   int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (dup < 0)
     return Fail(SystemError("cannot duplicate descriptor of", shown, errno));
-  changed_.emplace(shown.string(), dup);
+  changed_.emplace(std::move(key), dup);
   return {};
 }
 
 Result<void, MailError> MaildirSyncBatch::CurChanged(const Message& m) {
-  if (sync_ == BatchSync::kSyncfs && changed_.size() >= 2)
-    return {};  // as in DirectoryChanged, without building the path
+  if (SeveralChanged())
+    return {};  // without building the path
   return DirectoryChanged(m.cur_dir, *m.folder / "cur");
 }
 

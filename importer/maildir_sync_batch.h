@@ -132,6 +132,7 @@ class MaildirSyncBatch {
   static Result<void, MailError> SyncFileSystems(const FileSystems& targets);
   Result<void, MailError> SyncData();
   Result<void, MailError> RenameWritten();
+  bool SeveralChanged() const;
   Result<void, MailError> CurChanged(const Message& m);
   Result<void, MailError> SyncDirectories();
   Result<void, MailError> AwaitBackgroundSync();
