@@ -4,7 +4,7 @@
 // Why threads: delivering into fresh mailboxes is mostly the kernel creating directories and
 // files (about 33 directories per user in the benchmark set); a single thread waits on each
 // call in turn and leaves the second core idle. Mailboxes are independent, so workers each
-// deliver their own share; on the 2-core benchmark machine two workers ran 1.6–1.7x as fast
+// deliver their own share; on the 2-core benchmark machine two workers ran 1.2–1.5x as fast
 // as one (docs/performance.md).
 //
 // Shares: a mailbox belongs to exactly one worker, chosen by a hash of its key, so no two
@@ -12,14 +12,19 @@
 // users of a set the same mailbox (CheckPlanCollisions makes that a conflict).
 //
 // Durability is the store's (maildir_sync_batch.h), per worker: each worker has its own batch
-// shared by the mailboxes it has open, and a task's `delivered` / `already_present` counts are
-// added to its UserReport only when that batch has been flushed. Nothing is counted before it
-// is on disk, whichever worker wrote it.
+// (a pipeline of background syncs) shared by the mailboxes it has open, and a task's
+// `delivered` / `already_present` counts are added to its UserReport when its mailbox closes,
+// which is once none of its messages is left in the batch. Nothing is counted before it is on
+// disk, whichever worker wrote it.
+//
+// Open files: a worker keeps its open mailboxes (a directory, and tmp/ and cur/ per folder)
+// within its share of RLIMIT_NOFILE; past it, it drains its batch and closes them all.
 //
 // How it ends: every task done, or a DeliveryHalt. The first halt wins and the other
 // workers stop before their next message:
 //   kFailed    a section could not be read or the store could not be written (the report says
-//              which user and record); the failing worker ends without a flush, the others flush
+//              which user and record); the failing worker starts no more syncs (it counts what
+//              the running one made durable), the others flush
 //   kStopped   `stop` was set: every worker flushes, then ends (a safe point)
 //   kTestAbort TEST_stop_after_messages reached (all workers together): every worker ends as a
 //              kill would, without a flush
