@@ -202,22 +202,22 @@ void MaildirSyncBatch::CountRenamed() {
   renamed_.clear();
 }
 
-Result<void, MailError> MaildirSyncBatch::AwaitBackgroundSync() {
+// Waits for the background sync, if any; what it covered is then counted (names) or renamed
+// (bytes). On its failure renamed_ stays uncounted: not known durable; a rerun finds them in cur/.
+Result<void, MailError> MaildirSyncBatch::CompleteBackgroundSync() {
   if (!background_.valid())
     return {};
-  return background_.get();
+  if (auto r = background_.get(); !r)
+    return r;
+  CountRenamed();
+  return RenameWritten();
 }
 
 Result<void, MailError> MaildirSyncBatch::Advance() {
   if (sync_ != BatchSync::kSyncfs)
     return Flush();
-  if (background_.valid()) {
-    if (auto r = AwaitBackgroundSync(); !r)
-      return r;  // renamed_ stays uncounted: not known durable; a rerun finds them in cur/
-    CountRenamed();
-    if (auto r = RenameWritten(); !r)
-      return r;
-  }
+  if (auto r = CompleteBackgroundSync(); !r)
+    return r;
   TakeWritten();
   // The sync about to start covers every directory changed so far.
   ForgetChangedDirectories();
@@ -233,14 +233,8 @@ void MaildirSyncBatch::Settle() {
 }
 
 Result<void, MailError> MaildirSyncBatch::Flush() {
-  if (background_.valid()) {
-    // The pipeline first: what the running sync covers is counted or renamed.
-    if (auto r = AwaitBackgroundSync(); !r)
-      return r;
-    CountRenamed();
-    if (auto r = RenameWritten(); !r)
-      return r;
-  }
+  if (auto r = CompleteBackgroundSync(); !r)  // the pipeline first
+    return r;
   if (messages_.empty() && changed_.empty() && renamed_.empty())
     return {};
   if (!messages_.empty()) {

@@ -135,7 +135,7 @@ class MaildirSyncBatch {
   bool SeveralChanged() const;
   Result<void, MailError> CurChanged(const Message& m);
   Result<void, MailError> SyncDirectories();
-  Result<void, MailError> AwaitBackgroundSync();
+  Result<void, MailError> CompleteBackgroundSync();
   void TakeWritten();
   void CountRenamed();
   void ForgetChangedDirectories();

@@ -116,10 +116,12 @@ class Worker {
     // After its own failure nothing more is synced, but what the running sync makes durable is
     // counted; after a test abort (a kill) not even that. Either way the messages of earlier
     // syncs are counted.
-    if (failed_ && batch_ != nullptr)
-      batch_->Settle();
-    else if (!failed_ && !crew_.abort_without_flush())
+    if (failed_) {
+      if (batch_ != nullptr)
+        batch_->Settle();
+    } else if (!crew_.abort_without_flush()) {
       FlushOpen();
+    }
     CloseOpen();
   }
 
