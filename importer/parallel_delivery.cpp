@@ -190,8 +190,8 @@ class Worker {
     return true;
   }
 
-  // Flushes the batch shared by every open mailbox (one syncfs and one fsync per changed
-  // directory across them), records their counts and closes them.
+  // Drains the batch shared by every open mailbox (the running sync, then one or two more for
+  // what is left), records their counts and closes them.
   bool FlushOpen() {
     if (batch_ != nullptr) {
       if (auto flushed = batch_->Flush(); !flushed) {
