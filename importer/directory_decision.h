@@ -14,7 +14,7 @@
 //   none, a DIRECTORY mailbox record, create enabled     → create (an add under create_base_dn)
 //   none otherwise                                       → skip-not-found (P5)
 // Near misses (P18) become warnings on the user's plan, whatever the decision; a DIRECTORY
-// mailbox record colliding with a custom recipient is reported as info (P2).
+// mailbox record colliding with a custom recipient is a note on the plan (P2), not a warning.
 //
 // Convert = ONE modify on the custom recipient's DN (the DN never changes, so group memberships
 // survive, P6), asserted on (&(objectClass=ccmCustomRecipient)(ccmTargetAddress=<old target>)):
