@@ -65,8 +65,10 @@ SetOutcome ImportOneSet(const std::shared_ptr<SharedConfig>& shared, const Claim
 daemon::SetOutcome OutcomeForImport(const importer::ImportResult& result) {
   std::string json = importer::RenderReportJson(result.report);
   const std::string& reason = result.report.reason;
-  if (result.exit_code == 78)
-    return SetOutcome::Deferred("configuration: " + reason, json);
+  // A configuration value, not the set, is at fault: the set waits for the fixed configuration
+  // (a reload) instead of being refused.
+  if (result.report.error_kind == importer::ImportErrorKind::kConfiguration)
+    return SetOutcome::Deferred(reason, json);
   switch (result.report.outcome) {
     case importer::ImportOutcome::kDone:
       return SetOutcome::Done(std::move(json));

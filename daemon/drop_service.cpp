@@ -520,16 +520,16 @@ void DropService::Reload() {
   Scan(false);
 }
 
-int DropService::ExitCode() const {
+RunVerdict DropService::Verdict() const {
   if (mode_ == RunMode::kDaemon)
-    return 0;
+    return RunVerdict::kClean;
   if (any_deferred_)
-    return 75;
+    return RunVerdict::kDeferred;
   if (any_rejected_)
-    return 2;
+    return RunVerdict::kRejected;
   if (any_warnings_)
-    return 1;
-  return 0;
+    return RunVerdict::kWarnings;
+  return RunVerdict::kClean;
 }
 
 void DropService::PublishStatus() {

@@ -462,7 +462,6 @@ TEST_F(DirectoryApplyTest, UnreachableDirectoryIsTransient) {
   auto plan = PlanDirectory(io_, down, AppendixAUsers(), options_);
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.error().kind, ImportErrorKind::kTransient) << plan.error().message;
-  EXPECT_EQ(ExitCodeFor(plan.error().kind), 75);
 }
 
 }  // namespace
