@@ -1,4 +1,5 @@
-// code_page.h — the Windows code page a set declares (spec 2.1), and transcoding to UTF-8.
+// code_page.h — the Windows code page a set declares (docs/file-format.md#code-page), and
+// transcoding to UTF-8.
 //
 // CodePage::FromNumber validates the number from the packing list: Unicode pages (1200, 1201,
 // 12000, 12001, 65000, 65001) are refused, 437 and 10000 draw a warning (lossy in the MW, KB
