@@ -27,7 +27,7 @@ inline std::string DataPath(const std::string& name) {
   return std::string(CCM_SOURCE_DIR) + "/tests/data/parser/" + name;
 }
 
-/// The the sample set set as a MemoryDirectory.
+/// The sample set as a MemoryDirectory.
 inline MemoryDirectory AppendixSet() {
   MemoryDirectory dir;
   for (const char* name : {"HQPO.PKL", "Directory.pri", "00000001.PRI", "00000001.SEC"}) {
