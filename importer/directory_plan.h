@@ -1,5 +1,5 @@
 // directory_plan.h — the directory half of an import as data: per user, what resolution found,
-// the decision of spec 9.6 and the exact LDAP change that carries it out.
+// the decision (docs/directory-changes.md) and the exact LDAP change that carries it out.
 //
 // `ccmigrate plan` prints a DirectoryPlan with RenderPlanLdif (plan_ldif.h); `import` applies
 // the very same value with ApplyDirectoryPlan (directory_apply.h), so the dry run is exactly
@@ -20,7 +20,7 @@
 
 namespace ccm::importer {
 
-/// What happens to one user (spec 9.6 step 4).
+/// What happens to one user.
 enum class Decision { kConvert, kDeliver, kCreate, kSkipNotFound, kConflict };
 
 /// Every decision, in the order reports list them.

@@ -329,8 +329,8 @@ void Job::ReportSkippedPab() {
     if (s.kind == parser::SectionKind::kPab) {
       report_.skipped_sections.push_back(
           {SkippedKind::kPab, Utf8(s.owner), s.file, s.header_line, s.records,
-           "PAB sections are validated but not delivered (spec 6.3: out of scope for the "
-           "directory conversion)"});
+           "PAB sections are validated but not delivered (out of scope for the directory "
+           "conversion)"});
     }
   }
 }
