@@ -8,6 +8,7 @@
 #include "cli/import_settings.h"
 #include "daemon/blocking_set_processor.h"
 #include "daemon/drop_directory.h"
+#include "daemon/service_log.h"
 #include "importer/ldap_directory_access.h"
 
 namespace ccm::cli {
@@ -43,6 +44,9 @@ std::shared_ptr<SharedConfig> CurrentConfig() {
 
 SetOutcome ImportOneSet(const std::shared_ptr<SharedConfig>& shared, const ClaimedSet& set,
                         const std::atomic<bool>& stop) {
+  // Whatever the import logs on this worker thread (the directory client's warnings) is about
+  // this set: the journal gets CCM_SET for it too.
+  daemon::SetLogScope log_scope(daemon::PrintableName(set.id()));
   std::shared_ptr<const Config> config = shared->Get();
   auto options = ImportJobOptionsFor(*config, set.pkl_path(), set.dir() / "ccmigrate-import");
   if (!options)

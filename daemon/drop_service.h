@@ -8,7 +8,8 @@
 // claims ready ones, gathers loose ones and refuses hostile ones to failed/ — never more than
 // max_sets_in_flight sets at once. A claimed set goes to the SetProcessor; its named outcome
 // moves it to done/, deferred/ (with retry.json) or failed/ (with reason.txt), report.json
-// inside. Every log line about a set starts with "set <id>: ".
+// inside. Every log line about a set starts with "set <id>: " and carries CCM_SET=<id> in the
+// journal (LogSet, service_log.h).
 //
 // Signals (asio::signal_set): SIGTERM/SIGINT stop claiming, ask the processor to reach a safe
 // point, wait up to stop_grace for sets in flight, then return from run() (exit 0); SIGHUP
