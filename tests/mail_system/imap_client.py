@@ -11,16 +11,31 @@ The mail-system test and scripts/demo use it against the throwaway Dovecot on 12
       the same, as a short human-readable listing (folders and subjects).
   imap_client.py PORT USER PASSWORD flag FOLDER SUBJECT FLAG
       adds FLAG (e.g. \\Flagged) to the message(s) with that subject in FOLDER.
-  imap_client.py PORT USER PASSWORD login
-      exit 0 when the login succeeds, 3 when the server refuses it.
+  imap_client.py PORT USER PASSWORD login [SOURCE]
+      exit 0 when the login succeeds, 3 when the server refuses it. SOURCE (e.g. 127.0.0.3) is
+      the loopback address to connect from: Dovecot delays further logins from an address
+      that failed one, so tests of refusals use an address each.
 Other failures exit 1 with a message; nothing here decides whether a result is right.
 """
 import email
 import email.policy
 import imaplib
 import json
+import socket
 import sys
 import time
+
+
+class LoopbackImap(imaplib.IMAP4):
+    """imaplib.IMAP4 connecting from a chosen loopback source address."""
+
+    def __init__(self, port, source):
+        self._source = source
+        super().__init__('127.0.0.1', port)
+
+    def _create_socket(self, timeout):
+        return socket.create_connection((self.host, self.port), timeout,
+                                        source_address=(self._source, 0))
 
 
 def folder_names(imap):
@@ -81,7 +96,8 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 64
     port, user, password, command = int(argv[1]), argv[2], argv[3], argv[4]
-    imap = imaplib.IMAP4('127.0.0.1', port)
+    source = argv[5] if command == 'login' and len(argv) > 5 else '127.0.0.1'
+    imap = LoopbackImap(port, source)
     try:
         imap.login(user, password)
     except imaplib.IMAP4.error as e:

@@ -317,9 +317,11 @@ jordan=$(imap jlee@corvane.example "${password[Jordan Lee]}" dump)
 same "Jordan (no mail) over IMAP" "$expected_jordan" "$jordan"
 pass "IMAP: folders, subjects, dates, INTERNALDATE, \\Seen and attachments as expected"
 
-expect_exit 3 "Priya (custom recipient) login" imap pnatarajan@corvane.example "${password[Priya Natarajan]}" login
-expect_exit 3 "unknown address login" imap nobody@corvane.example x login
-expect_exit 3 "Avery with a wrong password" imap aquinn@corvane.example wrong login
+expect_exit 3 "Priya (custom recipient) login" \
+  imap pnatarajan@corvane.example "${password[Priya Natarajan]}" login 127.0.0.2
+expect_exit 3 "unknown address login" imap nobody@corvane.example x login 127.0.0.3
+expect_exit 3 "Avery with a wrong password" imap aquinn@corvane.example wrong login 127.0.0.4
+expect_exit 0 "Avery with her password" imap aquinn@corvane.example "${password[Avery Quinn]}" login
 pass "IMAP: a custom recipient, an unknown address and a wrong password cannot log in"
 
 # --- a flag set over IMAP survives a rerun; the rerun adds nothing
