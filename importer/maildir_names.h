@@ -11,7 +11,7 @@
 // Stores written before dots were kept hold `j%2Edoe` for the key `j.doe`: the escaped name is
 // the mailbox's earlier name, which MaildirMailbox::Open renames to the current one.
 //
-// Folder mapping (spec 7.2; `\` separates levels; names compare case-insensitively):
+// Folder mapping (the Folder column; `\` separates levels; names compare case-insensitively):
 //   "" or "Inbox"          -> ""          (INBOX: the mailbox directory itself)
 //   "Sent Items"           -> ".Sent"
 //   "Deleted Items"        -> ".Trash"
