@@ -34,7 +34,7 @@ TEST(StoreGroup, AnUnknownOrEmptyNameIsRefused) {
 TEST(StoreGroup, TheRootMustGiveTheGroupRwx) {
   EXPECT_TRUE(GroupCanUseStoreRoot(Root(50, 02770), 50));
   EXPECT_TRUE(GroupCanUseStoreRoot(Root(50, 0770), 50));
-  EXPECT_TRUE(GroupCanUseStoreRoot(Root(0, 01777), 50));  // rwx for everyone (like /tmp)
+  EXPECT_TRUE(GroupCanUseStoreRoot(Root(0, 01777), 50));   // rwx for everyone (like /tmp)
   EXPECT_FALSE(GroupCanUseStoreRoot(Root(50, 0750), 50));  // no group write
   EXPECT_FALSE(GroupCanUseStoreRoot(Root(50, 0700), 50));
   EXPECT_FALSE(GroupCanUseStoreRoot(Root(51, 0770), 50));  // another group's
