@@ -8,8 +8,8 @@
 // planner only ever stores such values. Any other key is escaped: every byte outside
 // [A-Za-z0-9_@+-], and every `.`, written as %XX; over 200 bytes, cut and suffixed with "~" and
 // 16 hex digits of SHA-256 of the key. Never empty, `.` or `..`, never contains `/`.
-// Stores written before dots were kept hold `j%2Edoe` for the key `j.doe`: the escaped name is
-// the mailbox's earlier name, which MaildirMailbox::Open renames to the current one.
+// A store may hold a mailbox under the escaped form of a usable key (`j%2Edoe` for `j.doe`):
+// MaildirMailbox::Open renames it to the key, so the folder and the directory value agree.
 //
 // Folder mapping (the Folder column; `\` separates levels; names compare case-insensitively):
 //   "" or "Inbox"          -> ""          (INBOX: the mailbox directory itself)
@@ -42,8 +42,8 @@ bool IsUsableMailboxDirectoryName(std::string_view key);
 /// The directory name of a mailbox under the store root; an empty key is an error.
 Result<std::string, MailError> MailboxDirectoryName(std::string_view key);
 
-/// The escaped form of a key: a usable name for any key, and the earlier name of a mailbox
-/// whose key holds a dot.
+/// The escaped form of a key: a usable name for any key, and the name MaildirMailbox::Open
+/// renames to a usable key (one holding a dot) when it finds it.
 Result<std::string, MailError> EscapedMailboxDirectoryName(std::string_view key);
 
 /// The Maildir++ folder directory ("" for INBOX, else ".A.B") for a `Folder` column value.
