@@ -7,6 +7,9 @@
 // entries under ou=Recipients unless it puts them back. A test that needs a pristine or
 // specially configured server (size limits, TLS, restarts) starts its own Slapd instead.
 //
+// With CCM_TEST_LDAP=container the shared server is the containerised directory (slapd.h); when
+// a test has started a server of its own in between, the shared one is emptied and loaded again.
+//
 // When a test fails, TearDown prints the tail of the server's log.
 //
 // Thread safety: use from the test's thread only.
