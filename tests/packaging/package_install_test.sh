@@ -91,7 +91,7 @@ check "ccmigrate --version prints $version" \
   sh -c "test \"\$(ccmigrate --version)\" = 'ccmigrate $version'"
 check "ccmigrate check accepts the shipped sample set" \
   sh -c 'ccmigrate check /usr/share/doc/ccmigrate/examples/HQPO.001/HQPO.PKL; rc=$?; echo "exit $rc"; [ $rc -le 1 ]'
-for f in /usr/bin/ccmigrate /usr/lib/systemd/system/ccmigrated.service \
+for f in /usr/bin/ccmigrate /lib/systemd/system/ccmigrated.service \
   /usr/lib/sysusers.d/ccmigrate.conf /usr/lib/tmpfiles.d/ccmigrate.conf \
   /usr/share/ccmigrate/schema/ccmigrate.ldif /usr/share/ccmigrate/schema/ccmigrate.schema \
   /usr/share/ccmigrate/schema/ccmigrate-access.ldif /usr/share/doc/ccmigrate/copyright \
@@ -106,12 +106,12 @@ check "the spool belongs to ccmigrate" \
 check "/etc/ccmigrate/ccmigrate.toml is a conffile" \
   sh -c "dpkg-query -W -f='\${Conffiles}' ccmigrate | grep -q ' /etc/ccmigrate/ccmigrate.toml '"
 check "the unit waits for the bind password" \
-  grep -qx 'ConditionPathExists=/etc/ccmigrate/ldap.secret' /usr/lib/systemd/system/ccmigrated.service
+  grep -qx 'ConditionPathExists=/etc/ccmigrate/ldap.secret' /lib/systemd/system/ccmigrated.service
 check "man ccmigrate is a valid page" sh -c 'zcat /usr/share/man/man8/ccmigrate.8.gz | grep -q "^.SH NAME"'
 
 if apt_install systemd; then
   check "systemd-analyze verify accepts the installed unit" \
-    sh -c 'out=$(systemd-analyze verify --man=no /usr/lib/systemd/system/ccmigrated.service 2>&1); echo "$out"; [ -z "$out" ]'
+    sh -c 'out=$(systemd-analyze verify --man=no /lib/systemd/system/ccmigrated.service 2>&1); echo "$out"; [ -z "$out" ]'
 else
   echo "skip: systemd could not be installed; systemd-analyze verify not run"
 fi
