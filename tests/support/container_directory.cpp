@@ -13,7 +13,7 @@
 namespace ccm::test {
 namespace {
 
-// ldapdelete's exit status for "no such object": the suffix is already empty.
+// The exit status of ldapsearch and ldapdelete for "no such object": the suffix is empty.
 constexpr int kNoSuchObject = 32;
 
 std::string Script() {
@@ -109,6 +109,18 @@ std::string ContainerLog(long long since_unix_seconds) {
 }
 
 Result<void, std::string> WipeDirectory(const ContainerEndpoint& endpoint) {
+  // Only an existing suffix entry is deleted: slapd 2.5.13 with the memberof overlay crashed
+  // (SIGSEGV) on deleting the suffix entry of an empty database.
+  auto found =
+      RunProgram({"ldapsearch", "-x", "-LLL", "-H", endpoint.uri, "-D", endpoint.bind_dn, "-y",
+                  endpoint.password_file, "-b", endpoint.base_dn, "-s", "base", "1.1"});
+  if (!found)
+    return Fail(found.error());
+  if (found->exit_code == kNoSuchObject)
+    return {};
+  if (found->exit_code != 0)
+    return Fail("ldapsearch -b " + endpoint.base_dn + " failed (exit " +
+                std::to_string(found->exit_code) + "): " + found->output);
   auto deleted = RunProgram({"ldapdelete", "-r", "-x", "-H", endpoint.uri, "-D", endpoint.bind_dn,
                              "-y", endpoint.password_file, endpoint.base_dn});
   if (!deleted)
