@@ -85,10 +85,10 @@ std::string PercentEncodePath(const std::string& path) {
   return out;
 }
 
-// Per process: the newest Start() against the container, and its endpoint while the container
-// is known to be up (set by `up`, cleared by a Stop()), so that `up` runs once per process
-// rather than once per test.
-std::uint64_t container_generation = 0;
+// Per process: whether a Slapd owns the container, and the container's endpoint while it is
+// known to be up (set by `up`, cleared by a Stop()), so that `up` runs once per process rather
+// than once per test.
+bool container_owned = false;
 std::optional<ContainerEndpoint> container_up;
 
 Result<ContainerEndpoint, std::string> BringContainerUp() {
@@ -126,7 +126,8 @@ Result<std::unique_ptr<Slapd>, std::string> Slapd::Start(SlapdOptions options) {
   char dir_template[] = "/tmp/ccm.XXXXXX";
   if (mkdtemp(dir_template) == nullptr)
     return Fail(std::string("mkdtemp /tmp/ccm.XXXXXX: ") + std::strerror(errno));
-  if (ContainerBackendSelected() && !options.tls && options.size_limit == "unlimited")
+  if (ContainerBackendSelected() && !container_owned && !options.tls &&
+      options.size_limit == "unlimited")
     return StartInContainer(std::move(options), dir_template);
   std::unique_ptr<Slapd> server(new Slapd(std::move(options), dir_template));
   if (auto configured = server->Configure(); !configured)
@@ -163,17 +164,13 @@ Result<std::unique_ptr<Slapd>, std::string> Slapd::StartInContainer(SlapdOptions
   server->started_at_ = static_cast<long long>(std::time(nullptr));
   if (auto wiped = WipeDirectory(*endpoint); !wiped)
     return Fail(wiped.error());
-  server->generation_ = ++container_generation;
+  container_owned = true;
   // The harness's own copy of the password, so that admin_password_file() is in dir() as with
   // a child process.
   std::string password = ReadFile(endpoint->password_file);
   if (password.empty() || !WriteFile(server->admin_password_file(), password))
     return Fail("cannot copy the container's password file " + endpoint->password_file);
   return server;
-}
-
-bool Slapd::current() const {
-  return !container_ || generation_ == container_generation;
 }
 
 Result<void, std::string> Slapd::Configure() {
@@ -433,6 +430,7 @@ Slapd::~Slapd() {
       (void)ContainerResume();
     if (!container_running_)
       (void)BringContainerUp();
+    container_owned = false;
   } else {
     (void)Stop();
   }

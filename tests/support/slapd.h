@@ -26,16 +26,15 @@
 // Start() brings the container up once per process and empties its suffix (the state a fresh
 // child starts in), LoadLdif() loads over the container's ldapi socket, Stop()/Restart() stop and
 // start the container (data kept, as with a child), Pause()/Resume() freeze and thaw it, and
-// ReadLog() reads the container's log since Start(). The container's configuration is fixed, so
-// a server with options (TLS, a size limit) is always a child, in both lanes. Only one Slapd
-// owns the container's data at a time: the newest one started (current() says which).
+// ReadLog() reads the container's log since Start(). One Slapd at a time owns the container: a
+// server started while another owns it (a test comparing two directories) is a child, and so
+// is a server with options (TLS, a size limit), because the container's configuration is fixed.
 //
 // Thread safety: externally synchronized.
 #pragma once
 
 #include <sys/types.h>
 
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,9 +101,6 @@ class Slapd {
   /// The whole server log so far.
   std::string ReadLog() const;
   bool running() const { return container_ ? container_running_ : pid_ > 0; }
-  /// True when this server's data is still what its tests put there: always for a child; for
-  /// the container, until a newer Slapd in this process empties it.
-  bool current() const;
   /// True when this server is the containerised directory (CCM_TEST_LDAP=container).
   bool in_container() const { return container_.has_value(); }
   pid_t pid() const { return pid_; }
@@ -129,8 +125,7 @@ class Slapd {
   // The containerised directory's endpoint; empty for a child process.
   std::optional<ContainerEndpoint> container_;
   bool container_running_ = false;
-  std::uint64_t generation_ = 0;  // which Start() emptied the container for this server
-  long long started_at_ = 0;      // unix seconds: ReadLog() reads the log from here
+  long long started_at_ = 0;  // unix seconds: ReadLog() reads the log from here
 };
 
 }  // namespace ccm::test

@@ -22,12 +22,6 @@ Shared& shared() {
 
 Slapd* SharedSlapd() {
   Shared& s = shared();
-  // Against the container, a test that started a server of its own has emptied the directory
-  // since: start (and load) the shared one again.
-  if (s.server && !s.server->current()) {
-    s.server.reset();
-    s.tried = false;
-  }
   if (!s.tried) {
     s.tried = true;
     auto started = Slapd::Start();
