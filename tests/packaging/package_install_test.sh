@@ -42,7 +42,8 @@ trap cleanup EXIT
 mkdir "$tmp/pkg"
 cp "$deb" "$tmp/pkg/ccmigrate_${version}_${arch}.deb"
 
-# A newer version that ships the same files, and one whose shipped conffile changed.
+# A newer version that ships the same files, and a still newer one whose shipped conffile
+# changed (dpkg orders 0.1.0 < 0.1.0+1 < 0.1.0+2).
 repack() { # NEW_VERSION CHANGE_CONFFILE
   local root="$tmp/repack"
   rm -rf "$root"
@@ -53,8 +54,8 @@ repack() { # NEW_VERSION CHANGE_CONFFILE
   fi
   dpkg-deb --root-owner-group -Zxz -b "$root" "$tmp/pkg/ccmigrate_$1_${arch}.deb" >/dev/null
 }
-repack "$version+same1" no
-repack "$version+changed2" yes
+repack "$version+1" no
+repack "$version+2" yes
 
 cat >"$tmp/inside.sh" <<'INSIDE'
 set -euo pipefail
@@ -118,13 +119,13 @@ fi
 
 echo '# edited by the administrator' >>/etc/ccmigrate/ccmigrate.toml
 check "an upgrade that ships the same conffile keeps the edited one" sh -c "
-  apt-get install -y -qq -o Dpkg::Use-Pty=0 /pkg/ccmigrate_${version}+same1_${arch}.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }
-  test \"\$(dpkg-query -W -f='\${Version}' ccmigrate)\" = '${version}+same1'
+  apt-get install -y -qq -o Dpkg::Use-Pty=0 /pkg/ccmigrate_${version}+1_${arch}.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }
+  test \"\$(dpkg-query -W -f='\${Version}' ccmigrate)\" = '${version}+1'
   grep -qx '# edited by the administrator' /etc/ccmigrate/ccmigrate.toml"
 check "an upgrade that ships a changed conffile keeps the edited one (confold)" sh -c "
   apt-get install -y -qq -o Dpkg::Use-Pty=0 -o Dpkg::Options::=--force-confdef \
-    -o Dpkg::Options::=--force-confold /pkg/ccmigrate_${version}+changed2_${arch}.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }
-  test \"\$(dpkg-query -W -f='\${Version}' ccmigrate)\" = '${version}+changed2'
+    -o Dpkg::Options::=--force-confold /pkg/ccmigrate_${version}+2_${arch}.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }
+  test \"\$(dpkg-query -W -f='\${Version}' ccmigrate)\" = '${version}+2'
   grep -qx '# edited by the administrator' /etc/ccmigrate/ccmigrate.toml
   grep -qx '# A line the new version added.' /etc/ccmigrate/ccmigrate.toml.dpkg-dist"
 
