@@ -7,10 +7,12 @@
 #include "daemon/config.h"
 #include "daemon/directory_settings.h"
 #include "daemon/exit_codes.h"
+#include "daemon/import_settings.h"
 #include "daemon/set_report.h"
 #include "importer/directory_planner.h"
 #include "importer/migrating_user.h"
 #include "importer/plan_ldif.h"
+#include "importer/transliteration.h"
 #include "ldap/client.h"
 #include "parser/accounts_file.h"
 
@@ -86,7 +88,21 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       set_warnings = true;
   }
 
-  const std::vector<importer::MigratingUser> users = importer::UsersOfSet(*set.scan);
+  std::vector<importer::MigratingUser> users = importer::UsersOfSet(*set.scan);
+  // As `import` prepares them: non-ASCII addresses in their ASCII spelling when configured.
+  auto transliteration = TransliterationFor(config->import);
+  if (!transliteration) {
+    err << "ccmigrate plan: " << transliteration.error() << "\n";
+    return kExitConfig;
+  }
+  if (*transliteration) {
+    auto spelled =
+        importer::TransliterateUsers(users, **transliteration, set.scan->packing_list.code_page);
+    if (!spelled) {
+      err << "ccmigrate plan: transliteration: " << spelled.error() << "\n";
+      return kExitInvalid;
+    }
+  }
   err << "ccmigrate plan: " << set.path.pkl << ": " << users.size() << " users; resolving in "
       << config->ldap.base_dn << " on " << config->ldap.uri << "\n";
   boost::asio::io_context io;

@@ -316,8 +316,8 @@ UserPlan DecideUser(const MigratingUser& user, const Resolution& resolution,
   }
   if (!IsAscii(user.source_address)) {
     return Conflict(std::move(plan),
-                    "non-ASCII address: the directory's IA5 proxies cannot hold it and no "
-                    "transliteration is configured (O-11)");
+                    "non-ASCII address: the directory's IA5 proxies cannot hold it ([import] "
+                    "transliteration is off, or its table does not cover a character) (O-11)");
   }
   if (resolution.matches.size() > 1) {
     return Conflict(std::move(plan),

@@ -4,11 +4,13 @@
 #include <map>
 #include <ostream>
 
+#include "importer/address_collection.h"
 #include "importer/parallel_delivery.h"
 #include "parser/byte_source.h"
 #include "parser/code_page.h"
 #include "parser/file_set.h"
 #include "parser/fix.h"
+#include "parser/source_address.h"
 
 namespace ccm::importer {
 
@@ -114,6 +116,9 @@ class Job {
     return text_ ? text_->ToUtf8(text) : std::string(text);
   }
   void SetWarning(std::string text);
+  // Learns who the addresses of `sections` are (address_collection.h, address_lookup.h) into
+  // translation_; false when the job must end now (result_ is then set).
+  bool LearnAddresses(const std::vector<const parser::SectionInfo*>& sections);
   // Delivers the tasks' mail (parallel_delivery.h) into `store`; false when the job must end
   // now (result_ is then set).
   bool Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
@@ -130,6 +135,7 @@ class Job {
   parser::DiagnosticSink sink_{1000};
   std::unique_ptr<Progress> progress_;
   std::uint64_t messages_done_ = 0;  // over earlier Deliver() calls
+  AddressTranslation translation_;   // shared read-only by the delivery workers
   std::optional<ImportResult> result_;
 };
 
@@ -164,6 +170,7 @@ bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<
   d.zone = options_.source_zone;
   d.reader = options_.reader;
   d.store = store;
+  d.translation = &translation_;
   d.threads = threads;
   d.stop = options_.stop;
   if (options_.TEST_stop_after_messages) {
@@ -190,6 +197,57 @@ bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<
       break;
   }
   return false;
+}
+
+bool Job::LearnAddresses(const std::vector<const parser::SectionInfo*>& sections) {
+  for (const parser::User& u : scan_->users) {
+    if (u.has_directory_record && !u.display_name.empty())
+      translation_.AddDisplayName(Utf8(u.display_name), Utf8(u.address));
+  }
+  auto collected = CollectAddresses(*set_dir_, *scan_, sections, options_.reader, translation_,
+                                    kMaxLookedUpAddresses);
+  if (!collected) {
+    result_ = Finish(ImportOutcome::kDeferred,
+                     "reading addresses: " + collected.error().message + "; a rerun finishes");
+    return false;
+  }
+  auto answers = directory_.LookUpAddresses(collected->addresses);
+  if (!answers) {
+    const ImportError& e = answers.error();
+    if (e.kind == ImportErrorKind::kTransient) {
+      result_ = Finish(ImportOutcome::kDeferred,
+                       "directory: " + e.message + "; a rerun finishes the set");
+    } else {
+      result_ = Finish(ImportOutcome::kRefused, "directory: " + e.message,
+                       e.kind == ImportErrorKind::kConfiguration ? 78 : 2);
+    }
+    return false;
+  }
+  auto untranslated = [&](std::string address, std::string reason) {
+    if (report_.untranslated_addresses.size() < kMaxUntranslatedShown) {
+      report_.untranslated_addresses.push_back({std::move(address), std::move(reason)});
+    } else {
+      ++report_.untranslated_addresses_not_shown;
+    }
+  };
+  for (std::size_t i = 0; i < collected->addresses.size() && i < answers->size(); ++i) {
+    AddressAnswer& answer = (*answers)[i];
+    if (answer.person) {
+      translation_.AddPerson(collected->addresses[i], std::move(*answer.person));
+    } else {
+      untranslated(collected->addresses[i], std::move(answer.reason));
+    }
+  }
+  for (std::string& name : collected->unidentified)
+    untranslated(std::move(name), "a bare name that no DIRECTORY record of the set has");
+  report_.untranslated_addresses_not_shown += collected->unidentified_not_kept;
+  if (collected->not_collected > 0) {
+    report_.untranslated_addresses_not_shown += collected->not_collected;
+    SetWarning(std::to_string(collected->not_collected) + " distinct address(es) beyond " +
+               std::to_string(kMaxLookedUpAddresses) +
+               " were not looked up and keep their cc:Mail form");
+  }
+  return true;
 }
 
 ImportResult Job::Run() {
@@ -235,6 +293,16 @@ ImportResult Job::Run() {
 
   // 2. Users, and the in-memory Q194218 fix (10.5): users without a section get an empty one.
   std::vector<MigratingUser> users = UsersOfSet(*scan_);
+  if (options_.transliteration) {
+    auto spelled =
+        TransliterateUsers(users, *options_.transliteration, scan_->packing_list.code_page);
+    if (!spelled)
+      return Finish(ImportOutcome::kRefused, "transliteration: " + spelled.error());
+    for (const MigratingUser& u : users) {
+      if (!u.transliterated_from.empty())
+        report_.transliterated.push_back({u.transliterated_from, u.source_address});
+    }
+  }
   for (const parser::SynthesisedSection& s : parser::PlanFix(*scan_).sections) {
     report_.synthesised.push_back({Utf8(s.address), s.file, s.reason});
   }
@@ -253,7 +321,10 @@ ImportResult Job::Run() {
   }
   for (const UserPlan& p : plan->users) {
     UserReport u;
-    u.address = Utf8(p.user.source_address);
+    u.address = p.user.transliterated_from.empty() ? Utf8(p.user.source_address)
+                                                   : p.user.transliterated_from;
+    if (!p.user.transliterated_from.empty())
+      u.notes.push_back("looked up as " + p.user.source_address + " ([import] transliteration)");
     u.decision = std::string(DecisionName(p.decision));
     u.dn = p.dn;
     u.mail_store = p.mail_store;
@@ -323,13 +394,10 @@ ImportResult Job::Run() {
         ImportOutcome::kRefused,
         "code page " + std::to_string(scan_->packing_list.code_page.number()) + ": " + text_error_);
   }
+  std::map<std::string, std::vector<const parser::SectionInfo*>> books_by_owner;
   for (const parser::SectionInfo& s : scan_->sections) {
-    if (s.kind == parser::SectionKind::kPab) {
-      report_.skipped_sections.push_back(
-          {"PAB", Utf8(s.owner), s.file, s.header_line, s.records,
-           "PAB sections are validated but not delivered (spec 6.3: out of scope for the "
-           "directory conversion)"});
-    }
+    if (s.kind == parser::SectionKind::kPab)
+      books_by_owner[parser::NormalizeSourceAddress(s.owner)].push_back(&s);
   }
   auto [by_owner, public_sections] = MailSectionsOf(*scan_);
   progress_ = std::make_unique<Progress>(options_.progress, options_.progress_label,
@@ -339,9 +407,11 @@ ImportResult Job::Run() {
   std::size_t users_not_receiving = 0;
   for (std::size_t i = 0; i < plan->users.size(); ++i) {
     UserReport& u = report_.users[i];
-    auto& sections = by_owner[plan->users[i].user.match_key];
+    auto& sections = by_owner[plan->users[i].user.SectionKey()];
+    auto& books = books_by_owner[plan->users[i].user.SectionKey()];
+    u.address_books = books.size();
     if (may_deliver[i]) {
-      tasks.push_back({plan->users[i].mail_store, std::move(sections), &u});
+      tasks.push_back({plan->users[i].mail_store, std::move(sections), &u, std::move(books)});
       continue;
     }
     ++users_not_receiving;
@@ -351,7 +421,20 @@ ImportResult Job::Run() {
       u.warnings.push_back(std::to_string(u.messages) + " message(s) not delivered (" + u.decision +
                            ")");
     }
+    if (u.address_books > 0) {
+      u.warnings.push_back(std::to_string(u.address_books) + " address book(s) not delivered (" +
+                           u.decision + ")");
+    }
   }
+  std::vector<const parser::SectionInfo*> named;
+  for (const MailboxTask& t : tasks) {
+    named.insert(named.end(), t.address_books.begin(), t.address_books.end());
+    named.insert(named.end(), t.sections.begin(), t.sections.end());
+  }
+  if (!options_.public_root.empty())
+    named.insert(named.end(), public_sections.begin(), public_sections.end());
+  if (!LearnAddresses(named))
+    return std::move(*result_);
   if (!Deliver(options_.mailstore, options_.delivery_threads, tasks, users_not_receiving))
     return std::move(*result_);
 

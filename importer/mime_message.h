@@ -20,7 +20,8 @@
 //   attachments (Content-Disposition: attachment; filename via RFC 2231 when not plain ASCII);
 //   MacBinary attachments are sent as application/x-macbinary, untouched (the Mac file's data and
 //   resource forks are not unpacked); schedule data (spec 7.5) goes as application/octet-stream,
-//   uninterpreted. The position of an attachment in the body (O-6) is not rendered: attachments
+//   uninterpreted; a part that names its media type (the address book's text/vcard) gets it.
+//   The position of an attachment in the body (O-6) is not rendered: attachments
 //   follow the text in chain order.
 // - With any non-body part the message is multipart/mixed; the text part is omitted when all
 //   bodies are empty (a free document is an attachment of an otherwise empty message).
@@ -62,6 +63,8 @@ struct MessagePart {
   std::string name;        ///< file name (UTF-8) of an attachment, document or schedule
   std::uint64_t size = 0;  ///< declared length (informational)
   bool macbinary = false;  ///< attachment Format = Macbinary
+  /// Content-Type of an attachment ("text/vcard"); empty = by kind (octet-stream, macbinary).
+  std::string media_type;
   std::unique_ptr<ContentSource> content;  ///< body text must be UTF-8
 };
 

@@ -5,13 +5,19 @@
 // a rerun (every message exactly once, nothing converted twice), and an unreachable directory
 // (deferred, exit 75, nothing changed). Each test starts its own server: conversions change the
 // sample entries.
+// Real addresses and address books (tests/data/importer/PABBOOK.001: the Appendix A set with a
+// fuller PAB, a note in an `Other` section, and a message naming people outside the set): the
+// delivered store is read back by Python's email package and Debian's python3-vobject
+// (tests/importer/read_delivered.py), parsers ccmigrate did not write.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "importer/address_lookup.h"
 #include "importer/import_job.h"
 #include "importer/ldap_directory_access.h"
+#include "tests/support/program.h"
 #include "tests/support/slapd.h"
 #include "tests/support/temp_dir.h"
 
@@ -75,9 +81,10 @@ class ImportJobSlapdTest : public ::testing::Test {
     return files;
   }
 
+  // Avery's three messages and the message carrying their address book.
   void ExpectAveryDeliveredOnce() {
     auto files = StoreFiles();
-    ASSERT_EQ(files.size(), 3u);
+    ASSERT_EQ(files.size(), 4u);
     std::string all;
     for (const auto& [path, text] : files) {
       EXPECT_EQ(path.rfind("aquinn/", 0), 0u) << path;
@@ -89,7 +96,8 @@ class ImportJobSlapdTest : public ::testing::Test {
     }
     for (const char* literal :
          {"Subject: Cutover date", "Subject: Agenda", "filename=\"AGENDA.TXT\"",
-          "filename=\"ROLLBACK.TXT\"", "From: Jordan Lee"}) {
+          "filename=\"ROLLBACK.TXT\"", "From: Jordan Lee",
+          "Subject: Personal address book from cc:Mail", "filename=\"address-book.vcf\""}) {
       EXPECT_NE(all.find(literal), std::string::npos) << literal;
     }
   }
@@ -109,6 +117,8 @@ TEST_F(ImportJobSlapdTest, AppendixAEndToEnd) {
   EXPECT_EQ(avery.dn, "cn=Avery Quinn,ou=Recipients,dc=example,dc=test");
   EXPECT_EQ(avery.mail_store, "aquinn");
   EXPECT_EQ(avery.messages_delivered, 3u);
+  EXPECT_EQ(avery.address_books, 1u);
+  EXPECT_EQ(avery.address_books_delivered, 1u);
   EXPECT_EQ(jordan.decision, "convert");
   EXPECT_EQ(jordan.directory, "applied");
   EXPECT_EQ(jordan.messages, 0u);
@@ -132,6 +142,141 @@ TEST_F(ImportJobSlapdTest, RerunChangesNothingAndDeliversNothingTwice) {
   EXPECT_EQ(again.report.directory_changes_applied, 0u);
   EXPECT_EQ(again.report.users[0].messages_delivered, 0u);
   EXPECT_EQ(again.report.users[0].messages_already_present, 3u);
+  EXPECT_EQ(again.report.users[0].address_books_delivered, 0u);
+  EXPECT_EQ(again.report.users[0].address_books_already_present, 1u);
+  EXPECT_EQ(StoreFiles(), before);
+}
+
+// A colleague outside the set, still a custom recipient: no `SMTP:` proxy, so `mail` is the
+// primary address (before the lower-case `smtp:` proxy).
+constexpr std::string_view kSamOrtiz = R"(dn: cn=Sam Ortiz,ou=Recipients,dc=example,dc=test
+objectClass: inetOrgPerson
+objectClass: ccmCustomRecipient
+cn: Sam Ortiz
+sn: Ortiz
+displayName: Sam Ortiz
+mail: sam.ortiz@corvane.example
+ccmTargetAddress: CCMAIL:Ortiz, Sam at BRPO
+ccmProxyAddress: CCMAIL:Ortiz, Sam at BRPO
+ccmProxyAddress: smtp:sortiz@corvane.example
+)";
+
+// One fact per line, as read_delivered.py prints them.
+std::vector<std::string> ReadBack(const fs::path& store) {
+  auto run = test::RunProgram({"/usr/bin/python3",
+                               test::Slapd::SourcePath("tests/importer/read_delivered.py"),
+                               store.string()});
+  EXPECT_TRUE(run.ok()) << run.error();
+  if (!run.ok())
+    return {};
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+  std::vector<std::string> lines;
+  std::istringstream in(run->output);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+TEST_F(ImportJobSlapdTest, HeadersAndAddressBookReadBackWithRealAddresses) {
+  ASSERT_TRUE(slapd_->LoadLdifText(kSamOrtiz).ok());
+  ImportJobOptions o = Options();
+  o.pkl_path = test::Slapd::SourcePath("tests/data/importer/PABBOOK.001/BOOK.PKL");
+  const std::size_t searches_before = TEST_AddressLookupSearches();
+  ImportResult r = Run(o);
+  ASSERT_EQ(r.exit_code, 0) << RenderReportJson(r.report);
+  // Every distinct address in one search, whatever the number of messages.
+  EXPECT_EQ(TEST_AddressLookupSearches() - searches_before, 1u);
+
+  const std::vector<std::string> facts = ReadBack(store_.path());
+  std::string all;
+  for (const std::string& f : facts)
+    all += f + "\n";
+  for (const char* expected : {
+           // Bare names of the set's DIRECTORY records, and people outside the set.
+           "message Cutover date: from Jordan Lee <jlee@corvane.example>",
+           "message Cutover date: to Avery Quinn <aquinn@corvane.example>",
+           "message Agenda: from Avery Quinn <aquinn@corvane.example>",
+           "message Agenda: to Jordan Lee <jlee@corvane.example>",
+           "message Agenda: to Morgan Ellis <mellis@example.org>",
+           "message Welcome: from Sam Ortiz <sam.ortiz@corvane.example>",
+           "message Welcome: to Avery Quinn <aquinn@corvane.example>",
+           // Unknown to the directory, or known without an SMTP address: lossless as before.
+           "message Welcome: cc Priya Natarajan [CCMAIL:Natarajan, Priya at BRPO] "
+           "<Natarajan.Priya.at.BRPO@ccmail.invalid>",
+           "message Welcome: cc Known Nobody [CCMAIL:Nobody, Known at XXPO] "
+           "<Nobody.Known.at.XXPO@ccmail.invalid>",
+           "message Welcome: cc Casey Rowe <Casey.Rowe@unknown.invalid>",
+           // The address book.
+           "message Personal address book from cc:Mail: from Avery Quinn <aquinn@corvane.example>",
+           "vcard address-book.vcf: 5 cards",
+           "vcard address-book.vcf: Morgan Ellis: kind individual",
+           "vcard address-book.vcf: Morgan Ellis: email mellis@example.org",
+           "vcard address-book.vcf: Morgan Ellis: org Ellis & Hart, Ltd.|Legal",
+           "vcard address-book.vcf: Morgan Ellis: title Partner",
+           "vcard address-book.vcf: Morgan Ellis: adr |Suite 400|12 Harbour "
+           "Road|Portland|OR|97201|USA",
+           "vcard address-book.vcf: Morgan Ellis: tel cell 555-0106",
+           "vcard address-book.vcf: Morgan Ellis: tel fax,work 555-0103",
+           "vcard address-book.vcf: Morgan Ellis: note Met at the 1998 partner summit.\\nPrefers "
+           "calls before noon; ask for Dana, not the front desk.",
+           "vcard address-book.vcf: Jordan Lee: email jlee@corvane.example",
+           "vcard address-book.vcf: Jordan Lee: x-ccmail-address CCMAIL:Lee, Jordan at HQPO",
+           "vcard address-book.vcf: Caf\u00e9 M\u00fcller: x-ccmail-address "
+           "X400:C=US;A= ;P=Corvane;S=Mueller;G=Cafe",
+           "vcard address-book.vcf: Pat Parkes: x-ccmail-address USER:Pat Parkes",
+           "vcard address-book.vcf: Cutover Team: kind group",
+           "vcard address-book.vcf: Cutover Team: member Jordan Lee",
+           "vcard address-book.vcf: Cutover Team: member Morgan Ellis",
+           "vcard address-book.vcf: Cutover Team: member mailto:sam.ortiz@corvane.example",
+           "vcard address-book.vcf: Cutover Team: member mailto:ops@example.org",
+           "vcard address-book.vcf: Cutover Team: note Cutover weekend only\\nMembers without an "
+           "e-mail address:\\nCCMAIL:Nobody, Known at XXPO",
+       }) {
+    EXPECT_NE(std::find(facts.begin(), facts.end(), expected), facts.end())
+        << expected << "\n--- read back:\n"
+        << all;
+  }
+  for (const std::string& f : facts) {
+    EXPECT_EQ(f.find("UNRESOLVED"), std::string::npos) << f;
+    EXPECT_EQ(f.find("email CCMAIL"), std::string::npos) << f;
+    EXPECT_EQ(f.find("email USER"), std::string::npos) << f;
+    EXPECT_EQ(f.find("email X400"), std::string::npos) << f;
+  }
+
+  const UserReport& avery = r.report.users[0];
+  EXPECT_EQ(avery.messages_delivered, 4u);
+  EXPECT_EQ(avery.address_books_delivered, 1u);
+  // Headers: 6 + 1 bare names of the set and Sam translated, Morgan's SMTP kept; Priya, Nobody
+  // and Casey untranslated. The book: Jordan's entry and Sam's membership translated; the X400,
+  // USER and Nobody addresses untranslated.
+  EXPECT_EQ(avery.addresses_translated, 7u + 2u);
+  EXPECT_EQ(avery.addresses_untranslated, 3u + 3u);
+  std::map<std::string, std::string> untranslated;
+  for (const UntranslatedAddress& a : r.report.untranslated_addresses)
+    untranslated[a.address] = a.reason;
+  EXPECT_NE(untranslated["CCMAIL:Nobody, Known at XXPO"].find("no entry"), std::string::npos);
+  EXPECT_NE(untranslated["CCMAIL:Natarajan, Priya at BRPO"].find("no SMTP address"),
+            std::string::npos);
+  EXPECT_NE(untranslated["Casey Rowe"].find("no DIRECTORY record"), std::string::npos);
+  EXPECT_EQ(untranslated.count("CCMAIL:Ortiz, Sam at BRPO"), 0u);
+  EXPECT_NE(RenderReportJson(r.report).find("\"addresses_translated\":9"), std::string::npos);
+}
+
+TEST_F(ImportJobSlapdTest, RerunAfterTheDirectoryChangedDeliversNothingTwice) {
+  ImportJobOptions o = Options();
+  o.pkl_path = test::Slapd::SourcePath("tests/data/importer/PABBOOK.001/BOOK.PKL");
+  ASSERT_EQ(Run(o).exit_code, 0);
+  auto before = StoreFiles();
+  ASSERT_EQ(before.size(), 5u);  // four messages and the address book
+  // Sam becomes known: the headers and the book would now read differently.
+  ASSERT_TRUE(slapd_->LoadLdifText(kSamOrtiz).ok());
+  ImportResult again = Run(o);
+  EXPECT_EQ(again.exit_code, 0) << RenderReportJson(again.report);
+  EXPECT_EQ(again.report.users[0].messages_delivered, 0u);
+  EXPECT_EQ(again.report.users[0].messages_already_present, 4u);
+  EXPECT_EQ(again.report.users[0].address_books_delivered, 0u);
+  EXPECT_EQ(again.report.users[0].address_books_already_present, 1u);
+  EXPECT_EQ(again.report.users[0].addresses_translated, 0u);  // nothing written now
   EXPECT_EQ(StoreFiles(), before);
 }
 
