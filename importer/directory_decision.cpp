@@ -323,6 +323,11 @@ UserPlan DecideUser(const MigratingUser& user, const Resolution& resolution,
     return Conflict(std::move(plan),
                     "several entries match (O-10): " + JoinDns(resolution.matches));
   }
+  if (!user.transliterated_from.empty() && resolution.matches.empty()) {
+    // An ASCII spelling is a guess: finding no one under it is no evidence the user is absent.
+    return Conflict(std::move(plan), "non-ASCII address looked up as '" + user.source_address +
+                                         "' ([import] transliteration): no entry carries it");
+  }
   if (resolution.matches.empty()) {
     if (user.has_mailbox_record && options.create_missing)
       return PlanCreate(std::move(plan), options);

@@ -2,8 +2,12 @@
 // decide per spec 9.6 step 4 and compute the exact change of step 5. No I/O.
 //
 // Decision table (every row is unit-tested):
-//   source address not 7-bit ASCII                       → conflict (O-11, no transliteration)
+//   source address not 7-bit ASCII                       → conflict (O-11; with [import]
+//                                                          transliteration the address is its
+//                                                          ASCII spelling when the table
+//                                                          covers it, transliteration.h)
 //   several matching entries                             → conflict (O-10), no DN
+//   a transliterated address matching no entry           → conflict (the spelling is a guess)
 //   one entry with both ccmMailbox and ccmCustomRecipient,
 //     or with neither                                    → conflict
 //   one entry with ccmMailbox                            → deliver; a modify (asserted on

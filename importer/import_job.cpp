@@ -211,7 +211,15 @@ bool Job::LearnAddresses(const std::vector<const parser::SectionInfo*>& sections
                      "reading addresses: " + collected.error().message + "; a rerun finishes");
     return false;
   }
-  auto answers = directory_.LookUpAddresses(collected->addresses);
+  // With transliteration, a non-ASCII address is looked up by its ASCII spelling, as users are.
+  std::vector<std::string> spellings = collected->addresses;
+  if (options_.transliteration) {
+    for (std::string& a : spellings) {
+      if (auto ascii = options_.transliteration->ToAscii(a))
+        a = std::move(*ascii);
+    }
+  }
+  auto answers = directory_.LookUpAddresses(spellings);
   if (!answers) {
     const ImportError& e = answers.error();
     if (e.kind == ImportErrorKind::kTransient) {

@@ -280,6 +280,87 @@ TEST_F(ImportJobSlapdTest, RerunAfterTheDirectoryChangedDeliversNothingTwice) {
   EXPECT_EQ(StoreFiles(), before);
 }
 
+// tests/data/importer/ACCENTS.001 (code page 1252): Åsa Ångström (one entry under her ASCII
+// spelling), Jörg Müller (two entries under his), Zoë Brontë (none) and Euro Price (a € the
+// table does not cover).
+constexpr std::string_view kAsciiSpellings = R"(dn: cn=Asa Angstrom,ou=Recipients,dc=example,dc=test
+objectClass: inetOrgPerson
+objectClass: ccmCustomRecipient
+cn: Asa Angstrom
+sn: Angstrom
+displayName:: w4VzYSDDhW5nc3Ryw7Zt
+ccmTargetAddress: CCMAIL:Angstrom, Asa at HQPO
+ccmProxyAddress: CCMAIL:Angstrom, Asa at HQPO
+ccmProxyAddress: SMTP:aangstrom@corvane.example
+
+dn: cn=Jorg Muller,ou=Recipients,dc=example,dc=test
+objectClass: inetOrgPerson
+objectClass: ccmCustomRecipient
+cn: Jorg Muller
+sn: Muller
+ccmTargetAddress: CCMAIL:Muller, Jorg at HQPO
+
+dn: cn=Jorg Muller 2,ou=Recipients,dc=example,dc=test
+objectClass: inetOrgPerson
+objectClass: ccmCustomRecipient
+cn: Jorg Muller 2
+sn: Muller
+ccmTargetAddress: CCMAIL:Muller, Jorg at HQPO
+)";
+
+TEST_F(ImportJobSlapdTest, TransliterationIsOptInAndLeavesDoubtfulNamesInConflict) {
+  ASSERT_TRUE(slapd_->LoadLdifText(kAsciiSpellings).ok());
+  ImportJobOptions o = Options();
+  o.pkl_path = test::Slapd::SourcePath("tests/data/importer/ACCENTS.001/ACCENTS.PKL");
+  o.policy.reject_conflicts = false;  // skip the users in conflict, import the rest
+
+  // Off (the default): every non-ASCII user is a conflict; nothing changes.
+  ImportResult off = Run(o);
+  ASSERT_EQ(off.report.users.size(), 4u) << RenderReportJson(off.report);
+  for (const UserReport& u : off.report.users)
+    EXPECT_EQ(u.decision, "conflict") << u.address;
+  EXPECT_TRUE(off.report.transliterated.empty());
+  EXPECT_EQ(off.report.directory_changes_applied, 0u);
+
+  o.transliteration = Transliteration::BuiltIn();
+  ImportResult on = Run(o);
+  EXPECT_EQ(on.exit_code, 1) << RenderReportJson(on.report);
+  std::map<std::string, const UserReport*> by_address;
+  for (const UserReport& u : on.report.users)
+    by_address[u.address] = &u;
+  const UserReport* asa = by_address["CCMAIL:\u00c5ngstr\u00f6m, \u00c5sa at HQPO"];
+  const UserReport* jorg = by_address["CCMAIL:M\u00fcller, J\u00f6rg at HQPO"];
+  const UserReport* zoe = by_address["CCMAIL:Bront\u00eb, Zo\u00eb at HQPO"];
+  ASSERT_TRUE(asa != nullptr && jorg != nullptr && zoe != nullptr) << RenderReportJson(on.report);
+  EXPECT_EQ(asa->decision, "convert");
+  EXPECT_EQ(asa->dn, "cn=Asa Angstrom,ou=Recipients,dc=example,dc=test");
+  EXPECT_EQ(asa->messages_delivered, 1u);
+  EXPECT_EQ(jorg->decision, "conflict");
+  EXPECT_NE(jorg->reason.find("several entries"), std::string::npos);
+  EXPECT_EQ(zoe->decision, "conflict");
+  EXPECT_NE(zoe->reason.find("no entry carries it"), std::string::npos);
+  std::size_t euro_conflicts = 0;
+  for (const UserReport& u : on.report.users) {
+    if (u.address.find("Price") != std::string::npos && u.decision == "conflict")
+      ++euro_conflicts;
+  }
+  EXPECT_EQ(euro_conflicts, 1u);
+  // Every transliterated name is recorded; the uncovered one is not among them.
+  std::map<std::string, std::string> spelled;
+  for (const TransliteratedName& t : on.report.transliterated)
+    spelled[t.address] = t.ascii;
+  EXPECT_EQ(spelled.size(), 3u);
+  EXPECT_EQ(spelled[asa->address], "CCMAIL:Angstrom, Asa at HQPO");
+  EXPECT_EQ(spelled[jorg->address], "CCMAIL:Muller, Jorg at HQPO");
+  EXPECT_EQ(spelled[zoe->address], "CCMAIL:Bronte, Zoe at HQPO");
+  // Her message names her by her real address too (the header's bare name, spelled in ASCII).
+  const std::vector<std::string> facts = ReadBack(store_.path());
+  EXPECT_NE(std::find(facts.begin(), facts.end(),
+                      "message V\u00e4lkommen: to \u00c5sa \u00c5ngstr\u00f6m "
+                      "<aangstrom@corvane.example>"),
+            facts.end());
+}
+
 TEST_F(ImportJobSlapdTest, InterruptedAtSeveralPointsThenRerun) {
   // After the directory part: both converted, nothing delivered yet.
   ImportJobOptions o = Options();
