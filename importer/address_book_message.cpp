@@ -153,9 +153,8 @@ AddressBookMessage MakeAddressBookMessage(const AddressBook& book, std::string i
   text.content = std::make_unique<StringSource>(std::move(body));
   m.parts.push_back(std::move(text));
   MessagePart vcf;
-  vcf.kind = PartKind::kAttachment;
+  vcf.kind = PartKind::kAddressBook;
   vcf.name = std::string(kAddressBookFileName);
-  vcf.media_type = "text/vcard; charset=utf-8";
   vcf.size = cards.size();
   vcf.content = std::make_unique<StringSource>(std::move(cards));
   m.parts.push_back(std::move(vcf));

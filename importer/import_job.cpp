@@ -441,8 +441,10 @@ ImportResult Job::Run() {
   }
   if (!options_.public_root.empty())
     named.insert(named.end(), public_sections.begin(), public_sections.end());
+  const auto learn_start = Clock::now();
   if (!LearnAddresses(named))
     return std::move(*result_);
+  report_.timings.addresses = Since(learn_start);
   if (!Deliver(options_.mailstore, options_.delivery_threads, tasks, users_not_receiving))
     return std::move(*result_);
 

@@ -120,7 +120,7 @@ std::string RenderReportJson(const ImportReport& r) {
   for (auto [key, value] :
        {std::pair{"validate", r.timings.validate}, std::pair{"plan", r.timings.plan},
         std::pair{"apply", r.timings.apply}, std::pair{"deliver", r.timings.deliver},
-        std::pair{"total", r.timings.total}}) {
+        std::pair{"total", r.timings.total}, std::pair{"addresses", r.timings.addresses}}) {
     w.Key(key);
     // JsonWriter has no floating type; milliseconds are precise enough.
     w.Uint(static_cast<std::uint64_t>(value * 1000.0 + 0.5));

@@ -9,7 +9,9 @@
 //               "messages_already_present", "messages_failed", "address_books",
 //               "address_books_delivered", "address_books_already_present",
 //               "addresses_translated", "addresses_untranslated", "warnings"},
-//    "timings_ms": {"validate", "plan", "apply", "deliver", "total"},  (integer milliseconds)
+//    "timings_ms": {"validate", "plan", "apply", "deliver", "total", "addresses"},
+//                  (integer milliseconds; "addresses": collecting and looking up the addresses
+//                   of the mail to deliver, part of "deliver")
 //    "users": [{"address", "decision", "dn", "mail_store", "reason", "directory": "applied"|
 //               "unchanged"|"failed"|"not-applied", "messages", "messages_delivered",
 //               "messages_already_present", "messages_failed", "address_books",
@@ -110,6 +112,7 @@ struct SkippedSection {
 /// Seconds spent per phase.
 struct ImportTimings {
   double validate = 0, plan = 0, apply = 0, deliver = 0, total = 0;
+  double addresses = 0;  ///< part of deliver: address collection and lookup
 };
 
 /// The whole report.

@@ -20,9 +20,8 @@
 //   attachments (Content-Disposition: attachment; filename via RFC 2231 when not plain ASCII);
 //   MacBinary attachments are sent as application/x-macbinary, untouched (the Mac file's data and
 //   resource forks are not unpacked); schedule data (spec 7.5) goes as application/octet-stream,
-//   uninterpreted; a part that names its media type (the address book's text/vcard) gets it.
-//   The position of an attachment in the body (O-6) is not rendered: attachments
-//   follow the text in chain order.
+//   uninterpreted; an address book goes as text/vcard; charset=utf-8. The position of an attachment
+//   in the body (O-6) is not rendered: attachments follow the text in chain order.
 // - With any non-body part the message is multipart/mixed; the text part is omitted when all
 //   bodies are empty (a free document is an attachment of an otherwise empty message).
 // - Line ends: LF throughout by default (the Maildir convention; Dovecot and Courier expect it),
@@ -54,8 +53,9 @@ struct MailAddress {
   std::string address;       ///< e.g. "mellis@example.org", "Quinn, Avery at HQPO"
 };
 
-/// What a part of a message is (spec 8.4).
-enum class PartKind { kBody, kAttachment, kDocument, kSchedule };
+/// What a part of a message is (spec 8.4), or an address book ccmigrate made from a PAB
+/// section (address_book_message.h: a vCard file, text/vcard).
+enum class PartKind { kBody, kAttachment, kDocument, kSchedule, kAddressBook };
 
 /// One part of a message, in chain order; its bytes are pulled from `content`.
 struct MessagePart {
@@ -63,8 +63,6 @@ struct MessagePart {
   std::string name;        ///< file name (UTF-8) of an attachment, document or schedule
   std::uint64_t size = 0;  ///< declared length (informational)
   bool macbinary = false;  ///< attachment Format = Macbinary
-  /// Content-Type of an attachment ("text/vcard"); empty = by kind (octet-stream, macbinary).
-  std::string media_type;
   std::unique_ptr<ContentSource> content;  ///< body text must be UTF-8
 };
 
