@@ -338,8 +338,9 @@ void DaemonE2eTest::ExpectSampleImported() {
   for (const auto& m : messages)
     identities.insert(IdentityOf(m));
   EXPECT_EQ(identities.size(), 4u);
-  EXPECT_EQ(std::count_if(identities.begin(), identities.end(),
-                          [](const std::string& id) { return id.rfind("ccm1-pab:", 0) == 0; }),
+  EXPECT_EQ(std::count_if(
+                identities.begin(), identities.end(),
+                [](const std::string& id) { return id.find("ccm1-pab:") != std::string::npos; }),
             1);
   EXPECT_EQ(identities.count(""), 0u);
   EXPECT_TRUE(MessageFiles(mail_ / "jlee").empty());

@@ -130,7 +130,7 @@ void ExpectGeneratedSetImported(DaemonE2eTest& world, const GeneratedSet& set,
     auto files = DaemonE2eTest::MessageFiles(world.mail() / k);
     // Address books (address_book_message.h) are counted apart from the messages.
     const auto first_book = std::stable_partition(files.begin(), files.end(), [](const auto& f) {
-      return DaemonE2eTest::IdentityOf(f).rfind("ccm1-pab:", 0) != 0;
+      return DaemonE2eTest::IdentityOf(f).find("ccm1-pab:") == std::string::npos;
     });
     EXPECT_LE(files.end() - first_book, 1) << "mailbox " << k << ": address book twice";
     books += static_cast<std::size_t>(files.end() - first_book);
