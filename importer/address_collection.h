@@ -5,8 +5,8 @@
 // One pass over the given sections' records in the primary files (secondary files are not
 // read): Sender, To, Cc, Bcc of MAILMESSAGE records and every address and list member of PAB
 // records, each mapped to the source address it stands for (AddressTranslation::
-// SourceAddressOf: `TYPE:addr`, or a bare display name's DIRECTORY record). A field written as
-// a pointer to an `Other` section is not read here: its addresses are looked up only if they
+// SourceAddressOf: `TYPE:addr`, or the address of the set user a bare name names). A field written
+// as a pointer to an `Other` section is not read here: its addresses are looked up only if they
 // also appear elsewhere, and otherwise stay in their lossless form (and are counted
 // untranslated).
 //
@@ -33,7 +33,7 @@ namespace ccm::importer {
 struct CollectedAddresses {
   std::vector<std::string> addresses;  ///< distinct, UTF-8, in first-seen order
   std::uint64_t not_collected = 0;     ///< distinct addresses beyond the bound
-  /// Bare display names that stand for no address (no DIRECTORY record of the set has them):
+  /// Bare names that stand for no address (they name no user of the set):
   /// distinct, at most kMaxUnidentifiedNames, for the report.
   std::vector<std::string> unidentified;
   std::uint64_t unidentified_not_kept = 0;  ///< distinct ones beyond that bound

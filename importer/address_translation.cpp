@@ -17,6 +17,29 @@ bool HasSmtpPrefix(std::string_view value) {
 
 }  // namespace
 
+namespace {
+
+// Position of the last " at " (ASCII case ignored), or npos.
+std::size_t FindLastAt(std::string_view text) {
+  for (std::size_t i = text.size() >= 4 ? text.size() - 4 + 1 : 0; i-- > 0;) {
+    if (EqualsIgnoreCase(text.substr(i, 4), " at "))
+      return i;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<std::string> NativeNameOf(std::string_view source_address) {
+  std::string_view rest = parser::StripMigratePrefix(source_address);
+  if (const std::size_t colon = rest.find(':'); colon != std::string_view::npos)
+    rest.remove_prefix(colon + 1);
+  const std::size_t at = FindLastAt(rest);
+  if (at == std::string_view::npos || at == 0)
+    return std::nullopt;
+  return std::string(rest.substr(0, at));
+}
+
 bool IsSmtpItem(const MailAddress& item) {
   return EqualsIgnoreCase(item.type, "SMTP");
 }
@@ -72,9 +95,11 @@ std::optional<std::string> AddressTranslation::SourceAddressOf(const MailAddress
   if (!item.type.empty())
     return item.type + ":" + item.address;
   auto it = display_names_.find(parser::NormalizeSourceAddress(item.display_name));
-  if (it == display_names_.end() || it->second.empty())
-    return std::nullopt;
-  return it->second;
+  if (it != display_names_.end())
+    return it->second.empty() ? std::nullopt : std::optional<std::string>(it->second);
+  if (FindLastAt(item.display_name) != std::string_view::npos)
+    return "CCMAIL:" + item.display_name;  // a native address written without its type
+  return std::nullopt;
 }
 
 const DirectoryPerson* AddressTranslation::Find(std::string_view source_address) const {

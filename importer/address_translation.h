@@ -4,9 +4,12 @@
 // Which items are translated:
 // - `Name [TYPE:addr]` with a TYPE other than SMTP (CCMAIL, X400, ...): the source address
 //   `TYPE:addr`.
-// - A bare display name (`Avery Quinn`: cc:Mail writes local recipients this way) stands for the
-//   source address of the set's DIRECTORY record with that Display-Name (ASCII case and runs of
-//   spaces ignored); a name two records share stands for none.
+// - A bare name (cc:Mail writes local recipients without an address) stands for the source
+//   address of the set's user it names: the Display-Name of the user's DIRECTORY record
+//   (`Avery Quinn`), or the native name in the user's address (`Quinn, Avery` of
+//   `CCMAIL:Quinn, Avery at HQPO`); ASCII case and runs of spaces are ignored, and a name two
+//   users share stands for neither. A bare name that is a whole native address (`Quinn, Avery
+//   at HQPO`) stands for `CCMAIL:` and that address.
 // - `Name [SMTP:addr]` is kept as it is, and so is anything else no directory entry answers for.
 // A source address "identifies" an entry under user resolution's rules (address_match.h: the
 // migrate: proxy, the native proxy or the target, after the same normalisation); the lookups
@@ -66,7 +69,7 @@ class AddressTranslation {
   void AddDisplayName(std::string_view display_name, std::string_view source_address);
 
   /// The source address an item stands for (what to look up): `TYPE:addr` for a non-SMTP
-  /// address, a bare display name's record address; nullopt for SMTP items and unknown names.
+  /// address, a bare name's (see the file comment); nullopt for SMTP items and unknown names.
   std::optional<std::string> SourceAddressOf(const MailAddress& item) const;
   /// The person `source_address` identifies, if any.
   const DirectoryPerson* Find(std::string_view source_address) const;
@@ -80,6 +83,10 @@ class AddressTranslation {
   std::unordered_map<std::string, DirectoryPerson> people_;     // by source-address key
   std::unordered_map<std::string, std::string> display_names_;  // name key -> address ("" = 2+)
 };
+
+/// The native name of a source address: `Quinn, Avery` of `CCMAIL:Quinn, Avery at HQPO` (the
+/// text between the type and the last " at "); nullopt when it has no " at ".
+std::optional<std::string> NativeNameOf(std::string_view source_address);
 
 /// True for an item whose type is SMTP (any case).
 bool IsSmtpItem(const MailAddress& item);

@@ -201,8 +201,11 @@ bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<
 
 bool Job::LearnAddresses(const std::vector<const parser::SectionInfo*>& sections) {
   for (const parser::User& u : scan_->users) {
+    const std::string address = Utf8(u.address);
     if (u.has_directory_record && !u.display_name.empty())
-      translation_.AddDisplayName(Utf8(u.display_name), Utf8(u.address));
+      translation_.AddDisplayName(Utf8(u.display_name), address);
+    if (auto native = NativeNameOf(address))
+      translation_.AddDisplayName(*native, address);
   }
   auto collected = CollectAddresses(*set_dir_, *scan_, sections, options_.reader, translation_,
                                     kMaxLookedUpAddresses);
@@ -247,7 +250,7 @@ bool Job::LearnAddresses(const std::vector<const parser::SectionInfo*>& sections
     }
   }
   for (std::string& name : collected->unidentified)
-    untranslated(std::move(name), "a bare name that no DIRECTORY record of the set has");
+    untranslated(std::move(name), "a bare name that names no user of the set");
   report_.untranslated_addresses_not_shown += collected->unidentified_not_kept;
   if (collected->not_collected > 0) {
     report_.untranslated_addresses_not_shown += collected->not_collected;

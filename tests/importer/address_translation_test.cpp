@@ -77,6 +77,31 @@ TEST_F(TranslationTest, BareDisplayNameStandsForItsDirectoryRecord) {
   EXPECT_EQ(FormatAddress(a), "Avery Quinn <aquinn@corvane.example>");
 }
 
+TEST_F(TranslationTest, BareNativeNameStandsForTheUserItNames) {
+  table_.AddDisplayName(*NativeNameOf("CCMAIL:Quinn, Avery at HQPO"),
+                        "CCMAIL:Quinn, Avery at HQPO");
+  MailAddress a{"quinn,  avery", "", ""};
+  EXPECT_EQ(table_.Translate(a), AddressForm::kTranslated);
+  EXPECT_EQ(FormatAddress(a), "Avery Quinn <aquinn@corvane.example>");
+}
+
+TEST_F(TranslationTest, BareNativeAddressIsLookedUpAsCcmail) {
+  MailAddress a{"Quinn, Avery AT hqpo", "", ""};
+  EXPECT_EQ(table_.SourceAddressOf(a), "CCMAIL:Quinn, Avery AT hqpo");
+  EXPECT_EQ(table_.Translate(a), AddressForm::kTranslated);
+  MailAddress stranger{"Nobody, Known at XXPO", "", ""};
+  EXPECT_EQ(table_.Translate(stranger), AddressForm::kUntranslated);
+  EXPECT_EQ(stranger.display_name, "Nobody, Known at XXPO");
+}
+
+TEST(NativeNameOf, NameBetweenTypeAndTheLastAt) {
+  EXPECT_EQ(NativeNameOf("CCMAIL:Quinn, Avery at HQPO"), "Quinn, Avery");
+  EXPECT_EQ(NativeNameOf("migrate:CCMAIL:Lee, Jordan at Corp at HQPO"), "Lee, Jordan at Corp");
+  EXPECT_EQ(NativeNameOf("Quinn, Avery AT HQPO"), "Quinn, Avery");
+  EXPECT_EQ(NativeNameOf("CCMAIL:Quinn, Avery"), std::nullopt);
+  EXPECT_EQ(NativeNameOf("CCMAIL: at HQPO"), std::nullopt);
+}
+
 TEST_F(TranslationTest, NearMissSpellingIsNotTheSamePerson) {
   MailAddress a{"", "CCMAIL", "Avery Quinn at HQPO"};
   EXPECT_EQ(table_.Translate(a), AddressForm::kUntranslated);
