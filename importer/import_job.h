@@ -1,5 +1,5 @@
-// import_job.h — one whole import of a file set (spec 9.6): validate → users and the in-memory
-// Q194218 fix (10.5) → plan the directory → mass-change guard → apply (journal first) → deliver
+// import_job.h — one whole import of a file set: validate → users and the in-memory
+// Q194218 fix → plan the directory → mass-change guard → apply (journal first) → deliver
 // every converted/delivered/created user's messages → report. Used by `ccmigrate import` and by
 // the daemon's set processor.
 //
@@ -125,7 +125,7 @@ struct ImportJobOptions {
   std::vector<parser::AccountLine> accounts;  ///< [import] accounts_file, read
   std::string accounts_file;
   std::vector<std::string> caller_files;   ///< names in the set's folder that are not the set's
-  TimeZone source_zone = TimeZone::Utc();  ///< [import] source_timezone (O-15)
+  TimeZone source_zone = TimeZone::Utc();  ///< [import] source_timezone
   /// [import] transliteration (and transliteration_table); nullopt = off.
   std::optional<Transliteration> transliteration;
   MaildirOptions mailstore;               ///< [mailstore] root, sync_batch

@@ -18,9 +18,9 @@
 //               "address_books_delivered", "address_books_already_present",
 //               "addresses_translated", "addresses_untranslated", "warnings": [..],
 //               "notes": [..]}],
-//    "synthesised_sections": [{"address", "file", "reason"}],     (10.5 step 5)
+//    "synthesised_sections": [{"address", "file", "reason"}],     (the Q194218 fix)
 //    "skipped_sections": [{"kind": "PublicMessages", "owner", "file", "line",
-//                          "records", "reason"}],                  (7.3)
+//                          "records", "reason"}],
 //    "untranslated_addresses": [{"address", "reason"}], "untranslated_addresses_not_shown": N,
 //    "transliterated": [{"address", "as"}],  (every user address spelled in ASCII for lookup)
 //    "public": {"root", "messages_delivered", "messages_already_present"} (only when delivered)
@@ -72,12 +72,12 @@ struct UserReport {
   std::uint64_t addresses_translated = 0;
   std::uint64_t addresses_untranslated = 0;
   std::vector<std::string> warnings;
-  /// Informational notes (the planner's "info: " items, e.g. P2 collisions): reported, but
-  /// they do not make the run "done with warnings".
+  /// Informational notes (the planner's "info: " items, e.g. DIRECTORY-record collisions):
+  /// reported, but they do not make the run "done with warnings".
   std::vector<std::string> notes;
 };
 
-/// A MAILMESSAGE section the in-memory Q194218 fix supplied (10.5 step 5).
+/// A MAILMESSAGE section the in-memory Q194218 fix supplied.
 struct SynthesisedReport {
   std::string address;
   std::string file;  ///< where `ccmigrate fix` puts it

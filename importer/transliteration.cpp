@@ -363,7 +363,7 @@ Result<std::size_t, std::string> TransliterateUsers(std::vector<MigratingUser>& 
     std::string original = converter->ToUtf8(user.source_address);
     auto ascii = transliteration.ToAscii(original);
     if (!ascii)
-      continue;  // stays a conflict (O-11)
+      continue;  // no ASCII spelling: the planner keeps it a conflict
     user.original_match_key = user.match_key;
     user.transliterated_from = std::move(original);
     user.source_address = std::move(*ascii);

@@ -26,7 +26,7 @@ ImportReport Sample() {
   avery.address_books_delivered = 1;
   avery.addresses_translated = 7;
   avery.addresses_untranslated = 2;
-  avery.warnings.push_back("00000001.PRI:14: 2 Body sections (O-7)");
+  avery.warnings.push_back("00000001.PRI:14: 2 Body sections in one chain");
   UserReport ghost;
   ghost.address = "CCMAIL:Ghost \"Q\"\nat HQPO";
   ghost.decision = "skip-not-found";
