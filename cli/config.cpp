@@ -18,6 +18,7 @@
 
 #include "importer/source_time.h"
 #include "importer/store_group.h"
+#include "importer/transliteration.h"
 
 namespace ccm::cli {
 namespace {
@@ -251,7 +252,13 @@ void ReadImport(const toml::table& root, const fs::path& origin, ImportConfig& c
   r.String("source_timezone", c.source_timezone, false);
   r.Bool("lenient", c.lenient);
   r.Path("accounts_file", c.accounts_file, false);
+  r.Bool("transliteration", c.transliteration);
+  r.Path("transliteration_table", c.transliteration_table, false);
   r.Finish();
+  if (!error && !c.transliteration_table.empty()) {
+    if (auto table = importer::Transliteration::WithTableFile(c.transliteration_table); !table)
+      r.Fail(*t->get("transliteration_table"), "transliteration_table", table.error());
+  }
   if (error || c.source_timezone.empty())
     return;
   if (auto zone = importer::TimeZone::Load(c.source_timezone); !zone) {

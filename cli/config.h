@@ -77,6 +77,8 @@ struct ImportConfig {
   std::string source_timezone;  ///< IANA name; "" = the daemon's zone
   bool lenient = false;
   std::filesystem::path accounts_file;  ///< resolved; empty when not set
+  bool transliteration = false;         ///< look non-ASCII user addresses up by an ASCII spelling
+  std::filesystem::path transliteration_table;  ///< resolved; empty = the built-in table only
 };
 
 /// [mailstore]

@@ -6,6 +6,18 @@
 
 namespace ccm::cli {
 
+Result<std::optional<importer::Transliteration>, std::string> TransliterationFor(
+    const ImportConfig& config) {
+  if (!config.transliteration)
+    return std::optional<importer::Transliteration>();
+  if (config.transliteration_table.empty())
+    return std::optional<importer::Transliteration>(importer::Transliteration::BuiltIn());
+  auto table = importer::Transliteration::WithTableFile(config.transliteration_table);
+  if (!table)
+    return Fail("[import] transliteration_table: " + table.error());
+  return std::optional<importer::Transliteration>(std::move(*table));
+}
+
 Result<importer::ImportJobOptions, std::string> ImportJobOptionsFor(
     const Config& config, const std::filesystem::path& pkl_path,
     const std::filesystem::path& output_dir) {
@@ -28,6 +40,10 @@ Result<importer::ImportJobOptions, std::string> ImportJobOptionsFor(
   if (!zone)
     return Fail("[import] source_timezone: " + zone.error().message);
   o.source_zone = std::move(*zone);
+  auto transliteration = TransliterationFor(config.import);
+  if (!transliteration)
+    return Fail(std::move(transliteration.error()));
+  o.transliteration = std::move(*transliteration);
   o.mailstore.root = config.mailstore.root;
   o.mailstore.sync_batch = static_cast<std::size_t>(config.mailstore.sync_batch);
   o.delivery_threads = static_cast<std::size_t>(config.mailstore.delivery_threads);

@@ -4,7 +4,8 @@
 //
 // Reads: [import] max_changes, on_not_found/on_conflict (via PlanPolicyFor), lenient,
 // accounts_file (read here; an unreadable file is a configuration error), source_timezone
-// ("" = the daemon's own zone: $TZ, /etc/localtime, else UTC); [mailstore] root,
+// ("" = the daemon's own zone: $TZ, /etc/localtime, else UTC), transliteration and
+// transliteration_table (read here); [mailstore] root,
 // public_root, sync_batch. The report, journal.ldif and audit.ldif go to `output_dir`.
 //
 // Thread safety: pure functions (plus reading the accounts file and zone data).
@@ -18,6 +19,10 @@
 #include "importer/import_job.h"
 
 namespace ccm::cli {
+
+/// [import] transliteration and transliteration_table as a table; nullopt when off.
+Result<std::optional<importer::Transliteration>, std::string> TransliterationFor(
+    const ImportConfig& config);
 
 /// The job options for the set at `pkl_path`; errors name the configuration key.
 Result<importer::ImportJobOptions, std::string> ImportJobOptionsFor(

@@ -127,22 +127,34 @@ std::optional<std::string> NearMissAddress(std::string_view address) {
   return out + swapped + " at " + post_office;
 }
 
+namespace {
+
+void AddTerms(std::vector<ldap::Filter>& terms, const std::vector<std::string>& spellings,
+              bool match_target_without_type) {
+  for (const std::string& s : spellings) {
+    terms.push_back(ldap::Filter::Eq("ccmProxyAddress", s));
+    terms.push_back(ldap::Filter::Eq("ccmTargetAddress", s));
+    terms.push_back(ldap::Filter::Eq("ccmProxyAddress", "migrate:" + s));
+    if (match_target_without_type && !TypeOf(s).empty()) {
+      terms.push_back(ldap::Filter::Eq("ccmTargetAddress", WithoutType(s)));
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<ldap::Filter> ResolutionTerms(const MigratingUser& user,
                                           bool match_target_without_type) {
   std::vector<ldap::Filter> terms;
-  auto add_terms = [&](const std::vector<std::string>& spellings) {
-    for (const std::string& s : spellings) {
-      terms.push_back(ldap::Filter::Eq("ccmProxyAddress", s));
-      terms.push_back(ldap::Filter::Eq("ccmTargetAddress", s));
-      terms.push_back(ldap::Filter::Eq("ccmProxyAddress", "migrate:" + s));
-      if (match_target_without_type && !TypeOf(s).empty()) {
-        terms.push_back(ldap::Filter::Eq("ccmTargetAddress", WithoutType(s)));
-      }
-    }
-  };
-  add_terms(SearchSpellings(user.source_address));
+  AddTerms(terms, SearchSpellings(user.source_address), match_target_without_type);
   if (auto variant = NearMissAddress(user.source_address))
-    add_terms(SearchSpellings(*variant));
+    AddTerms(terms, SearchSpellings(*variant), match_target_without_type);
+  return terms;
+}
+
+std::vector<ldap::Filter> IdentityTerms(std::string_view address, bool match_target_without_type) {
+  std::vector<ldap::Filter> terms;
+  AddTerms(terms, SearchSpellings(address), match_target_without_type);
   return terms;
 }
 

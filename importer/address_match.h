@@ -52,6 +52,10 @@ std::optional<std::string> NearMissAddress(std::string_view address);
 std::vector<ldap::Filter> ResolutionTerms(const MigratingUser& user,
                                           bool match_target_without_type);
 
+/// The terms that find the entries `address` identifies (no near-miss variant): the terms of
+/// ResolutionTerms for the address's own spellings, same rank order.
+std::vector<ldap::Filter> IdentityTerms(std::string_view address, bool match_target_without_type);
+
 /// How a returned entry relates to a user.
 enum class EntryMatch { kNone, kMatch, kNearMiss };
 

@@ -316,11 +316,16 @@ UserPlan DecideUser(const MigratingUser& user, const Resolution& resolution,
   }
   if (!IsAscii(user.source_address)) {
     return Conflict(std::move(plan),
-                    "non-ASCII address: the directory's IA5 proxies cannot hold it and no "
-                    "transliteration is configured");
+                    "non-ASCII address: the directory's IA5 proxies cannot hold it ([import] "
+                    "transliteration is off, or its table does not cover a character)");
   }
   if (resolution.matches.size() > 1) {
     return Conflict(std::move(plan), "several entries match: " + JoinDns(resolution.matches));
+  }
+  if (!user.transliterated_from.empty() && resolution.matches.empty()) {
+    // An ASCII spelling is a guess: finding no one under it is no evidence the user is absent.
+    return Conflict(std::move(plan), "non-ASCII address looked up as '" + user.source_address +
+                                         "' ([import] transliteration): no entry carries it");
   }
   if (resolution.matches.empty()) {
     if (user.has_mailbox_record && options.create_missing)

@@ -2,8 +2,12 @@
 // decide what happens to them and compute the exact change that carries it out. No I/O.
 //
 // Decision table (every row is unit-tested):
-//   source address not 7-bit ASCII                       → conflict (no transliteration)
+//   source address not 7-bit ASCII                       → conflict (with [import]
+//                                                          transliteration the address is its
+//                                                          ASCII spelling when the table
+//                                                          covers it, transliteration.h)
 //   several matching entries                             → conflict, no DN
+//   a transliterated address matching no entry           → conflict (the spelling is a guess)
 //   one entry with both ccmMailbox and ccmCustomRecipient,
 //     or with neither                                    → conflict
 //   one entry with ccmMailbox                            → deliver; a modify (asserted on

@@ -4,11 +4,13 @@
 #include <map>
 #include <ostream>
 
+#include "importer/address_collection.h"
 #include "importer/parallel_delivery.h"
 #include "parser/byte_source.h"
 #include "parser/code_page.h"
 #include "parser/file_set.h"
 #include "parser/fix.h"
+#include "parser/source_address.h"
 
 namespace ccm::importer {
 
@@ -115,7 +117,9 @@ class Job {
     return text_ ? text_->ToUtf8(text) : std::string(text);
   }
   void SetWarning(std::string text);
-  void ReportSkippedPab();
+  // Learns who the addresses of `sections` are (address_collection.h, address_lookup.h) into
+  // translation_; false when the job must end now (result_ is then set).
+  bool LearnAddresses(const std::vector<const parser::SectionInfo*>& sections);
   // Delivers the tasks' mail (parallel_delivery.h) into `store`; false when the job must end
   // now (result_ is then set).
   bool Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
@@ -131,10 +135,12 @@ class Job {
   std::optional<parser::TextConverter> text_;
   std::string text_error_;  // why there is no converter for the set's code page
   parser::DiagnosticSink sink_{1000};
+  std::vector<MigratingUser> users_;  // of the set, after Validate
   std::optional<DirectoryPlan> plan_;
   std::vector<bool> may_deliver_;  // per plan user, after apply
   std::unique_ptr<Progress> progress_;
   std::uint64_t messages_done_ = 0;  // over earlier Deliver() calls
+  AddressTranslation translation_;   // shared read-only by the delivery workers
   std::optional<ImportResult> result_;
 };
 
@@ -184,6 +190,7 @@ bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<
   d.zone = options_.source_zone;
   d.reader = options_.reader;
   d.store = store;
+  d.translation = &translation_;
   d.threads = threads;
   d.stop = options_.stop;
   if (options_.TEST_stop_after_messages) {
@@ -207,6 +214,59 @@ bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<
       return End(ImportOutcome::kDeferred, halt.reason, ImportErrorKind::kTransient);
   }
   return End(ImportOutcome::kDeferred, halt.reason, ImportErrorKind::kTransient);
+}
+
+bool Job::LearnAddresses(const std::vector<const parser::SectionInfo*>& sections) {
+  for (const parser::User& u : scan_->users) {
+    const std::string address = Utf8(u.address);
+    if (u.has_directory_record && !u.display_name.empty())
+      translation_.AddDisplayName(Utf8(u.display_name), address);
+    if (auto native = NativeNameOf(address))
+      translation_.AddDisplayName(*native, address);
+  }
+  auto collected = CollectAddresses(*set_dir_, *scan_, sections, options_.reader, translation_,
+                                    kMaxLookedUpAddresses);
+  if (!collected) {
+    return End(ImportOutcome::kDeferred,
+               "reading addresses: " + collected.error().message + "; a rerun finishes",
+               ImportErrorKind::kTransient);
+  }
+  // With transliteration, a non-ASCII address is looked up by its ASCII spelling, as users are.
+  std::vector<std::string> spellings = collected->addresses;
+  if (options_.transliteration) {
+    for (std::string& a : spellings) {
+      if (auto ascii = options_.transliteration->ToAscii(a))
+        a = std::move(*ascii);
+    }
+  }
+  auto answers = directory_.LookUpAddresses(spellings);
+  if (!answers)
+    return EndFor(answers.error(), "; a rerun finishes the set");
+  auto untranslated = [&](std::string address, std::string reason) {
+    if (report_.untranslated_addresses.size() < kMaxUntranslatedShown) {
+      report_.untranslated_addresses.push_back({std::move(address), std::move(reason)});
+    } else {
+      ++report_.untranslated_addresses_not_shown;
+    }
+  };
+  for (std::size_t i = 0; i < collected->addresses.size() && i < answers->size(); ++i) {
+    AddressAnswer& answer = (*answers)[i];
+    if (answer.person) {
+      translation_.AddPerson(collected->addresses[i], std::move(*answer.person));
+    } else {
+      untranslated(collected->addresses[i], std::move(answer.reason));
+    }
+  }
+  for (std::string& name : collected->unidentified)
+    untranslated(std::move(name), "a bare name that names no user of the set");
+  report_.untranslated_addresses_not_shown += collected->unidentified_not_kept;
+  if (collected->not_collected > 0) {
+    report_.untranslated_addresses_not_shown += collected->not_collected;
+    SetWarning(std::to_string(collected->not_collected) + " distinct address(es) beyond " +
+               std::to_string(kMaxLookedUpAddresses) +
+               " were not looked up and keep their cc:Mail form");
+  }
+  return true;
 }
 
 // Validates the whole set before touching anything; the users and the in-memory Q194218 fix
@@ -249,6 +309,19 @@ bool Job::Validate() {
     return End(ImportOutcome::kRefused,
                "invalid set: " + std::to_string(sink_.errors()) + " error(s); nothing changed");
   }
+
+  // Users (in their ASCII spelling when transliteration is on) for the plan.
+  users_ = UsersOfSet(*scan_);
+  if (options_.transliteration) {
+    auto spelled =
+        TransliterateUsers(users_, *options_.transliteration, scan_->packing_list.code_page);
+    if (!spelled)
+      return End(ImportOutcome::kRefused, "transliteration: " + spelled.error());
+    for (const MigratingUser& u : users_) {
+      if (!u.transliterated_from.empty())
+        report_.transliterated.push_back({u.transliterated_from, u.source_address});
+    }
+  }
   for (const parser::SynthesisedSection& s : parser::PlanFix(*scan_).sections) {
     report_.synthesised.push_back({Utf8(s.address), s.file, s.reason});
   }
@@ -258,14 +331,17 @@ bool Job::Validate() {
 // Resolves and decides every user against the directory; refuses what the policy rejects.
 bool Job::PlanDirectory() {
   auto phase = Clock::now();
-  auto plan = directory_.Plan(UsersOfSet(*scan_));
+  auto plan = directory_.Plan(users_);
   report_.timings.plan = Since(phase);
   if (!plan)
     return EndFor(plan.error(), "");
   plan_ = std::move(*plan);
   for (const UserPlan& p : plan_->users) {
     UserReport u;
-    u.address = Utf8(p.user.source_address);
+    u.address = p.user.transliterated_from.empty() ? Utf8(p.user.source_address)
+                                                   : p.user.transliterated_from;
+    if (!p.user.transliterated_from.empty())
+      u.notes.push_back("looked up as " + p.user.source_address + " ([import] transliteration)");
     u.decision = p.decision;
     u.dn = p.dn;
     u.mail_store = p.mail_store;
@@ -324,17 +400,6 @@ bool Job::ApplyDirectory() {
   return true;
 }
 
-void Job::ReportSkippedPab() {
-  for (const parser::SectionInfo& s : scan_->sections) {
-    if (s.kind == parser::SectionKind::kPab) {
-      report_.skipped_sections.push_back(
-          {SkippedKind::kPab, Utf8(s.owner), s.file, s.header_line, s.records,
-           "PAB sections are validated but not delivered (out of scope for the directory "
-           "conversion)"});
-    }
-  }
-}
-
 // Delivers every receiving user's messages, then the public folders.
 bool Job::DeliverMail() {
   auto phase = Clock::now();
@@ -345,7 +410,11 @@ bool Job::DeliverMail() {
         ImportOutcome::kRefused,
         "code page " + std::to_string(scan_->packing_list.code_page.number()) + ": " + text_error_);
   }
-  ReportSkippedPab();
+  std::map<std::string, std::vector<const parser::SectionInfo*>> books_by_owner;
+  for (const parser::SectionInfo& s : scan_->sections) {
+    if (s.kind == parser::SectionKind::kPab)
+      books_by_owner[parser::NormalizeSourceAddress(s.owner)].push_back(&s);
+  }
   auto [by_owner, public_sections] = MailSectionsOf(*scan_);
   progress_ = std::make_unique<Progress>(options_.progress, options_.progress_label,
                                          options_.progress_terminal, options_.progress_interval,
@@ -354,9 +423,11 @@ bool Job::DeliverMail() {
   std::size_t users_not_receiving = 0;
   for (std::size_t i = 0; i < plan_->users.size(); ++i) {
     UserReport& u = report_.users[i];
-    auto& sections = by_owner[plan_->users[i].user.match_key];
+    auto& sections = by_owner[plan_->users[i].user.SectionKey()];
+    auto& books = books_by_owner[plan_->users[i].user.SectionKey()];
+    u.address_books = books.size();
     if (may_deliver_[i]) {
-      tasks.push_back({plan_->users[i].mail_store, std::move(sections), &u});
+      tasks.push_back({plan_->users[i].mail_store, std::move(sections), &u, std::move(books)});
       continue;
     }
     ++users_not_receiving;
@@ -366,7 +437,22 @@ bool Job::DeliverMail() {
       u.warnings.push_back(std::to_string(u.messages) + " message(s) not delivered (" +
                            std::string(DecisionName(u.decision)) + ")");
     }
+    if (u.address_books > 0) {
+      u.warnings.push_back(std::to_string(u.address_books) + " address book(s) not delivered (" +
+                           std::string(DecisionName(u.decision)) + ")");
+    }
   }
+  std::vector<const parser::SectionInfo*> named;
+  for (const MailboxTask& t : tasks) {
+    named.insert(named.end(), t.address_books.begin(), t.address_books.end());
+    named.insert(named.end(), t.sections.begin(), t.sections.end());
+  }
+  if (!options_.public_root.empty())
+    named.insert(named.end(), public_sections.begin(), public_sections.end());
+  const auto learn_start = Clock::now();
+  if (!LearnAddresses(named))
+    return false;
+  report_.timings.addresses = Since(learn_start);
   if (!Deliver(options_.mailstore, options_.delivery_threads, tasks, users_not_receiving))
     return false;
   if (!DeliverPublic(public_sections))

@@ -27,13 +27,27 @@
 // A rerun after any interruption is safe: converted users plan as `deliver`, and delivery skips
 // every message whose identity is already in its folder (set_messages.h, maildir_store.h).
 //
+// Transliteration ([import] transliteration): users whose address is not ASCII are looked up by
+// its ASCII spelling (transliteration.h); the report lists every name so spelled.
+//
 // Mass-change guard: when the plan converts or creates more entries than max_changes (0 = no
 // limit) the job is refused before any change, unless `force`.
 //
-// Public folders and PAB sections: PublicMessages sections go into a Maildir++ store named
-// "PublicMessages" under public_root when one is configured (folders from the Folder column),
-// otherwise they are reported as skipped with the reason; PAB sections are always reported as
-// skipped (out of scope for the directory conversion).
+// Public folders: PublicMessages sections go into a Maildir++ store named "PublicMessages"
+// under public_root when one is configured (folders from the Folder column), otherwise they are
+// reported as skipped with the reason.
+//
+// Address books: each PAB section of a user who receives mail arrives in their Inbox as one
+// message carrying the book as a vCard file (address_book_message.h), before their mail; a
+// rerun finds it and delivers no second one.
+//
+// Addresses: after the directory part and before delivery, the distinct cc:Mail addresses of
+// the mail and books to deliver are collected (address_collection.h) and looked up in batches
+// (DirectoryAccess::LookUpAddresses); every delivered header and book then names a person the
+// directory knows by their SMTP address (address_translation.h). A lookup that fails
+// transiently defers the job (the directory part is done; a rerun delivers). Messages an
+// earlier run delivered keep the headers they were written with: a rerun never rewrites or
+// redelivers them, even when the directory now knows more people.
 //
 // Delivery runs on `delivery_threads` workers ([mailstore] delivery_threads), each mailbox on
 // one of them (parallel_delivery.h); a user's counts are still only those made durable.
@@ -61,11 +75,13 @@
 #include <vector>
 
 #include "ccm/result.h"
+#include "importer/address_lookup.h"
 #include "importer/directory_plan.h"
 #include "importer/import_error.h"
 #include "importer/import_report.h"
 #include "importer/maildir_store.h"
 #include "importer/source_time.h"
+#include "importer/transliteration.h"
 #include "parser/accounts_file.h"
 #include "parser/reader_options.h"
 
@@ -93,6 +109,14 @@ class DirectoryAccess {
   /// transient failure means: stop, nothing is half-applied, rerun later.
   virtual Result<DirectoryApplication, ImportError> Apply(
       const DirectoryPlan& plan, const std::filesystem::path& output_dir) = 0;
+  /// Who the cc:Mail addresses of the set's mail and address books are (address_lookup.h):
+  /// one answer per address, same order. A directory half that cannot look people up (the
+  /// tests' in-memory ones) knows no one, and every address stays in its lossless form.
+  virtual Result<std::vector<AddressAnswer>, ImportError> LookUpAddresses(
+      const std::vector<std::string>& addresses) {
+    return std::vector<AddressAnswer>(addresses.size(),
+                                      AddressAnswer{std::nullopt, "no directory lookup"});
+  }
 };
 
 /// Everything a job needs besides the directory.
@@ -107,12 +131,14 @@ struct ImportJobOptions {
   std::string accounts_file;
   std::vector<std::string> caller_files;   ///< names in the set's folder that are not the set's
   TimeZone source_zone = TimeZone::Utc();  ///< [import] source_timezone
-  MaildirOptions mailstore;                ///< [mailstore] root, sync_batch
-  std::size_t delivery_threads = 2;        ///< [mailstore] delivery_threads (>= 1)
-  std::filesystem::path public_root;       ///< [mailstore] public_root; empty = skip public
-  std::ostream* progress = nullptr;        ///< where progress goes (nullptr: none)
-  std::string progress_label = "import";   ///< progress lines start "<label>: " (e.g. set id)
-  bool progress_terminal = false;          ///< a terminal: overwrite one line
+  /// [import] transliteration (and transliteration_table); nullopt = off.
+  std::optional<Transliteration> transliteration;
+  MaildirOptions mailstore;               ///< [mailstore] root, sync_batch
+  std::size_t delivery_threads = 2;       ///< [mailstore] delivery_threads (>= 1)
+  std::filesystem::path public_root;      ///< [mailstore] public_root; empty = skip public
+  std::ostream* progress = nullptr;       ///< where progress goes (nullptr: none)
+  std::string progress_label = "import";  ///< progress lines start "<label>: " (e.g. set id)
+  bool progress_terminal = false;         ///< a terminal: overwrite one line
   std::chrono::seconds progress_interval{10};
   const std::atomic<bool>* stop = nullptr;                ///< set to stop at the next safe point
   bool TEST_stop_after_directory = false;                 ///< tests: end abruptly after apply

@@ -101,12 +101,18 @@ std::string RenderReportJson(const ImportReport& r) {
   for (Decision d : kDecisions)
     by_decision[DecisionName(d)] = 0;
   std::uint64_t messages = 0, delivered = 0, present = 0, failed = 0;
+  std::uint64_t books = 0, books_delivered = 0, books_present = 0, translated = 0, untranslated = 0;
   for (const auto& u : r.users) {
     ++by_decision[DecisionName(u.decision)];
     messages += u.messages;
     delivered += u.messages_delivered;
     present += u.messages_already_present;
     failed += u.messages_failed;
+    books += u.address_books;
+    books_delivered += u.address_books_delivered;
+    books_present += u.address_books_already_present;
+    translated += u.addresses_translated;
+    untranslated += u.addresses_untranslated;
   }
 
   JsonWriter w;
@@ -134,6 +140,11 @@ std::string RenderReportJson(const ImportReport& r) {
   w.Member("messages_delivered", delivered);
   w.Member("messages_already_present", present);
   w.Member("messages_failed", failed);
+  w.Member("address_books", books);
+  w.Member("address_books_delivered", books_delivered);
+  w.Member("address_books_already_present", books_present);
+  w.Member("addresses_translated", translated);
+  w.Member("addresses_untranslated", untranslated);
   w.Member("warnings", r.WarningCount());
   w.EndObject();
 
@@ -142,7 +153,7 @@ std::string RenderReportJson(const ImportReport& r) {
   for (auto [key, value] :
        {std::pair{"validate", r.timings.validate}, std::pair{"plan", r.timings.plan},
         std::pair{"apply", r.timings.apply}, std::pair{"deliver", r.timings.deliver},
-        std::pair{"total", r.timings.total}}) {
+        std::pair{"total", r.timings.total}, std::pair{"addresses", r.timings.addresses}}) {
     w.Key(key);
     // JsonWriter has no floating type; milliseconds are precise enough.
     w.Uint(static_cast<std::uint64_t>(value * 1000.0 + 0.5));
@@ -163,6 +174,11 @@ std::string RenderReportJson(const ImportReport& r) {
     w.Member("messages_delivered", u.messages_delivered);
     w.Member("messages_already_present", u.messages_already_present);
     w.Member("messages_failed", u.messages_failed);
+    w.Member("address_books", u.address_books);
+    w.Member("address_books_delivered", u.address_books_delivered);
+    w.Member("address_books_already_present", u.address_books_already_present);
+    w.Member("addresses_translated", u.addresses_translated);
+    w.Member("addresses_untranslated", u.addresses_untranslated);
     StringList(w, "warnings", u.warnings);
     StringList(w, "notes", u.notes);
     w.EndObject();
@@ -194,6 +210,26 @@ std::string RenderReportJson(const ImportReport& r) {
   }
   w.EndArray();
 
+  w.Key("untranslated_addresses");
+  w.BeginArray();
+  for (const auto& a : r.untranslated_addresses) {
+    w.BeginObject();
+    w.Member("address", a.address);
+    w.Member("reason", a.reason);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Member("untranslated_addresses_not_shown", r.untranslated_addresses_not_shown);
+  w.Key("transliterated");
+  w.BeginArray();
+  for (const auto& t : r.transliterated) {
+    w.BeginObject();
+    w.Member("address", t.address);
+    w.Member("as", t.ascii);
+    w.EndObject();
+  }
+  w.EndArray();
+
   if (!r.public_root.empty()) {
     w.Key("public");
     w.BeginObject();
@@ -211,12 +247,18 @@ std::string RenderReportJson(const ImportReport& r) {
 std::string RenderReportSummary(const ImportReport& r) {
   std::map<Decision, std::uint64_t> by_decision;
   std::uint64_t messages = 0, delivered = 0, present = 0, failed = 0;
+  std::uint64_t books = 0, books_delivered = 0, books_present = 0, translated = 0, untranslated = 0;
   for (const auto& u : r.users) {
     ++by_decision[u.decision];
     messages += u.messages;
     delivered += u.messages_delivered;
     present += u.messages_already_present;
     failed += u.messages_failed;
+    books += u.address_books;
+    books_delivered += u.address_books_delivered;
+    books_present += u.address_books_already_present;
+    translated += u.addresses_translated;
+    untranslated += u.addresses_untranslated;
   }
   std::string out = "import " + Printable(r.set) + ": " + std::string(ImportOutcomeName(r.outcome));
   if (!r.reason.empty())
@@ -232,6 +274,19 @@ std::string RenderReportSummary(const ImportReport& r) {
   if (failed > 0)
     out += ", " + std::to_string(failed) + " FAILED";
   out += "\n";
+  if (books > 0) {
+    out += "  address books: " + std::to_string(books) + " in the set, " +
+           std::to_string(books_delivered) + " delivered now, " + std::to_string(books_present) +
+           " already present\n";
+  }
+  if (translated + untranslated > 0) {
+    out += "  addresses: " + std::to_string(translated) + " written as SMTP addresses, " +
+           std::to_string(untranslated) + " kept as cc:Mail addresses (" +
+           std::to_string(r.untranslated_addresses.size() + r.untranslated_addresses_not_shown) +
+           " distinct named in report.json)\n";
+  }
+  for (const auto& t : r.transliterated)
+    out += "  transliterated " + Printable(t.address) + " -> " + Printable(t.ascii) + "\n";
   if (!r.public_root.empty()) {
     out += "  public folders: " + std::to_string(r.public_delivered) + " delivered, " +
            std::to_string(r.public_already_present) + " already present, under " +

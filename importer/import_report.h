@@ -7,19 +7,34 @@
 //    "error_kind": "transient"|"permanent"|"configuration" (only when an error ended the run),
 //    "totals": {"users", "convert", "deliver", "create", "skip-not-found", "conflict",
 //               "directory_changes_applied", "messages", "messages_delivered",
-//               "messages_already_present", "messages_failed", "warnings"},
-//    "timings_ms": {"validate", "plan", "apply", "deliver", "total"},  (integer milliseconds)
+//               "messages_already_present", "messages_failed", "address_books",
+//               "address_books_delivered", "address_books_already_present",
+//               "addresses_translated", "addresses_untranslated", "warnings"},
+//    "timings_ms": {"validate", "plan", "apply", "deliver", "total", "addresses"},
+//                  (integer milliseconds; "addresses": collecting and looking up the addresses
+//                   of the mail to deliver, part of "deliver")
 //    "users": [{"address", "decision", "dn", "mail_store", "reason", "directory": "applied"|
 //               "unchanged"|"failed"|"not-applied", "messages", "messages_delivered",
-//               "messages_already_present", "messages_failed", "warnings": [..], "notes": [..]}],
+//               "messages_already_present", "messages_failed", "address_books",
+//               "address_books_delivered", "address_books_already_present",
+//               "addresses_translated", "addresses_untranslated", "warnings": [..],
+//               "notes": [..]}],
 //    "synthesised_sections": [{"address", "file", "reason"}],     (the Q194218 fix)
-//    "skipped_sections": [{"kind": "PAB"|"PublicMessages", "owner", "file", "line",
+//    "skipped_sections": [{"kind": "PublicMessages", "owner", "file", "line",
 //                          "records", "reason"}],
+//    "untranslated_addresses": [{"address", "reason"}], "untranslated_addresses_not_shown": N,
+//    "transliterated": [{"address", "as"}],  (every user address spelled in ASCII for lookup)
 //    "public": {"root", "messages_delivered", "messages_already_present"} (only when delivered)
 //    "warnings": [..], "warnings_not_shown": N}
 // "messages_delivered" counts what this run wrote durably; a rerun reports the earlier run's
 // messages under "messages_already_present", so delivered + already_present = messages when
-// nothing failed.
+// nothing failed. "address_books" counts a user's PAB sections, each delivered as one message
+// (address_book_message.h) and counted apart from "messages". "addresses_translated" and
+// "addresses_untranslated" count address items (From, To, Cc, Bcc of the messages delivered now,
+// and the addresses and list members of their address books) written as a directory person's
+// SMTP address, and cc:Mail items written in their lossless form (address_translation.h);
+// "untranslated_addresses" names distinct untranslated ones with the directory's reason, at
+// most kMaxUntranslatedShown.
 //
 // Security: every string is escaped by ccm::JsonEscape (invalid UTF-8 becomes U+FFFD); export
 // text reaches the summary only through the same neutralisation of control characters.
@@ -69,6 +84,11 @@ struct UserReport {
   std::uint64_t messages_delivered = 0;  ///< written durably by this run
   std::uint64_t messages_already_present = 0;
   std::uint64_t messages_failed = 0;
+  std::uint64_t address_books = 0;  ///< PAB sections owned by the user
+  std::uint64_t address_books_delivered = 0;
+  std::uint64_t address_books_already_present = 0;
+  std::uint64_t addresses_translated = 0;
+  std::uint64_t addresses_untranslated = 0;
   std::vector<std::string> warnings;
   /// Informational notes (UserPlan::notes): reported, but they do not make the run "done with
   /// warnings".
@@ -86,6 +106,21 @@ struct SynthesisedReport {
   std::string reason;
 };
 
+/// An address the directory gave no SMTP address for.
+struct UntranslatedAddress {
+  std::string address;  ///< `TYPE:addr`, or a bare display name
+  std::string reason;   ///< "no entry", "2 entries", ...
+};
+
+/// A user address looked up by its ASCII spelling ([import] transliteration).
+struct TransliteratedName {
+  std::string address;  ///< as the set spells it, UTF-8
+  std::string ascii;    ///< the spelling looked up
+};
+
+/// Untranslated addresses the report names at most.
+inline constexpr std::size_t kMaxUntranslatedShown = 100;
+
 /// A section that was parsed and validated but not delivered.
 struct SkippedSection {
   SkippedKind kind = SkippedKind::kPab;
@@ -99,6 +134,7 @@ struct SkippedSection {
 /// Seconds spent per phase.
 struct ImportTimings {
   double validate = 0, plan = 0, apply = 0, deliver = 0, total = 0;
+  double addresses = 0;  ///< part of deliver: address collection and lookup
 };
 
 /// The whole report.
@@ -114,6 +150,9 @@ struct ImportReport {
   std::vector<UserReport> users;
   std::vector<SynthesisedReport> synthesised;
   std::vector<SkippedSection> skipped_sections;
+  std::vector<UntranslatedAddress> untranslated_addresses;  ///< at most kMaxUntranslatedShown
+  std::vector<TransliteratedName> transliterated;           ///< every one
+  std::uint64_t untranslated_addresses_not_shown = 0;
   std::string public_root;  ///< set when public sections were delivered
   std::uint64_t public_delivered = 0, public_already_present = 0;
   std::uint64_t directory_changes_applied = 0;

@@ -65,4 +65,12 @@ Result<DirectoryApplication, ImportError> LdapDirectoryAccess::Apply(
   return out;
 }
 
+Result<std::vector<AddressAnswer>, ImportError> LdapDirectoryAccess::LookUpAddresses(
+    const std::vector<std::string>& addresses) {
+  AddressLookupOptions options;
+  options.base_dn = planner_.base_dn;
+  options.match_target_without_type = planner_.plan.match_target_without_type;
+  return importer::LookUpAddresses(io_, *clients_.front(), addresses, options);
+}
+
 }  // namespace ccm::importer

@@ -9,6 +9,9 @@
 // unchanged; assertion-failed, failed, not-attempted → failed (the user gets no mail and is
 // reported; a rerun re-plans it from the directory's current state).
 //
+// LookUpAddresses = LookUpAddresses of address_lookup.h on the first connection, in the same
+// base DN and with the same match_target_without_type as planning.
+//
 // Inputs: the connection settings ([ldap]), the number of connections and the planner options
 // ([import] default_home, create_missing, [ldap] base_dn, match_target_without_type). The password
 // reaches only the client's bind.
@@ -36,6 +39,8 @@ class LdapDirectoryAccess final : public DirectoryAccess {
   Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override;
   Result<DirectoryApplication, ImportError> Apply(const DirectoryPlan& plan,
                                                   const std::filesystem::path& output_dir) override;
+  Result<std::vector<AddressAnswer>, ImportError> LookUpAddresses(
+      const std::vector<std::string>& addresses) override;
 
  private:
   boost::asio::io_context io_;

@@ -7,7 +7,8 @@
 // empty one, which the importer treats exactly like a section with records.
 //
 // Text is taken as the set's bytes (cc:Mail addresses are ASCII in practice); a source address
-// with a byte outside 7-bit ASCII is planned as a conflict, never transliterated.
+// with a byte outside 7-bit ASCII is planned as a conflict unless [import]
+// transliteration gives it an ASCII spelling (TransliterateUsers in transliteration.h).
 //
 // Thread safety: plain values and a pure function.
 #pragma once
@@ -36,6 +37,15 @@ struct MigratingUser {
   std::string common_name, display_name, surname, given_name;
   /// Messages in the user's MAILMESSAGE sections (0 for a synthesised one); informational.
   std::size_t message_count = 0;
+  /// With [import] transliteration: the address as the set spells it (UTF-8), when
+  /// source_address and match_key are its ASCII spelling (transliteration.h); else empty.
+  std::string transliterated_from;
+  /// With transliterated_from: the match key of the set's spelling; else empty.
+  std::string original_match_key;
+  /// The key the set's sections (MailSections::by_owner, PAB owners) know this user by.
+  const std::string& SectionKey() const {
+    return original_match_key.empty() ? match_key : original_match_key;
+  }
 };
 
 /// The users of a scanned set, in discovery order, MAILMESSAGE owners outside U appended in

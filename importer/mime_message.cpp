@@ -113,9 +113,9 @@ std::string AddressList(const std::vector<MailAddress>& list) {
 }
 
 std::string AttachmentHeaders(const MessagePart& part, std::string_view eol) {
-  std::string type = part.macbinary                     ? "application/x-macbinary"
-                     : part.kind == PartKind::kSchedule ? "application/octet-stream"
-                                                        : "application/octet-stream";
+  std::string type = part.kind == PartKind::kAddressBook ? "text/vcard; charset=utf-8"
+                     : part.macbinary                    ? "application/x-macbinary"
+                                                         : "application/octet-stream";
   std::string clean = NeutraliseControls(part.name);
   std::string name_param = IsPrintableAscii(clean) ? FileNameParameter("name", clean)
                                                    : "name=\"" + EncodeWords(clean) + "\"";

@@ -20,8 +20,9 @@
 //   attachments (Content-Disposition: attachment; filename via RFC 2231 when not plain ASCII);
 //   MacBinary attachments are sent as application/x-macbinary, untouched (the Mac file's data and
 //   resource forks are not unpacked); schedule data goes as application/octet-stream,
-//   uninterpreted. The position of an attachment in the body (`Position`) is not rendered:
-//   attachments follow the text in chain order.
+//   uninterpreted; an address book goes as text/vcard; charset=utf-8. The position of an
+//   attachment in the body (`Position`) is not rendered: attachments follow the text in chain
+//   order.
 // - With any non-body part the message is multipart/mixed; the text part is omitted when all
 //   bodies are empty (a free document is an attachment of an otherwise empty message).
 // - Line ends: LF throughout by default (the Maildir convention; Dovecot and Courier expect it),
@@ -53,8 +54,9 @@ struct MailAddress {
   std::string address;       ///< e.g. "mellis@example.org", "Quinn, Avery at HQPO"
 };
 
-/// What a part of a message is (a secondary section's type).
-enum class PartKind { kBody, kAttachment, kDocument, kSchedule };
+/// What a part of a message is (a secondary section's type), or an address book ccmigrate made
+/// from a PAB section (address_book_message.h: a vCard file, text/vcard).
+enum class PartKind { kBody, kAttachment, kDocument, kSchedule, kAddressBook };
 
 /// One part of a message, in chain order; its bytes are pulled from `content`.
 struct MessagePart {

@@ -8,9 +8,11 @@
 #include <mutex>
 #include <thread>
 
+#include "importer/address_book_message.h"
 #include "importer/maildir_sync_batch.h"
 #include "importer/message_delivery.h"
 #include "importer/set_messages.h"
+#include "parser/source_address.h"
 
 namespace ccm::importer {
 
@@ -129,7 +131,34 @@ class Worker {
   struct OpenMailbox {
     std::unique_ptr<MaildirMailbox> mailbox;
     UserReport* user;
+    std::uint64_t books_queued = 0;   // address books written (first in the mailbox)
+    std::uint64_t books_present = 0;  // address books an earlier run delivered
   };
+
+  // Rewrites the message's addresses; returns how many were translated and untranslated.
+  std::pair<std::uint64_t, std::uint64_t> Translate(MailMessage& m) const {
+    std::pair<std::uint64_t, std::uint64_t> counts{0, 0};
+    if (options_.translation == nullptr)
+      return counts;
+    auto one = [&](MailAddress& a) {
+      switch (options_.translation->Translate(a)) {
+        case AddressForm::kTranslated:
+          ++counts.first;
+          break;
+        case AddressForm::kUntranslated:
+          ++counts.second;
+          break;
+        case AddressForm::kKept:
+          break;
+      }
+    };
+    one(m.sender);
+    for (auto* list : {&m.to, &m.cc, &m.bcc}) {
+      for (MailAddress& a : *list)
+        one(a);
+    }
+    return counts;
+  }
 
   void Fail(std::string reason) {
     failed_ = true;
@@ -146,6 +175,59 @@ class Worker {
       if (user.warnings.size() < kMaxWarningsPerUser)
         user.warnings.push_back(std::move(text));
     };
+    auto open_mailbox = [&]() -> bool {
+      if (mailbox != nullptr)
+        return true;
+      if (batch_ == nullptr) {
+        batch_ = std::make_unique<MaildirSyncBatch>(options_.store.sync_batch, options_.store.sync);
+      }
+      auto opened = MaildirMailbox::Open(options_.store, task.mailbox_key, batch_.get());
+      if (!opened) {
+        Fail(user.address + ": " + opened.error().message);
+        return false;
+      }
+      open_.push_back({std::move(*opened), &user});
+      mailbox = open_.back().mailbox.get();
+      return true;
+    };
+    for (const parser::SectionInfo* section : task.address_books) {
+      if (crew_.halted())
+        return false;
+      std::vector<std::string> warnings;
+      auto book = ReadAddressBook(*messages_, *options_.directory, *options_.scan, *section,
+                                  options_.reader, sink_, warnings);
+      for (auto& w : warnings)
+        warn(std::move(w));
+      if (!book) {
+        Fail("reading " + section->file + ": " + book.error().message);
+        return false;
+      }
+      static const AddressTranslation kNoTranslation;
+      const AddressTranslation& translation =
+          options_.translation != nullptr ? *options_.translation : kNoTranslation;
+      AddressBookMessage m = MakeAddressBookMessage(
+          *book,
+          AddressBookIdentity(parser::NormalizeSourceAddress(section->owner), *section, *book),
+          translation);
+      if (!open_mailbox())
+        return false;
+      auto delivered = DeliverMessage(*mailbox, "", m.message);
+      if (!delivered) {
+        Fail(user.address + ": " + section->file + ":" + std::to_string(section->header_line) +
+             ": " + delivered.error().message);
+        return false;
+      }
+      OpenMailbox& open = open_.back();
+      if (*delivered == DeliveryOutcome::kAlreadyPresent) {
+        ++open.books_present;
+      } else {
+        ++open.books_queued;
+        if (options_.translation != nullptr) {
+          user.addresses_translated += m.counts.addresses_translated;
+          user.addresses_untranslated += m.counts.addresses_untranslated;
+        }
+      }
+    }
     for (const parser::SectionInfo* section : task.sections) {
       auto stream = messages_->OpenSection(*section, sink_);
       if (!stream) {
@@ -166,22 +248,17 @@ class Worker {
         ++user.messages;
         for (auto& w : m.warnings)
           warn(std::move(w));
-        if (mailbox == nullptr) {
-          if (batch_ == nullptr) {
-            batch_ =
-                std::make_unique<MaildirSyncBatch>(options_.store.sync_batch, options_.store.sync);
-          }
-          auto opened = MaildirMailbox::Open(options_.store, task.mailbox_key, batch_.get());
-          if (!opened) {
-            Fail(user.address + ": " + opened.error().message);
-            return false;
-          }
-          open_.push_back({std::move(*opened), &user});
-          mailbox = open_.back().mailbox.get();
-        }
-        if (auto delivered = DeliverMessage(*mailbox, m.folder, m.message); !delivered) {
+        if (!open_mailbox())
+          return false;
+        const auto [translated, untranslated] = Translate(m.message);
+        auto delivered = DeliverMessage(*mailbox, m.folder, m.message);
+        if (!delivered) {
           Fail(user.address + ": " + m.origin + ": " + delivered.error().message);
           return false;
+        }
+        if (*delivered == DeliveryOutcome::kQueued) {
+          user.addresses_translated += translated;
+          user.addresses_untranslated += untranslated;
         }
         if (!crew_.MessageDone())
           return false;
@@ -222,9 +299,15 @@ class Worker {
     });
   }
 
+  // The books went first into their mailbox, so the first messages it counts durable are its
+  // books (batches become durable in order).
   static void AddCounts(const OpenMailbox& open) {
-    open.user->messages_delivered += open.mailbox->delivered();
-    open.user->messages_already_present += open.mailbox->already_present();
+    const std::uint64_t durable = open.mailbox->delivered();
+    const std::uint64_t books = std::min(durable, open.books_queued);
+    open.user->address_books_delivered += books;
+    open.user->messages_delivered += durable - books;
+    open.user->address_books_already_present += open.books_present;
+    open.user->messages_already_present += open.mailbox->already_present() - open.books_present;
   }
 
   std::size_t OpenDescriptors() const {

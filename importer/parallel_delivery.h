@@ -20,6 +20,12 @@
 // Open files: a worker keeps its open mailboxes (a directory, and tmp/ and cur/ per folder)
 // within its share of RLIMIT_NOFILE; past it, it drains its batch and closes them all.
 //
+// Addresses: each message's From, To, Cc and Bcc pass through `translation` before it is
+// composed (its identity was taken from the record before: a rerun still finds it); the
+// user's report counts translated and untranslated items of the messages written now. Address
+// books go first in their mailbox, so that the first messages a mailbox makes durable are its
+// books and the counts of books and messages stay apart.
+//
 // How it ends: every task done, or a DeliveryHalt. The first halt wins and the other
 // workers stop before their next message:
 //   kFailed    a section could not be read or the store could not be written (the report says
@@ -42,6 +48,7 @@
 #include <string>
 #include <vector>
 
+#include "importer/address_translation.h"
 #include "importer/import_report.h"
 #include "importer/maildir_store.h"
 #include "importer/source_time.h"
@@ -55,6 +62,8 @@ struct MailboxTask {
   std::string mailbox_key;  ///< the mailbox directory's key under the store root
   std::vector<const parser::SectionInfo*> sections;
   UserReport* user;  ///< receives messages, failures, warnings and (after a flush) the counts
+  /// PAB sections, each delivered as one address-book message into the Inbox before the mail.
+  std::vector<const parser::SectionInfo*> address_books = {};
 };
 
 /// Where the messages come from and where they go.
@@ -63,7 +72,10 @@ struct ParallelDeliveryOptions {
   const parser::FileSetScan* scan = nullptr;        ///< its scan
   TimeZone zone = TimeZone::Utc();                  ///< [import] source_timezone
   parser::ReaderOptions reader;
-  MaildirOptions store;     ///< root, sync_batch, sync
+  MaildirOptions store;  ///< root, sync_batch, sync
+  /// Header and address-book addresses rewritten with it (address_translation.h); nullptr =
+  /// none are (and none are counted).
+  const AddressTranslation* translation = nullptr;
   std::size_t threads = 1;  ///< workers (>= 1); fewer run when there are fewer mailboxes
   const std::atomic<bool>* stop = nullptr;
   std::optional<std::uint64_t> TEST_stop_after_messages;  ///< over all workers

@@ -250,6 +250,10 @@ Result<std::string, MailError> SetMessageSource::ReadOther(const parser::Pointer
   return data;
 }
 
+std::string SetMessageSource::Utf8(std::string_view text) {
+  return shared_->converter.ToUtf8(text);
+}
+
 Result<SetMessage, MailError> SetMessageSource::Convert(const parser::SectionInfo& section,
                                                         const parser::MailMessage& in,
                                                         parser::DiagnosticSink& sink) {

@@ -96,13 +96,18 @@ class SetMessageSource {
   /// The time zone dates are read in.
   const TimeZone& zone() const { return zone_; }
 
+  /// The bytes of the `Other` section `pointer` names (at most 1 MiB), as the set wrote them:
+  /// the value of a field moved out of a primary file.
+  Result<std::string, MailError> ReadOther(const parser::Pointer& pointer,
+                                           const std::string& origin, parser::DiagnosticSink& sink);
+  /// `text` (in the set's code page) as UTF-8.
+  std::string Utf8(std::string_view text);
+
  private:
   struct Shared;
   SetMessageSource(const parser::SetDirectory& directory, const parser::FileSetScan& scan,
                    TimeZone zone, const parser::ReaderOptions& options);
   Result<std::shared_ptr<const parser::ByteSource>, MailError> Secondary(const std::string& name);
-  Result<std::string, MailError> ReadOther(const parser::Pointer& pointer,
-                                           const std::string& origin, parser::DiagnosticSink& sink);
 
   struct OpenSecondary {
     std::string key;  // lower-case listed name

@@ -58,6 +58,12 @@ TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
       << naive.output;
 
   auto import_tree = StoreTree(work.path() / "import");
+  // The import also delivers Avery's address book (one message per PAB section); the naive
+  // loop delivers MAILMESSAGE records only, so the comparison is over those.
+  const auto books = std::erase_if(import_tree, [](const auto& entry) {
+    return entry.second.find("X-CCM-Identity: ccm1-pab:") != std::string::npos;
+  });
+  EXPECT_EQ(books, 1u);
   auto naive_tree = StoreTree(work.path() / "naive");
   EXPECT_EQ(CountFilesUnder(naive_tree, "/cur/"), 3u);
   EXPECT_EQ(CountFilesUnder(naive_tree, "/tmp/"), 0u);

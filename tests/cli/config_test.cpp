@@ -75,6 +75,8 @@ TEST_F(ConfigTest, MinimalConfigGetsEveryDefault) {
   EXPECT_EQ(c->import.source_timezone, "");
   EXPECT_FALSE(c->import.lenient);
   EXPECT_TRUE(c->import.accounts_file.empty());
+  EXPECT_FALSE(c->import.transliteration);
+  EXPECT_TRUE(c->import.transliteration_table.empty());
   EXPECT_EQ(c->mailstore.root, fs::path("/var/lib/ccmigrate/mail"));
   EXPECT_TRUE(c->mailstore.public_root.empty());
   EXPECT_EQ(c->mailstore.sync_batch, 256);
@@ -87,6 +89,7 @@ TEST_F(ConfigTest, MinimalConfigGetsEveryDefault) {
 
 TEST_F(ConfigTest, EveryKeySet) {
   WriteFile("ldap.secret", "s3cret\n");
+  WriteFile("letters.txt", "\xc3\x85 AA\n");
   auto c = Parse(
       "[ldap]\n"
       "uri = \"ldaps://ldap.example.test/\"\n"
@@ -110,6 +113,8 @@ TEST_F(ConfigTest, EveryKeySet) {
       "source_timezone = \"Europe/Berlin\"\n"
       "lenient = true\n"
       "accounts_file = \"accounts.txt\"\n"
+      "transliteration = true\n"
+      "transliteration_table = \"letters.txt\"\n"
       "[mailstore]\n"
       "root = \"mail\"\n"
       "public_root = \"/srv/public\"\n"
@@ -139,6 +144,8 @@ TEST_F(ConfigTest, EveryKeySet) {
   EXPECT_EQ(c->import.on_conflict, ConflictPolicy::kSkipUser);
   EXPECT_EQ(c->import.source_timezone, "Europe/Berlin");
   EXPECT_EQ(c->import.accounts_file, dir_ / "accounts.txt");
+  EXPECT_TRUE(c->import.transliteration);
+  EXPECT_EQ(c->import.transliteration_table, dir_ / "letters.txt");
   EXPECT_EQ(c->mailstore.root, dir_ / "mail");  // relative to the configuration file
   EXPECT_EQ(c->mailstore.public_root, fs::path("/srv/public"));
   EXPECT_EQ(c->mailstore.sync_batch, 1000);
@@ -251,6 +258,19 @@ TEST_F(ConfigTest, SourceTimezoneMustBeAKnownZone) {
   EXPECT_NE(ErrorOf(text).find("[import] source_timezone"), std::string::npos);
 }
 
+TEST_F(ConfigTest, TransliterationTableIsCheckedAtLoad) {
+  WriteFile("bad.txt", "# letters\nAB x\n");
+  std::string text = kMinimal;
+  text.insert(text.find("[mailstore]"),
+              "transliteration = true\ntransliteration_table = \"bad.txt\"\n");
+  std::string e = ErrorOf(text);
+  EXPECT_NE(e.find("[import] transliteration_table: "), std::string::npos) << e;
+  EXPECT_NE(e.find("bad.txt:2: \"AB\" is not one character"), std::string::npos) << e;
+  text = kMinimal;
+  text.insert(text.find("[mailstore]"), "transliteration_table = \"missing.txt\"\n");
+  EXPECT_NE(ErrorOf(text).find("[import] transliteration_table"), std::string::npos);
+}
+
 TEST_F(ConfigTest, PasswordFileRules) {
   auto with_password = [&](const std::string& file) {
     std::string text = kMinimal;
@@ -314,7 +334,7 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
         "match_target_without_type"}},
       {"import",
        {"default_home", "max_changes", "create_missing", "on_not_found", "on_conflict",
-        "source_timezone", "lenient", "accounts_file"}},
+        "source_timezone", "lenient", "accounts_file", "transliteration", "transliteration_table"}},
       {"mailstore", {"root", "public_root", "sync_batch", "delivery_threads"}},
       {"drop",
        {"dir", "quiet_seconds", "max_sets_in_flight", "rescan_seconds", "retry_initial_seconds",
@@ -342,6 +362,8 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
   EXPECT_EQ(c->import.source_timezone, import.source_timezone);
   EXPECT_EQ(c->import.lenient, import.lenient);
   EXPECT_EQ(c->import.accounts_file, import.accounts_file);
+  EXPECT_EQ(c->import.transliteration, import.transliteration);
+  EXPECT_EQ(c->import.transliteration_table, import.transliteration_table);
   const MailstoreConfig mailstore;
   EXPECT_EQ(c->mailstore.public_root, mailstore.public_root);
   EXPECT_EQ(c->mailstore.sync_batch, mailstore.sync_batch);

@@ -41,7 +41,7 @@ TEST_F(CrashE2eTest, SigkillAtSeveralPointsThenRestartFinishesExactlyOnce) {
   DropFolder(set.dir, "GEN");
 
   const fs::path journal = spool_ / "active/GEN/ccmigrate-import/journal.ldif";
-  const std::size_t total = set.messages;
+  const std::size_t total = set.messages + set.pab_sections;  // files: messages and books
   struct KillPoint {
     const char* name;
     std::function<bool()> reached;

@@ -2,6 +2,7 @@
 // store inspection. See e2e_world.h.
 #include "tests/e2e/e2e_world.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -330,12 +331,17 @@ void DaemonE2eTest::ExpectSampleImported() {
   EXPECT_TRUE(HasValue(Entry("cn=Priya Natarajan,ou=Recipients,dc=example,dc=test"), "objectclass",
                        "ccmCustomRecipient"));
 
-  const auto messages = MessageFiles(mail_ / "aquinn");  // Avery's mailbox (ccmMailStore)
-  ASSERT_EQ(messages.size(), 3u) << Diagnostics();
+  // Avery's mailbox (ccmMailStore): her three messages and her address book.
+  const auto messages = MessageFiles(mail_ / "aquinn");
+  ASSERT_EQ(messages.size(), 4u) << Diagnostics();
   std::set<std::string> identities;
   for (const auto& m : messages)
     identities.insert(IdentityOf(m));
-  EXPECT_EQ(identities.size(), 3u);
+  EXPECT_EQ(identities.size(), 4u);
+  EXPECT_EQ(std::count_if(
+                identities.begin(), identities.end(),
+                [](const std::string& id) { return id.find("ccm1-pab:") != std::string::npos; }),
+            1);
   EXPECT_EQ(identities.count(""), 0u);
   EXPECT_TRUE(MessageFiles(mail_ / "jlee").empty());
   EXPECT_TRUE(TmpFiles(mail_).empty());

@@ -1,6 +1,7 @@
 // generated_set.cpp — runs ccm-gen-set and loads its directory LDIF. See generated_set.h.
 #include "tests/e2e/generated_set.h"
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
@@ -33,6 +34,8 @@ GeneratedSet GenerateSet(DaemonE2eTest& world, const std::filesystem::path& work
   std::smatch m;
   if (std::regex_search(run->output, m, std::regex("\"messages\":([0-9]+)")))
     set.messages = std::stoull(m[1]);
+  if (std::regex_search(run->output, m, std::regex("\"pab\":([0-9]+)")))
+    set.pab_sections = std::stoull(m[1]);
   EXPECT_EQ(set.messages, set.users_with_mail * messages) << run->output;
 
   std::string text = DaemonE2eTest::ReadFile(ldif);
@@ -121,10 +124,17 @@ void ExpectGeneratedSetImported(DaemonE2eTest& world, const GeneratedSet& set,
   for (std::sregex_iterator it(report.begin(), report.end(), key), end; it != end; ++it)
     keys.insert((*it)[1]);
   EXPECT_EQ(keys.size(), set.users);
-  std::size_t total = 0, with_mail = 0;
+  std::size_t total = 0, with_mail = 0, books = 0;
   std::set<std::string> identities;
   for (const auto& k : keys) {
-    const auto files = DaemonE2eTest::MessageFiles(world.mail() / k);
+    auto files = DaemonE2eTest::MessageFiles(world.mail() / k);
+    // Address books (address_book_message.h) are counted apart from the messages.
+    const auto first_book = std::stable_partition(files.begin(), files.end(), [](const auto& f) {
+      return DaemonE2eTest::IdentityOf(f).find("ccm1-pab:") == std::string::npos;
+    });
+    EXPECT_LE(files.end() - first_book, 1) << "mailbox " << k << ": address book twice";
+    books += static_cast<std::size_t>(files.end() - first_book);
+    files.erase(first_book, files.end());
     total += files.size();
     if (files.empty())
       continue;
@@ -142,6 +152,7 @@ void ExpectGeneratedSetImported(DaemonE2eTest& world, const GeneratedSet& set,
   }
   EXPECT_EQ(with_mail, set.users_with_mail);
   EXPECT_EQ(total, set.messages);
+  EXPECT_EQ(books, set.pab_sections);
   EXPECT_TRUE(DaemonE2eTest::TmpFiles(world.mail()).empty());
 }
 

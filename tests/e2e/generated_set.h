@@ -25,7 +25,8 @@ struct GeneratedSet {
   std::uint64_t users = 0;
   std::uint64_t users_with_mail = 0;
   std::uint64_t messages_per_user = 0;
-  std::uint64_t messages = 0;  ///< the generator's own count
+  std::uint64_t messages = 0;      ///< the generator's own count
+  std::uint64_t pab_sections = 0;  ///< the generator's own count: one address book each
 };
 
 /// Generates a set into <work>/<name>/set and loads its custom recipients under
@@ -41,7 +42,8 @@ GeneratedSet GenerateSet(DaemonE2eTest& world, const std::filesystem::path& work
 /// recipient is left; the journal never planned a conversion of an entry that was no longer a
 /// custom recipient and the audit shows each conversion at most once; every user with mail has
 /// exactly messages_per_user messages in the store (the generator's total), each once (unique
-/// X-CCM-Identity, unique file name prefix per mailbox), and nothing is left in any tmp/.
+/// X-CCM-Identity, unique file name prefix per mailbox), every PAB section arrived as one
+/// address-book message, and nothing is left in any tmp/.
 void ExpectGeneratedSetImported(DaemonE2eTest& world, const GeneratedSet& set,
                                 const std::string& id);
 

@@ -84,7 +84,8 @@ TEST_F(ServiceE2eTest, TwoDaemonsOnOneSpoolProcessEachSetExactlyOnce) {
   EXPECT_TRUE(fs::is_regular_file(spool_ / "failed/BROKEN/reason.txt"));
   ExpectSampleImported();
   ExpectGeneratedSetImported(*this, generated, "GEN");
-  EXPECT_EQ(MessageFiles(mail_).size(), 3u + generated.messages);
+  // The sample's three messages and address book, the generated messages and address books.
+  EXPECT_EQ(MessageFiles(mail_).size(), 4u + generated.messages + generated.pab_sections);
 }
 
 }  // namespace

@@ -245,6 +245,40 @@ TEST(DecideUser, NonAsciiAddressIsAConflict) {
   EXPECT_FALSE(plan.change.has_value());
 }
 
+// A user whose address is the ASCII spelling of a non-ASCII one ([import] transliteration).
+MigratingUser TransliteratedAvery() {
+  MigratingUser u = Avery();
+  u.transliterated_from = "CCMAIL:Qu\u00efnn, Avery at HQPO";
+  u.original_match_key = "ccmail:qu\xefnn,avery at hqpo";
+  return u;
+}
+
+TEST(DecideUser, TransliteratedAddressMatchingOneEntryIsDecidedAsAnyOther) {
+  const UserPlan plan =
+      DecideUser(TransliteratedAvery(), {{AveryCustomRecipient()}, {}}, Options());
+  EXPECT_EQ(plan.decision, Decision::kConvert);
+}
+
+TEST(DecideUser, TransliteratedAddressMatchingNoEntryStaysAConflict) {
+  PlanOptions o = Options();
+  o.create_missing = true;
+  MigratingUser u = TransliteratedAvery();
+  u.has_mailbox_record = true;
+  const UserPlan plan = DecideUser(u, {}, o);
+  EXPECT_EQ(plan.decision, Decision::kConflict);
+  EXPECT_NE(plan.reason.find("transliteration"), std::string::npos);
+  EXPECT_FALSE(plan.change.has_value());
+}
+
+TEST(DecideUser, TransliteratedAddressMatchingSeveralEntriesStaysAConflict) {
+  ldap::Entry twin = AveryCustomRecipient();
+  twin.dn = "cn=Avery Quinn 2,ou=Recipients,dc=example,dc=test";
+  const UserPlan plan =
+      DecideUser(TransliteratedAvery(), {{AveryCustomRecipient(), twin}, {}}, Options());
+  EXPECT_EQ(plan.decision, Decision::kConflict);
+  EXPECT_NE(plan.reason.find("several entries"), std::string::npos);
+}
+
 TEST(DecideUser, NearMissesAreWarningsNeverMatches) {
   ldap::Entry near = AveryCustomRecipient();
   near.dn = "cn=Avery Quinn 2,ou=Recipients,dc=example,dc=test";

@@ -167,12 +167,13 @@ TEST_F(ImportJobTest, AppendixAEndToEnd) {
   EXPECT_EQ(r.report.directory_changes_applied, 2u);
   ASSERT_EQ(r.report.synthesised.size(), 1u);
   EXPECT_EQ(r.report.synthesised[0].address, "CCMAIL:Lee, Jordan at HQPO");
-  ASSERT_EQ(r.report.skipped_sections.size(), 1u);
-  EXPECT_EQ(r.report.skipped_sections[0].kind, SkippedKind::kPab);
-  EXPECT_EQ(r.report.skipped_sections[0].records, 2u);  // Morgan Ellis and the Cutover Team list
+  // The PAB section (Morgan Ellis and the Cutover Team list) arrives as one message.
+  EXPECT_TRUE(r.report.skipped_sections.empty());
+  EXPECT_EQ(avery.address_books, 1u);
+  EXPECT_EQ(avery.address_books_delivered, 1u);
 
   auto files = StoreFiles();
-  ASSERT_EQ(files.size(), 3u);
+  ASSERT_EQ(files.size(), 4u);  // three messages and the address book
   std::string all;
   for (const auto& [path, text] : files) {
     EXPECT_EQ(path.find("/tmp/"), std::string::npos) << path;
@@ -182,8 +183,10 @@ TEST_F(ImportJobTest, AppendixAEndToEnd) {
     all += text;
   }
   EXPECT_EQ(CountUnder("/.Projects.Cutover/cur/"), 2u);
-  for (const char* literal : {"Subject: Cutover date", "Subject: Agenda", "filename=\"AGENDA.TXT\"",
-                              "filename=\"ROLLBACK.TXT\"", "Subject: ROLLBACK.TXT"}) {
+  for (const char* literal :
+       {"Subject: Cutover date", "Subject: Agenda", "filename=\"AGENDA.TXT\"",
+        "filename=\"ROLLBACK.TXT\"", "Subject: ROLLBACK.TXT",
+        "Subject: Personal address book from cc:Mail", "Content-Type: text/vcard; charset=utf-8"}) {
     EXPECT_NE(all.find(literal), std::string::npos) << literal;
   }
 }
@@ -199,6 +202,7 @@ TEST_F(ImportJobTest, RerunChangesNothingAndDeliversNothingTwice) {
   EXPECT_EQ(r.report.directory_changes_applied, 0u);
   EXPECT_EQ(r.report.users[0].messages_delivered, 0u);
   EXPECT_EQ(r.report.users[0].messages_already_present, 3u);
+  EXPECT_EQ(r.report.users[0].address_books_already_present, 1u);
   EXPECT_EQ(directory_.entries, entries);
   EXPECT_EQ(StoreFiles(), before);
 }
@@ -217,7 +221,8 @@ TEST_F(ImportJobTest, StopAfterTheDirectoryThenRerun) {
   EXPECT_EQ(second.report.users[0].decision, Decision::kDeliver);
   EXPECT_EQ(directory_.changes_applied, 2);  // nothing converted twice
   EXPECT_EQ(second.report.users[0].messages_delivered, 3u);
-  EXPECT_EQ(StoreFiles().size(), 3u);
+  EXPECT_EQ(second.report.users[0].address_books_delivered, 1u);
+  EXPECT_EQ(StoreFiles().size(), 4u);
 }
 
 TEST_F(ImportJobTest, StopAfterSomeMessagesThenRerunDeliversEachExactlyOnce) {
@@ -236,6 +241,9 @@ TEST_F(ImportJobTest, StopAfterSomeMessagesThenRerunDeliversEachExactlyOnce) {
     EXPECT_EQ(
         second.report.users[0].messages_delivered + second.report.users[0].messages_already_present,
         3u);
+    EXPECT_EQ(second.report.users[0].address_books_delivered +
+                  second.report.users[0].address_books_already_present,
+              1u);
     std::size_t files = 0, tmp = 0;
     for (const auto& e : fs::recursive_directory_iterator(store.path())) {
       if (!e.is_regular_file() || e.path().filename() == "maildirfolder")
@@ -243,7 +251,7 @@ TEST_F(ImportJobTest, StopAfterSomeMessagesThenRerunDeliversEachExactlyOnce) {
       ++files;
       tmp += e.path().parent_path().filename() == "tmp";
     }
-    EXPECT_EQ(files, 3u);
+    EXPECT_EQ(files, 4u);  // three messages and the address book
     EXPECT_EQ(tmp, 0u);
     EXPECT_EQ(directory.changes_applied, 2);
   }

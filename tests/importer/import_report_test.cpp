@@ -22,6 +22,10 @@ ImportReport Sample() {
   avery.messages = 3;
   avery.messages_delivered = 2;
   avery.messages_already_present = 1;
+  avery.address_books = 1;
+  avery.address_books_delivered = 1;
+  avery.addresses_translated = 7;
+  avery.addresses_untranslated = 2;
   avery.warnings.push_back("00000001.PRI:14: 2 Body sections in one chain");
   UserReport ghost;
   ghost.address = "CCMAIL:Ghost \"Q\"\nat HQPO";
@@ -29,10 +33,14 @@ ImportReport Sample() {
   ghost.reason = "no entry";
   r.users = {avery, ghost};
   r.synthesised.push_back({"CCMAIL:Lee, Jordan at HQPO", "CCMFIX01.PRI", "DB8: no mail"});
-  r.skipped_sections.push_back({SkippedKind::kPab, "CCMAIL:Quinn, Avery at HQPO", "00000001.PRI", 1,
-                                2, "PAB delivery is out of scope"});
+  r.skipped_sections.push_back({SkippedKind::kPublicMessages, "", "00000001.PRI", 1, 2,
+                                "[mailstore] public_root is not configured"});
+  r.untranslated_addresses.push_back({"CCMAIL:Nobody, Known at XXPO", "no entry"});
+  r.untranslated_addresses_not_shown = 1;
+  r.transliterated.push_back(
+      {"CCMAIL:\u00c5ngstr\u00f6m, \u00c5sa at HQPO", "CCMAIL:Angstrom, Asa at HQPO"});
   r.directory_changes_applied = 1;
-  r.timings = {0.010, 0.020, 0.030, 0.0405, 0.1};
+  r.timings = {0.010, 0.020, 0.030, 0.0405, 0.1, 0.005};
   return r;
 }
 
@@ -44,11 +52,18 @@ TEST(ImportReport, JsonHasTotalsUsersSectionsAndTimings) {
         "\"convert\":1", "\"skip-not-found\":1", "\"conflict\":0",
         "\"directory_changes_applied\":1", "\"messages\":3", "\"messages_delivered\":2",
         "\"messages_already_present\":1", "\"messages_failed\":0", "\"warnings\":1", "\"apply\":30",
-        "\"deliver\":41", "\"total\":100",
+        "\"deliver\":41", "\"total\":100", "\"addresses\":5",
         "\"dn\":\"cn=Avery Quinn,ou=Recipients,dc=example,dc=test\"", "\"directory\":\"applied\"",
         "\"synthesised_sections\":[{\"address\":\"CCMAIL:Lee, Jordan at HQPO\",\"file\":"
         "\"CCMFIX01.PRI\",\"reason\":\"DB8: no mail\"}]",
-        "\"kind\":\"PAB\"", "\"records\":2",
+        "\"kind\":\"PublicMessages\"", "\"records\":2", "\"address_books\":1",
+        "\"address_books_delivered\":1", "\"address_books_already_present\":0",
+        "\"addresses_translated\":7", "\"addresses_untranslated\":2",
+        "\"untranslated_addresses\":[{\"address\":\"CCMAIL:Nobody, Known at XXPO\",\"reason\":"
+        "\"no entry\"}]",
+        "\"untranslated_addresses_not_shown\":1",
+        "\"transliterated\":[{\"address\":\"CCMAIL:\u00c5ngstr\u00f6m, \u00c5sa at HQPO\","
+        "\"as\":\"CCMAIL:Angstrom, Asa at HQPO\"}]",
         // Export text is escaped, never raw.
         "\"CCMAIL:Ghost \\\"Q\\\"\\nat HQPO\""}) {
     EXPECT_NE(json.find(expected), std::string::npos) << expected << "\n" << json;
@@ -64,7 +79,17 @@ TEST(ImportReport, SummaryNamesOutcomeCountsAndProblems) {
   EXPECT_NE(text.find("messages: 3 in the set, 2 delivered now, 1 already present"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("skipped PAB section 00000001.PRI:1"), std::string::npos) << text;
+  EXPECT_NE(text.find("skipped PublicMessages section 00000001.PRI:1"), std::string::npos) << text;
+  EXPECT_NE(text.find("address books: 1 in the set, 1 delivered now, 0 already present"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("addresses: 7 written as SMTP addresses, 2 kept as cc:Mail addresses"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("transliterated CCMAIL:\u00c5ngstr\u00f6m, \u00c5sa at HQPO -> "
+                      "CCMAIL:Angstrom, Asa at HQPO"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("CCMFIX01.PRI"), std::string::npos) << text;
   // The newline inside the hostile address does not start a new line of the summary.
   EXPECT_NE(text.find("skip-not-found: CCMAIL:Ghost \"Q\"?at HQPO"), std::string::npos) << text;
