@@ -50,11 +50,15 @@ struct SectionEvent {
 struct DirectoryRecordEvent {
   DirectoryRecord record;
 };
-struct PabEntryEvent {
-  bool is_dl = false;
+// Records of the current section that decoded, counted since the last such event (a count per
+// record would cost an event each).
+struct RecordsEvent {
+  std::uint64_t messages = 0;
+  std::uint64_t pab_entries = 0;
+  std::uint64_t pab_dls = 0;
 };
-struct MessageEvent {};
-// A pointer names this listed secondary file.
+// A pointer names this listed secondary file, and no chain was framed there (a ChainEvent
+// implies its reference).
 struct ReferenceEvent {
   std::size_t secondary = 0;
 };
@@ -72,8 +76,8 @@ struct ChainEvent {
   std::uint64_t documents = 0;
   bool message_parts = false;  // the chain of a message body (its parts are counted)
 };
-using ScanEvent = std::variant<Diagnostic, SectionEvent, DirectoryRecordEvent, PabEntryEvent,
-                               MessageEvent, ReferenceEvent, OpenedEvent, ChainEvent>;
+using ScanEvent = std::variant<Diagnostic, SectionEvent, DirectoryRecordEvent, RecordsEvent,
+                               ReferenceEvent, OpenedEvent, ChainEvent>;
 using EventChunk = std::vector<ScanEvent>;
 
 // What every reader may read and nobody writes while they run.
@@ -114,6 +118,7 @@ class PrimaryFileReader {
 
  private:
   void Add(ScanEvent event);
+  void AddCounts();
   void Flush(bool last);
   void ValidatePointer(const Pointer& pointer, std::uint32_t primary, std::uint64_t line,
                        bool message_parts);
@@ -128,6 +133,7 @@ class PrimaryFileReader {
   static constexpr std::size_t kNotListed = std::numeric_limits<std::size_t>::max();
   std::string last_pointer_file_;            // the last pointer's file name as written
   std::size_t last_secondary_ = kNotListed;  // ... and the listed secondary it resolved to
+  RecordsEvent counts_;                      // records not yet handed over
   MailMessagePointers message_;              // reused from record to record
   Chain chain_;                              // reused from pointer to pointer
 };
@@ -140,7 +146,15 @@ void PrimaryFileReader::Add(ScanEvent event) {
     Flush(false);
 }
 
+void PrimaryFileReader::AddCounts() {
+  if (counts_.messages + counts_.pab_entries + counts_.pab_dls == 0)
+    return;
+  events_.push_back(counts_);
+  counts_ = RecordsEvent{};
+}
+
 void PrimaryFileReader::Flush(bool last) {
+  AddCounts();
   for (auto& diagnostic : local_.TakeKept())
     events_.emplace_back(std::move(diagnostic));
   publish_(file_, std::move(events_), last);
@@ -231,6 +245,7 @@ void PrimaryFileReader::Read(std::size_t index) {
       break;
     const SectionInfo& section = reader.section();
     if (event == PrimaryReader::Event::kSection) {
+      AddCounts();  // they belong to the section before
       Add(SectionEvent{section});
       continue;
     }
@@ -241,14 +256,14 @@ void PrimaryFileReader::Read(std::size_t index) {
         break;
       case SectionKind::kPab:
         if (auto entry = DecodePabEntry(section, reader.record(), options, local_)) {
-          Add(PabEntryEvent{entry->is_dl});
+          ++(entry->is_dl ? counts_.pab_dls : counts_.pab_entries);
           for (const auto& field : entry->indirect)
             ValidatePointer(field.pointer, primary, entry->line, false);
         }
         break;
       case SectionKind::kMailMessage:
         if (CheckMailMessage(section, reader.record(), options, local_, message_)) {
-          Add(MessageEvent{});
+          ++counts_.messages;
           ValidatePointer(message_.body, primary, message_.line, true);
           for (const auto& field : message_.indirect)
             ValidatePointer(field.pointer, primary, message_.line, false);
@@ -527,6 +542,7 @@ void SetScanner::OnOpened(OpenedEvent& event) {
 }
 
 void SetScanner::OnChain(const ChainEvent& event) {
+  referenced_[event.secondary] = true;
   if (auto overlap = chains_[event.secondary].Insert(event.chain))
     ReportOverlap(event.secondary, *overlap);
   scan_.summary.secondary_sections += event.sections;
@@ -547,12 +563,11 @@ void SetScanner::Apply(EventChunk& chunk, std::size_t file) {
     } else if (auto* record = std::get_if<DirectoryRecordEvent>(&event)) {
       ++scan_.sections.back().records;
       OnDirectoryRecord(record->record, scan_.sections.back());
-    } else if (auto* entry = std::get_if<PabEntryEvent>(&event)) {
-      ++scan_.sections.back().records;
-      ++(entry->is_dl ? scan_.summary.pab_dls : scan_.summary.pab_entries);
-    } else if (std::holds_alternative<MessageEvent>(event)) {
-      ++scan_.sections.back().records;
-      ++scan_.summary.messages;
+    } else if (auto* counts = std::get_if<RecordsEvent>(&event)) {
+      scan_.sections.back().records += counts->messages + counts->pab_entries + counts->pab_dls;
+      scan_.summary.messages += counts->messages;
+      scan_.summary.pab_entries += counts->pab_entries;
+      scan_.summary.pab_dls += counts->pab_dls;
     } else if (auto* reference = std::get_if<ReferenceEvent>(&event)) {
       referenced_[reference->secondary] = true;
     } else if (auto* opened = std::get_if<OpenedEvent>(&event)) {
