@@ -39,6 +39,9 @@ namespace ccm::parser {
 namespace {
 
 constexpr std::size_t kOpenSecondaryCache = 16;
+// Chains of small messages lie back to back, so a window holds the headers of dozens: a larger
+// one costs fewer reads (each ~0.8 µs here) for the same bytes copied.
+constexpr std::size_t kSecondaryWindow = 64 << 10;
 constexpr std::size_t kChunkEvents = 1024;      // events a reader hands over at once
 constexpr std::size_t kMaxBufferedChunks = 32;  // chunks that may wait for the merge
 constexpr std::size_t kMaxReaders = 4;
@@ -178,7 +181,7 @@ const ByteSource* PrimaryFileReader::Secondary(std::size_t index) {
   for (auto& diagnostic : local_.TakeKept())
     opened.problems.push_back(std::move(diagnostic));
   Add(std::move(opened));
-  auto windowed = std::make_unique<WindowedSource>(std::move(source).value());
+  auto windowed = std::make_unique<WindowedSource>(std::move(source).value(), kSecondaryWindow);
   return open_.emplace(index, std::move(windowed)).first->second.get();
 }
 
