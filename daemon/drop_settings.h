@@ -1,8 +1,8 @@
 // drop_settings.h — the drop-directory service's tunables as plain values, with sub-second
 // precision so tests can run with short quiet periods.
 //
-// Inputs: built from the [drop] table of the configuration (DropSettingsFromConfig) or directly
-// by tests. Keys and defaults (seconds unless noted): dir (required), quiet_seconds (5),
+// Inputs: built from the [drop] table of the configuration (cli/drop_service_settings.h) or
+// directly by tests. Keys and defaults (seconds unless noted): dir (required), quiet_seconds (5),
 // max_sets_in_flight (1), rescan_seconds (60), retry_initial_seconds (30),
 // retry_max_seconds (3600), max_set_bytes (64 GiB).
 //
@@ -13,8 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-
-#include "daemon/config.h"
 
 namespace ccm::daemon {
 
@@ -40,8 +38,5 @@ struct DropSettings {
   /// anyway (they stay in active/ and are resumed at the next start).
   std::chrono::milliseconds stop_grace{std::chrono::seconds(60)};
 };
-
-/// The [drop] table as DropSettings (values already range-checked by the config reader).
-DropSettings DropSettingsFromConfig(const DropConfig& drop);
 
 }  // namespace ccm::daemon

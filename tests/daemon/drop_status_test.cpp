@@ -6,12 +6,14 @@
 
 #include <sstream>
 
+#include "cli/status_command.h"
 #include "daemon/json_text.h"
-#include "daemon/status_command.h"
 #include "spool_fixture.h"
 
 namespace ccm::daemon {
 namespace {
+
+using ccm::cli::RunStatusCommand;
 
 using namespace ccm::daemon::testing;
 

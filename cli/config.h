@@ -1,0 +1,121 @@
+// config.h — ccmigrate's configuration: one TOML file (conf/ccmigrate.toml is the annotated
+// example) read into plain structs. Everything below the daemon takes these plain options, never
+// TOML.
+//
+// Inputs: the configuration file (path given with --config) and, when [ldap] password_file is
+// set, that file (relative paths in the configuration are relative to the configuration file's
+// directory). Every key, its type, default and allowed range is listed in docs/configuration.md.
+//
+// Diagnostics: unknown keys, wrong types, out-of-range values and missing required keys are
+// ConfigErrors whose message names the file, line, column and the key (`[ldap] uri`); a TOML
+// syntax error names the line and column. The first problem found is returned.
+//
+// Security: the password file's content is read into a Secret, which has no printing operator;
+// no message ever contains it. The password file is bounded (4 KiB).
+//
+// Thread safety: LoadConfig/ParseConfig are pure functions of their input (plus file reads);
+// the structs are plain values.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ccm/result.h"
+
+namespace ccm::cli {
+
+/// A configuration problem; `message` reads "FILE:LINE:COL: [table] key: what is wrong".
+struct ConfigError {
+  std::string message;
+};
+
+/// A password read from [ldap] password_file. Deliberately not printable.
+class Secret {
+ public:
+  Secret() = default;
+  explicit Secret(std::string value) : value_(std::move(value)) {}
+  /// The secret itself; pass it straight to the bind call, never to a log.
+  const std::string& Reveal() const { return value_; }
+  bool empty() const { return value_.empty(); }
+
+ private:
+  std::string value_;
+};
+
+enum class NotFoundPolicy { kWarn, kReject };      ///< [import] on_not_found
+enum class ConflictPolicy { kReject, kSkipUser };  ///< [import] on_conflict
+
+/// [ldap]
+struct LdapConfig {
+  std::string uri;                      ///< required
+  std::string bind_dn;                  ///< "" = anonymous or SASL
+  std::filesystem::path password_file;  ///< resolved; empty when not set
+  Secret password;                      ///< the file's content, one trailing newline removed
+  std::string base_dn;                  ///< required
+  std::string sasl_mechanism;           ///< "" (simple bind) or "EXTERNAL"
+  bool starttls = false;
+  std::filesystem::path ca_file;  ///< resolved; empty = system default
+  bool tls_verify = true;
+  std::int64_t timeout_seconds = 30;  ///< 1..3600
+  std::int64_t max_in_flight = 64;    ///< 1..1000
+  std::int64_t connections = 2;       ///< connections an import applies over, 1..16
+  bool match_target_without_type = false;
+};
+
+/// [import]
+struct ImportConfig {
+  std::string default_home;        ///< required; what `~Server` maps to
+  std::int64_t max_changes = 500;  ///< 0 = no limit
+  bool create_missing = false;
+  NotFoundPolicy on_not_found = NotFoundPolicy::kWarn;
+  ConflictPolicy on_conflict = ConflictPolicy::kReject;
+  std::string source_timezone;  ///< IANA name; "" = the daemon's zone
+  bool lenient = false;
+  std::filesystem::path accounts_file;  ///< resolved; empty when not set
+};
+
+/// [mailstore]
+struct MailstoreConfig {
+  std::filesystem::path root;         ///< required
+  std::filesystem::path public_root;  ///< empty = public-folder sections are skipped
+  std::int64_t sync_batch = 256;      ///< messages per durable batch, 1..100000
+  std::int64_t delivery_threads = 2;  ///< mailboxes delivered to at the same time, 1..64
+};
+
+/// [drop] — optional for `plan` and `import`, required by the daemon.
+struct DropConfig {
+  std::filesystem::path dir;  ///< required when [drop] is present
+  std::int64_t quiet_seconds = 5;
+  std::int64_t max_sets_in_flight = 1;
+  std::int64_t rescan_seconds = 60;
+  std::int64_t retry_initial_seconds = 30;
+  std::int64_t retry_max_seconds = 3600;
+  std::int64_t max_set_bytes = 68719476736;  ///< 64 GiB
+};
+
+/// [log]
+struct LogConfig {
+  std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
+};
+
+/// The whole configuration.
+struct Config {
+  std::filesystem::path file;  ///< where it was read from (absolute)
+  LdapConfig ldap;
+  ImportConfig import;
+  MailstoreConfig mailstore;
+  std::optional<DropConfig> drop;
+  LogConfig log;
+};
+
+/// Reads and validates the configuration file at `file`.
+Result<Config, ConfigError> LoadConfig(const std::filesystem::path& file);
+
+/// Validates configuration text; `origin` names it in messages and anchors relative paths
+/// (the password file is read relative to origin's directory).
+Result<Config, ConfigError> ParseConfig(std::string_view text, const std::filesystem::path& origin);
+
+}  // namespace ccm::cli

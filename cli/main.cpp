@@ -1,0 +1,90 @@
+// main.cpp — the ccmigrate executable: dispatches `ccmigrate COMMAND ...` to the subcommands in
+// kCommands. Each subcommand lives in its own file and is described by a Command (name, summary,
+// help, run). `ccmigrate --help` lists them, `ccmigrate COMMAND --help` prints one command's
+// help, `ccmigrate --version` the version. Unknown commands and options exit 64.
+#include <sys/resource.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "ccm/version.h"
+#include "cli/check_command.h"
+#include "cli/command_line.h"
+#include "cli/daemon_command.h"
+#include "cli/exit_codes.h"
+#include "cli/fix_command.h"
+#include "cli/import_command.h"
+#include "cli/plan_command.h"
+#include "cli/rollback_command.h"
+
+namespace {
+
+using ccm::cli::Command;
+
+// The dispatch table. Later subcommands (plan, import, rollback, daemon, status) add a line.
+const Command* const kCommands[] = {&ccm::cli::kCheckCommand,  &ccm::cli::kFixCommand,
+                                    &ccm::cli::kPlanCommand,   &ccm::cli::kRollbackCommand,
+                                    &ccm::cli::kImportCommand, &ccm::cli::kDaemonCommand,
+                                    &ccm::cli::kStatusCommand};
+
+void PrintUsage(std::ostream& out) {
+  out << "usage: ccmigrate COMMAND [ARGS]\n"
+         "       ccmigrate COMMAND --help\n"
+         "       ccmigrate --version\n"
+         "\n"
+         "ccmigrate finishes Lotus cc:Mail migrations: it validates migration file sets, adds\n"
+         "the MAILMESSAGE sections the cc:Mail extractor leaves out (KB Q194218), converts each\n"
+         "user's custom recipient into a mailbox in an LDAP directory and delivers the mail.\n"
+         "\n"
+         "commands:\n";
+  for (const Command* command : kCommands) {
+    std::string name(command->name);
+    name.resize(10, ' ');
+    out << "  " << name << command->summary << '\n';
+  }
+}
+
+// Delivery keeps the folders of many mailboxes open and sizes itself to the soft limit on open
+// files (parallel_delivery.cpp). That limit is often 1024 while the hard limit allows far
+// more; raising the soft limit to the hard one is what a program that needs many descriptors
+// is expected to do (systemd gives services 1024:524288 for that reason). Nothing here uses
+// select(), which the low default protects.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);  // on failure delivery keeps to the lower limit
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  RaiseOpenFileLimit();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    PrintUsage(std::cerr);
+    return ccm::cli::kExitUsage;
+  }
+  const std::string& first = args.front();
+  if (first == "--help" || first == "-h" || first == "help") {
+    PrintUsage(std::cout);
+    return ccm::cli::kExitOk;
+  }
+  if (first == "--version") {
+    std::cout << "ccmigrate " << ccm::kVersion << '\n';
+    return ccm::cli::kExitOk;
+  }
+  for (const Command* command : kCommands) {
+    if (command->name == first) {
+      std::vector<std::string> rest(args.begin() + 1, args.end());
+      int rc = command->run(rest, std::cout, std::cerr);
+      std::cout.flush();
+      return rc;
+    }
+  }
+  std::cerr << "ccmigrate: unknown command \"" << first << "\"\n";
+  PrintUsage(std::cerr);
+  return ccm::cli::kExitUsage;
+}
