@@ -17,6 +17,8 @@
 // the structs are plain values.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -83,6 +85,8 @@ struct MailstoreConfig {
   std::filesystem::path public_root;  ///< empty = public-folder sections are skipped
   std::int64_t sync_batch = 256;      ///< messages per durable batch, 1..100000
   std::int64_t delivery_threads = 2;  ///< mailboxes delivered to at the same time, 1..64
+  std::string group;                  ///< "" = private files; else shared with this group
+  std::optional<gid_t> group_id;      ///< resolved at load: exists, and the process is in it
 };
 
 /// [drop] — optional for `plan` and `import`, required by the daemon.
@@ -110,6 +114,14 @@ struct Config {
   std::optional<DropConfig> drop;
   LogConfig log;
 };
+
+/// Where every command reads its configuration when --config is not given.
+inline constexpr std::string_view kDefaultConfigFile = "/etc/ccmigrate/ccmigrate.toml";
+
+/// The --config value, or kDefaultConfigFile.
+inline std::filesystem::path ConfigFileOption(const std::optional<std::string>& option) {
+  return option ? std::filesystem::path(*option) : std::filesystem::path(kDefaultConfigFile);
+}
 
 /// Reads and validates the configuration file at `file`.
 Result<Config, ConfigError> LoadConfig(const std::filesystem::path& file);

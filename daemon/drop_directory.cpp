@@ -49,7 +49,8 @@ Result<UniqueFd, DropError> OpenOrCreate(int parent, const std::filesystem::path
   if (::mkdirat(parent, name.c_str(), mode & 0777) == 0) {
     // Exactly this mode, whatever the umask; setgid on incoming/ gives dropped sets the spool's
     // group, so the service can move them.
-    ::fchmodat(parent, name.c_str(), mode, 0);
+    if (::fchmodat(parent, name.c_str(), mode, 0) != 0)
+      return Fail(Errno("cannot set the mode of " + (path / name).string(), errno));
   } else if (errno != EEXIST) {
     return Fail(Errno("cannot create " + (path / name).string(), errno));
   }
