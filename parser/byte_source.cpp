@@ -176,6 +176,19 @@ Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::Open(
   return std::unique_ptr<ByteSource>(std::move(file).value());
 }
 
+Result<std::uint64_t, std::string> DiskDirectory::Stat(const std::string& name) const {
+  if (!IsBareFileName(name))
+    return Fail(name + ": not a bare file name; refused");
+  struct stat st {};
+  if (::fstatat(fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return Fail(ErrnoText(name, errno));
+  if (S_ISLNK(st.st_mode))
+    return Fail(name + ": is a symbolic link; refused");
+  if (!S_ISREG(st.st_mode))
+    return Fail(name + ": not a regular file; refused");
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
 Result<std::vector<std::string>, std::string> MemoryDirectory::List() const {
   std::vector<std::string> names;
   for (const auto& [name, bytes] : files_)
@@ -191,6 +204,19 @@ Result<std::unique_ptr<ByteSource>, std::string> MemoryDirectory::Open(
   if (it == files_.end())
     return Fail(name + ": No such file or directory");
   return std::unique_ptr<ByteSource>(std::make_unique<MemorySource>(it->second));
+}
+
+}  // namespace ccm::parser
+
+namespace ccm::parser {
+
+Result<std::uint64_t, std::string> MemoryDirectory::Stat(const std::string& name) const {
+  if (!IsBareFileName(name))
+    return Fail(name + ": not a bare file name; refused");
+  auto it = files_.find(name);
+  if (it == files_.end())
+    return Fail(name + ": No such file or directory");
+  return static_cast<std::uint64_t>(it->second.size());
 }
 
 }  // namespace ccm::parser

@@ -9,12 +9,15 @@
 // system call). MemorySource serves tests and the fuzzer from bytes in memory. WindowedSource
 // puts a bounded read-ahead window in front of another source.
 //
-// SetDirectory lists and opens the files of one set directory by bare name. Names with a path
-// separator, "." or ".." are refused before any system call; trust is never taken from a name.
+// SetDirectory lists, stats and opens the files of one set directory by bare name. Names with a
+// path separator, "." or ".." are refused before any system call; trust is never taken from a
+// name. Stat answers a regular file's size without opening it or following a link (so a scan
+// checks a whole set's files and size before reading any, and still opens each file once).
 // DiskDirectory is the real one, MemoryDirectory the in-memory stand-in.
 //
 // Thread safety: a ByteSource may be read concurrently (pread has no shared file position);
-// SetDirectory implementations are externally synchronized.
+// a WindowedSource may not. SetDirectory's Stat and Open must be safe to call from several
+// threads at once (ScanFileSet's readers do); List is externally synchronized.
 #pragma once
 
 #include <cstddef>
@@ -110,6 +113,9 @@ class SetDirectory {
   virtual Result<std::vector<std::string>, std::string> List() const = 0;
   /// Opens a file by its exact bare name.
   virtual Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const = 0;
+  /// The size of a file by its exact bare name, without opening it; refuses what Open refuses
+  /// (a link, anything but a regular file) with the same messages.
+  virtual Result<std::uint64_t, std::string> Stat(const std::string& name) const = 0;
 };
 
 /// A directory on disk, held open by descriptor.
@@ -123,6 +129,7 @@ class DiskDirectory final : public SetDirectory {
   std::string path() const override { return path_; }
   Result<std::vector<std::string>, std::string> List() const override;
   Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override;
+  Result<std::uint64_t, std::string> Stat(const std::string& name) const override;
   /// The directory descriptor (valid for the object's life).
   int fd() const { return fd_; }
 
@@ -140,6 +147,7 @@ class MemoryDirectory final : public SetDirectory {
   std::string path() const override { return "<memory>"; }
   Result<std::vector<std::string>, std::string> List() const override;
   Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override;
+  Result<std::uint64_t, std::string> Stat(const std::string& name) const override;
 
  private:
   std::map<std::string, std::string> files_;

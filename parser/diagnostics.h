@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ccm::parser {
@@ -70,6 +71,9 @@ class DiagnosticSink {
   std::uint64_t infos() const { return infos_; }
   /// Diagnostics that were counted but not kept because of the bound.
   std::uint64_t dropped() const { return dropped_; }
+  /// Moves the kept diagnostics out (counts stay): a scan's reader collects its diagnostics in
+  /// a sink of its own and hands them on, in order, to the caller's.
+  std::vector<Diagnostic> TakeKept() { return std::exchange(kept_, {}); }
 
  private:
   std::size_t limit_;

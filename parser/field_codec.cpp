@@ -1,27 +1,12 @@
 // field_codec.cpp — decoders for raw field values (see field_codec.h).
 #include "parser/field_codec.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace ccm::parser {
 
 namespace {
-
-std::vector<std::string_view> SplitOutsideQuotes(std::string_view raw, char separator) {
-  std::vector<std::string_view> pieces;
-  bool quoted = false;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '"') {
-      quoted = !quoted;
-    } else if (raw[i] == separator && !quoted) {
-      pieces.push_back(raw.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  pieces.push_back(raw.substr(start));
-  return pieces;
-}
 
 bool IsDigit(char c) {
   return c >= '0' && c <= '9';
@@ -55,19 +40,24 @@ FieldShape ShapeOf(std::string_view raw) {
   return FieldShape::kMixed;  // no closing quote
 }
 
-Result<std::string, std::string> Unquote(std::string_view raw, FieldShape shape, bool lenient) {
+Result<std::string_view, std::string> UnquoteView(std::string_view raw, FieldShape shape,
+                                                  bool lenient, std::string& scratch) {
   switch (shape) {
     case FieldShape::kUnquoted:
-      return std::string(raw);
+      return raw;
     case FieldShape::kQuoted: {
-      std::string value;
-      value.reserve(raw.size());
-      for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
-        value.push_back(raw[i]);
-        if (raw[i] == '"')
-          ++i;  // "" -> "
+      std::string_view inner = raw.substr(1, raw.size() - 2);
+      std::size_t quote = inner.find('"');
+      if (quote == std::string_view::npos)
+        return inner;  // no doubled quote: the value is the field without its quotes
+      scratch.clear();
+      while (quote != std::string_view::npos) {
+        scratch.append(inner.substr(0, quote + 1));  // "" -> "
+        inner.remove_prefix(std::min(quote + 2, inner.size()));
+        quote = inner.find('"');
       }
-      return value;
+      scratch.append(inner);
+      return std::string_view(scratch);
     }
     case FieldShape::kMixed:
       break;
@@ -79,34 +69,88 @@ Result<std::string, std::string> Unquote(std::string_view raw, FieldShape shape,
     return Fail(std::string("characters found after end doublequote"));
   }
   if (lenient)
-    return std::string(raw);
+    return raw;
   return Fail(std::string("quote inside an unquoted value (quote the whole field)"));
 }
 
-Result<SemicolonList, std::string> DecodeSemicolonList(std::string_view raw, bool lenient) {
-  SemicolonList list;
-  std::vector<std::string_view> pieces = SplitOutsideQuotes(raw, ';');
+Result<std::string, std::string> Unquote(std::string_view raw, FieldShape shape, bool lenient) {
+  std::string scratch;
+  auto view = UnquoteView(raw, shape, lenient, scratch);
+  if (!view)
+    return Fail(std::move(view).error());
+  if (!scratch.empty() && view->data() == scratch.data())
+    return scratch;
+  return std::string(*view);
+}
+
+namespace {
+
+// The 2.8 algorithm, once for decoding and checking: calls `item(value)` for every non-empty
+// item in order (the view is valid during the call only) and returns how many empty pieces
+// were dropped, or the first item's error.
+template <typename OnItem>
+Result<int, std::string> ForEachListItem(std::string_view raw, bool lenient, OnItem&& item) {
   std::string nested;
-  if (pieces.size() == 1 && ShapeOf(pieces[0]) == FieldShape::kQuoted) {
-    auto content = Unquote(pieces[0], FieldShape::kQuoted, lenient);
-    if (content->find_first_of(";\"") != std::string::npos) {
-      nested = std::move(content).value();
-      pieces = SplitOutsideQuotes(nested, ';');
+  std::string_view text = raw;
+  if (text.size() >= 2 && ShapeOf(text) == FieldShape::kQuoted) {
+    // One quoted piece holding ';' or '"' is a whole-field quoted list: split its content.
+    bool single = true;
+    bool quoted = false;
+    for (char c : text) {
+      if (c == '"')
+        quoted = !quoted;
+      else if (c == ';' && !quoted)
+        single = false;
+    }
+    if (single) {
+      auto content = UnquoteView(text, FieldShape::kQuoted, lenient, nested);
+      if (content->find_first_of(";\"") != std::string_view::npos)
+        text = nested;
     }
   }
-  if (pieces.size() == 1 && pieces[0].empty())
-    return list;  // empty field: empty list
-  for (std::string_view piece : pieces) {
+  if (text.empty())
+    return 0;  // empty field: empty list
+  int dropped = 0;
+  std::string scratch;
+  bool quoted = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size()) {
+      if (text[i] == '"') {
+        quoted = !quoted;
+        continue;
+      }
+      if (text[i] != ';' || quoted)
+        continue;
+    }
+    std::string_view piece = text.substr(start, i - start);
+    start = i + 1;
     if (piece.empty()) {
-      ++list.dropped_empty;
+      ++dropped;
       continue;
     }
-    auto value = Unquote(piece, ShapeOf(piece), lenient);
+    auto value = UnquoteView(piece, ShapeOf(piece), lenient, scratch);
     if (!value)
       return Fail(value.error() + " in list item " + std::string(piece));
-    list.values.push_back(std::move(value).value());
+    item(*value);
   }
+  return dropped;
+}
+
+}  // namespace
+
+Result<SemicolonList, std::string> DecodeSemicolonList(std::string_view raw, bool lenient) {
+  SemicolonList list;
+  auto dropped = ForEachListItem(raw, lenient,
+                                 [&](std::string_view value) { list.values.emplace_back(value); });
+  if (!dropped)
+    return Fail(std::move(dropped).error());
+  list.dropped_empty = *dropped;
   return list;
+}
+
+Result<int, std::string> CheckSemicolonList(std::string_view raw, bool lenient) {
+  return ForEachListItem(raw, lenient, [](std::string_view) {});
 }
 
 Result<std::vector<std::string>, std::string> DecodeDirectoryValues(std::string_view raw,
@@ -193,7 +237,7 @@ bool LooksLikePointer(std::string_view raw, FieldShape shape) {
   return shape == FieldShape::kUnquoted && !raw.empty() && raw.front() == '#';
 }
 
-std::optional<Pointer> ParsePointer(std::string_view raw, FieldShape shape) {
+std::optional<PointerView> ParsePointerView(std::string_view raw, FieldShape shape) {
   if (!LooksLikePointer(raw, shape) || raw.back() != ')')
     return std::nullopt;
   std::size_t open = raw.rfind('(');
@@ -212,7 +256,14 @@ std::optional<Pointer> ParsePointer(std::string_view raw, FieldShape shape) {
       return std::nullopt;
     offset = offset * 10 + d;
   }
-  return Pointer{std::string(name), offset};
+  return PointerView{name, offset};
+}
+
+std::optional<Pointer> ParsePointer(std::string_view raw, FieldShape shape) {
+  auto view = ParsePointerView(raw, shape);
+  if (!view)
+    return std::nullopt;
+  return Pointer{std::string(view->file), view->offset};
 }
 
 Result<std::optional<LocalDateTime>, std::string> ParseDate(std::string_view value) {

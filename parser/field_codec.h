@@ -5,9 +5,12 @@
 // Every decoder returns its value or a message that says what is wrong with the value; the
 // caller adds file, line and column. Nothing here allocates per byte beyond the output value.
 //   Unquote            quoted value with "" -> ", unquoted value as is
+//   UnquoteView        the same without a copy where nothing needs decoding (a scan's path)
 //   DecodeSemicolonList per-value or whole-field quoting, one re-split
+//   CheckSemicolonList the same checks without building the values
 //   DecodeDirectoryValues CSV-unquote, then \\ \r \n \% escapes and % lists
-//   ParsePointer       only an unquoted field can be a pointer
+//   ParsePointer       only an unquoted field can be a pointer; ParsePointerView returns the
+//                      file name as a view of the field
 //   ParseDate / ParseBool / ParsePriority / ParseInteger  scalar values
 //   ParseRecipient     "Name", "Name [TYPE:address]", "Name[TYPE:address]"
 // Text stays in the set's code page; convert with TextConverter where it leaves the parser.
@@ -32,6 +35,12 @@ struct Pointer {
   std::string file;
   std::uint64_t offset = 0;
   bool operator==(const Pointer&) const = default;
+};
+
+/// A pointer whose file name is a view of the field it was parsed from.
+struct PointerView {
+  std::string_view file;
+  std::uint64_t offset = 0;
 };
 
 /// A validated local date and time (source system's local time).
@@ -59,8 +68,16 @@ struct SemicolonList {
 FieldShape ShapeOf(std::string_view raw);
 /// Unquotes a field. In lenient mode a quote inside an unquoted field is literal.
 Result<std::string, std::string> Unquote(std::string_view raw, FieldShape shape, bool lenient);
+/// Unquote with the same errors, returning a view: of `raw` (or of what lies between its quotes)
+/// when nothing needs decoding, otherwise of `scratch`, which holds the decoded value (valid
+/// until `scratch` changes).
+Result<std::string_view, std::string> UnquoteView(std::string_view raw, FieldShape shape,
+                                                  bool lenient, std::string& scratch);
 /// Decodes a `;` list (PAB Email-Address of dl records, MAILMESSAGE To/Cc/Bcc).
 Result<SemicolonList, std::string> DecodeSemicolonList(std::string_view raw, bool lenient);
+/// DecodeSemicolonList's checks and errors without building the values: the number of empty
+/// pieces dropped, or the error DecodeSemicolonList would return.
+Result<int, std::string> CheckSemicolonList(std::string_view raw, bool lenient);
 /// Decodes a DIRECTORY field. `multi_valued` splits at unescaped '%';
 /// `allow_line_breaks` is true only for Comment.
 Result<std::vector<std::string>, std::string> DecodeDirectoryValues(std::string_view raw,
@@ -72,6 +89,8 @@ Result<std::vector<std::string>, std::string> DecodeDirectoryValues(std::string_
 bool LooksLikePointer(std::string_view raw, FieldShape shape);
 /// The pointer in an unquoted field, or nullopt if the field is not pointer-shaped.
 std::optional<Pointer> ParsePointer(std::string_view raw, FieldShape shape);
+/// ParsePointer without copying the file name (valid as long as `raw`).
+std::optional<PointerView> ParsePointerView(std::string_view raw, FieldShape shape);
 /// A secondary-file name as allowed inside a pointer.
 bool IsValidSecondaryName(std::string_view name);
 /// 14-digit YYYYMMDDHHMMSS with calendar validation; empty -> nullopt.

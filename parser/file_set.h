@@ -2,14 +2,14 @@
 // (docs/file-format.md).
 //
 // ScanFileSet reads a packing list and every file it lists from one SetDirectory, in one
-// streaming pass, and checks everything before anything is trusted: every listed file exists
-// (names match case-insensitively, ambiguous matches are refused), is a bare name, opens as a
-// regular file without following links; no name is listed twice; the set size stays within the
-// limit; every primary file parses (sections, column headers, field counts, typed fields); every
-// pointer names a listed secondary file and lands on a section header whose chain frames
-// correctly; no two chains overlap. Listed secondary files no pointer references, and unlisted
-// files in the directory, are warned about. Problems go to the sink (bounded); the scan itself
-// fails only when the packing list is unusable.
+// streaming pass that opens each file once, and checks everything before anything is trusted: every
+// listed file exists (names match case-insensitively, ambiguous matches are refused), is a bare
+// name, opens as a regular file without following links; no name is listed twice; the set size
+// stays within the limit; every primary file parses (sections, column headers, field counts, typed
+// fields); every pointer names a listed secondary file and lands on a section header whose chain
+// frames correctly; no two chains overlap. Listed secondary files no pointer references, and
+// unlisted files in the directory, are warned about. Problems go to the sink (bounded); the scan
+// itself fails only when the packing list is unusable.
 //
 // Memory is O(users + sections + gaps between chains): records are decoded one at a time,
 // secondary data is skipped by length, never read, and the overlap check keeps merged intervals
@@ -19,6 +19,9 @@
 // migrate proxy, CCMAIL fallback with a warning, PAB owners, optional accounts file) with their
 // DIRECTORY details, and an index of every section (file + byte offset + line) so that one
 // section can be re-read later (MailMessageReader) without re-reading the set.
+//
+// Primary files are read on several threads (ScanOptions::threads) and their findings merged
+// in listed order, so the outcome does not depend on the number of threads.
 //
 // Thread safety: ScanFileSet is a function; results are plain values. MailMessageReader is
 // externally synchronized.
@@ -121,6 +124,9 @@ struct ScanOptions {
   /// report.json, retry.json, reason.txt): compared case-insensitively, never warned about as
   /// unlisted files.
   std::vector<std::string> caller_files;
+  /// Threads that read primary files at once; 0 = one per core, at most 4. The diagnostics,
+  /// users and summary are the same for any number.
+  std::size_t threads = 0;
 };
 
 /// Scans and validates the set whose packing list is `pkl_name` in `directory`.

@@ -180,6 +180,12 @@ LexResult Lexer::Consume(const char*& p, const char* end) {
           offset_ += static_cast<std::uint64_t>(q - p);
           p = q;
           backslashes_ = 0;
+          // The usual end of a run, a comma, is taken now rather than on another pass.
+          if (p < end && *p == ',' && state_ == State::kField) {
+            ++p;
+            ++offset_;
+            CloseField();
+          }
           break;
         }
         if (c == ',') {

@@ -40,10 +40,10 @@ RawValue FieldAt(const RawRecord& record, std::size_t i) {
 
 // A pointer-shaped field: returns true when it was one (valid or reported as malformed).
 bool TakePointer(const std::string& column, RawValue v, FieldReporter& report,
-                 std::optional<Pointer>& out) {
+                 std::optional<PointerView>& out) {
   if (!LooksLikePointer(v.raw, v.shape))
     return false;
-  out = ParsePointer(v.raw, v.shape);
+  out = ParsePointerView(v.raw, v.shape);
   if (!out) {
     report.Error(column, "malformed pointer \"" + std::string(v.raw) +
                              "\" (expected #FILE(offset); a value starting with # must be quoted)");
@@ -51,14 +51,31 @@ bool TakePointer(const std::string& column, RawValue v, FieldReporter& report,
   return true;
 }
 
-std::string TextValue(const std::string& column, RawValue v, const ReaderOptions& options,
-                      FieldReporter& report) {
-  auto value = Unquote(v.raw, v.shape, options.lenient);
+bool TakePointer(const std::string& column, RawValue v, FieldReporter& report,
+                 std::optional<Pointer>& out) {
+  std::optional<PointerView> view;
+  if (!TakePointer(column, v, report, view))
+    return false;
+  if (view)
+    out = Pointer{std::string(view->file), view->offset};
+  return true;
+}
+
+// The field's text (a view of the record or of `scratch`), or empty after reporting its error.
+std::string_view TextView(const std::string& column, RawValue v, const ReaderOptions& options,
+                          FieldReporter& report, std::string& scratch) {
+  auto value = UnquoteView(v.raw, v.shape, options.lenient, scratch);
   if (!value) {
     report.Error(column, value.error());
     return {};
   }
-  return std::move(value).value();
+  return *value;
+}
+
+std::string TextValue(const std::string& column, RawValue v, const ReaderOptions& options,
+                      FieldReporter& report) {
+  std::string scratch;
+  return std::string(TextView(column, v, options, report, scratch));
 }
 
 std::vector<Recipient> RecipientList(const std::string& column, RawValue v,
@@ -74,6 +91,120 @@ std::vector<Recipient> RecipientList(const std::string& column, RawValue v,
   for (const auto& item : list->values)
     recipients.push_back(ParseRecipient(item));
   return recipients;
+}
+
+// RecipientList's checks and diagnostics without building the recipients.
+void CheckRecipientList(const std::string& column, RawValue v, const ReaderOptions& options,
+                        FieldReporter& report) {
+  auto dropped = CheckSemicolonList(v.raw, options.lenient);
+  if (!dropped) {
+    report.Error(column, dropped.error());
+  } else if (*dropped > 0) {
+    report.Warning(column, "empty list item dropped");
+  }
+}
+
+// The one implementation of a MAILMESSAGE record's checks. With `out` it also builds the
+// message's text fields; without, nothing but the pointers is copied (CheckMailMessage). The
+// pointers go to `body` and `indirect` either way. Returns false after an error.
+bool DecodeMailMessageFields(const SectionInfo& section, const RawRecord& record,
+                             const ReaderOptions& options, DiagnosticSink& sink, MailMessage* out,
+                             Pointer& body, std::vector<IndirectField>& indirect) {
+  FieldReporter report(section, record, sink);
+  thread_local std::string scratch;  // quoted values are decoded here: no allocation per field
+  bool have_body = false;
+  for (std::size_t i = 0; i < section.columns.size(); ++i) {
+    const std::string& column = section.columns[i];
+    RawValue v = FieldAt(record, i);
+    std::optional<PointerView> pointer;
+    if (TakePointer(column, v, report, pointer)) {
+      if (!pointer)
+        continue;
+      if (i == 11) {
+        body.file.assign(pointer->file);
+        body.offset = pointer->offset;
+        have_body = true;
+      } else {
+        indirect.push_back({column, Pointer{std::string(pointer->file), pointer->offset}});
+      }
+      continue;
+    }
+    switch (i) {
+      case 0: {
+        std::string_view folder = TextView(column, v, options, report, scratch);
+        if (out != nullptr)
+          out->folder = folder;
+        break;
+      }
+      case 1: {
+        std::string_view sender = TextView(column, v, options, report, scratch);
+        if (out != nullptr && !sender.empty())
+          out->sender = ParseRecipient(sender);
+        break;
+      }
+      case 2:
+      case 3:
+      case 4:
+        if (out != nullptr) {
+          (i == 2   ? out->to
+           : i == 3 ? out->cc
+                    : out->bcc) = RecipientList(column, v, options, report);
+        } else {
+          CheckRecipientList(column, v, options, report);
+        }
+        break;
+      case 5: {
+        std::string_view subject = TextView(column, v, options, report, scratch);
+        if (out != nullptr)
+          out->subject = subject;
+        break;
+      }
+      case 6:
+      case 7: {
+        auto date = ParseDate(TextView(column, v, options, report, scratch));
+        if (!date) {
+          report.Error(column, date.error());
+        } else if (out != nullptr) {
+          (i == 6 ? out->send_date : out->received_date) = *date;
+        }
+        break;
+      }
+      case 8: {
+        auto priority = ParsePriority(TextView(column, v, options, report, scratch));
+        if (!priority) {
+          report.Error(column, priority.error());
+        } else if (out != nullptr) {
+          out->priority = *priority;
+        }
+        break;
+      }
+      case 9:
+      case 10: {
+        auto flag = ParseBool(TextView(column, v, options, report, scratch));
+        if (!flag) {
+          report.Error(column, flag.error());
+        } else if (out != nullptr) {
+          (i == 9 ? out->unread : out->unsent) = flag->value_or(false);
+        }
+        break;
+      }
+      case 11:
+        if (v.shape != FieldShape::kUnquoted && v.raw.size() > 1 && v.raw[1] == '#') {
+          report.Error(column,
+                       "Body must be an unquoted pointer #FILE(offset); a quoted field "
+                       "is never a pointer");
+        } else {
+          report.Error(column,
+                       "Body must be a pointer #FILE(offset), got \"" + std::string(v.raw) + "\"");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  if (!have_body && report.ok())
+    report.Error("Body", "Body must be a pointer #FILE(offset)");
+  return report.ok();
 }
 
 }  // namespace
@@ -199,96 +330,22 @@ std::optional<PabEntry> DecodePabEntry(const SectionInfo& section, const RawReco
 
 std::optional<MailMessage> DecodeMailMessage(const SectionInfo& section, const RawRecord& record,
                                              const ReaderOptions& options, DiagnosticSink& sink) {
-  FieldReporter report(section, record, sink);
   MailMessage out;
   out.line = record.line;
   out.offset = record.offset;
-  bool have_body = false;
-  for (std::size_t i = 0; i < section.columns.size(); ++i) {
-    const std::string& column = section.columns[i];
-    RawValue v = FieldAt(record, i);
-    std::optional<Pointer> pointer;
-    if (TakePointer(column, v, report, pointer)) {
-      if (!pointer)
-        continue;
-      if (i == 11) {
-        out.body = *pointer;
-        have_body = true;
-      } else {
-        out.indirect.push_back({column, *pointer});
-      }
-      continue;
-    }
-    switch (i) {
-      case 0:
-        out.folder = TextValue(column, v, options, report);
-        break;
-      case 1: {
-        std::string sender = TextValue(column, v, options, report);
-        if (!sender.empty())
-          out.sender = ParseRecipient(sender);
-        break;
-      }
-      case 2:
-        out.to = RecipientList(column, v, options, report);
-        break;
-      case 3:
-        out.cc = RecipientList(column, v, options, report);
-        break;
-      case 4:
-        out.bcc = RecipientList(column, v, options, report);
-        break;
-      case 5:
-        out.subject = TextValue(column, v, options, report);
-        break;
-      case 6:
-      case 7: {
-        auto date = ParseDate(TextValue(column, v, options, report));
-        if (!date) {
-          report.Error(column, date.error());
-        } else {
-          (i == 6 ? out.send_date : out.received_date) = *date;
-        }
-        break;
-      }
-      case 8: {
-        auto priority = ParsePriority(TextValue(column, v, options, report));
-        if (!priority) {
-          report.Error(column, priority.error());
-        } else {
-          out.priority = *priority;
-        }
-        break;
-      }
-      case 9:
-      case 10: {
-        auto flag = ParseBool(TextValue(column, v, options, report));
-        if (!flag) {
-          report.Error(column, flag.error());
-        } else {
-          (i == 9 ? out.unread : out.unsent) = flag->value_or(false);
-        }
-        break;
-      }
-      case 11:
-        if (v.shape != FieldShape::kUnquoted && v.raw.size() > 1 && v.raw[1] == '#') {
-          report.Error(column,
-                       "Body must be an unquoted pointer #FILE(offset); a quoted field "
-                       "is never a pointer");
-        } else {
-          report.Error(column,
-                       "Body must be a pointer #FILE(offset), got \"" + std::string(v.raw) + "\"");
-        }
-        break;
-      default:
-        break;
-    }
-  }
-  if (!have_body && report.ok())
-    report.Error("Body", "Body must be a pointer #FILE(offset)");
-  if (!report.ok())
+  if (!DecodeMailMessageFields(section, record, options, sink, &out, out.body, out.indirect))
     return std::nullopt;
   return out;
+}
+
+bool CheckMailMessage(const SectionInfo& section, const RawRecord& record,
+                      const ReaderOptions& options, DiagnosticSink& sink,
+                      MailMessagePointers& out) {
+  out.line = record.line;
+  out.body.file.clear();
+  out.body.offset = 0;
+  out.indirect.clear();
+  return DecodeMailMessageFields(section, record, options, sink, nullptr, out.body, out.indirect);
 }
 
 }  // namespace ccm::parser

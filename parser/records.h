@@ -3,7 +3,8 @@
 // Decode* take one raw record of a section (from PrimaryReader) and return the typed record, or
 // nullopt after reporting every field problem (file, line, column) to the sink. Text stays in
 // the set's code page (convert with TextConverter); dates are validated LocalDateTime values in
-// the source system's local time. A field written as a pointer other than Body is kept in
+// the source system's local time. CheckMailMessage runs DecodeMailMessage's checks without
+// building text, for the whole-set scan. A field written as a pointer other than Body is kept in
 // `indirect` with its column name: its value lives in an `Other` secondary section.
 //
 // Thread safety: pure functions; the structs are plain values.
@@ -80,5 +81,19 @@ std::optional<PabEntry> DecodePabEntry(const SectionInfo& section, const RawReco
                                        const ReaderOptions& options, DiagnosticSink& sink);
 std::optional<MailMessage> DecodeMailMessage(const SectionInfo& section, const RawRecord& record,
                                              const ReaderOptions& options, DiagnosticSink& sink);
+
+/// What a whole-set scan keeps of a MAILMESSAGE record: its line and its pointers.
+struct MailMessagePointers {
+  std::uint64_t line = 0;
+  Pointer body;
+  std::vector<IndirectField> indirect;
+};
+
+/// Runs every check of DecodeMailMessage and reports exactly its diagnostics (the same code
+/// does both), without building the record's text fields: only the pointers are kept, in
+/// `out`, which a scan reuses from record to record so that checking allocates nothing per
+/// record. Returns false where DecodeMailMessage returns nullopt.
+bool CheckMailMessage(const SectionInfo& section, const RawRecord& record,
+                      const ReaderOptions& options, DiagnosticSink& sink, MailMessagePointers& out);
 
 }  // namespace ccm::parser

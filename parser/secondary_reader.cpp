@@ -106,17 +106,25 @@ const char* SecondaryTypeName(SecondaryType type) {
   return "?";
 }
 
-Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string& file,
-                                    std::uint64_t offset, const std::string& origin,
-                                    const ReaderOptions& options, DiagnosticSink& sink) {
-  const std::string where = " (pointer at " + origin + ")";
+namespace {
+
+// ReadChain's one implementation; `origin()` gives the pointer's "FILE:LINE", built only for a
+// message. `chain` is filled in place (its buffers are reused by a scan).
+template <typename Origin>
+Result<void, Diagnostic> FrameChain(const ByteSource& source, const std::string& file,
+                                    std::uint64_t offset, const Origin& origin,
+                                    const ReaderOptions& options, DiagnosticSink& sink,
+                                    Chain& chain) {
+  auto where = [&] { return " (pointer at " + origin() + ")"; };
   auto error = [&](std::uint64_t at, const std::string& message, const char* field = "") {
-    return Fail(AtOffset(file, at, Severity::kError, message + where, field));
+    return Fail(AtOffset(file, at, Severity::kError, message + where(), field));
   };
   auto warn = [&](std::uint64_t at, const std::string& message, const char* field = "") {
-    sink.Report(AtOffset(file, at, Severity::kWarning, message + where, field));
+    sink.Report(AtOffset(file, at, Severity::kWarning, message + where(), field));
   };
-  Chain chain{file, offset, offset, {}};
+  chain.file = file;
+  chain.begin = chain.end = offset;
+  chain.sections.clear();
   if (offset >= source.size()) {
     return error(offset, "pointer offset " + std::to_string(offset) +
                              " is at or beyond the end of the file (size " +
@@ -148,12 +156,14 @@ Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string&
                             "a section header has 7 fields, got " + std::to_string(rec.size()) +
                             ": \"" + std::string(rec.text().substr(0, 80)) + "\"");
     }
-    std::string values[7];
+    // Views of the header record, or of `decoded` for quoted fields: no copy per section.
+    std::string_view values[7];
+    std::string decoded[7];
     for (std::size_t i = 0; i < 7; ++i) {
-      auto value = Unquote(rec.raw(i), rec.shape(i), options.lenient);
+      auto value = UnquoteView(rec.raw(i), rec.shape(i), options.lenient, decoded[i]);
       if (!value)
         return error(pos, value.error(), kHeaderNames[i]);
-      values[i] = std::move(value).value();
+      values[i] = *value;
     }
     SecondarySection section;
     section.header_offset = pos;
@@ -162,17 +172,18 @@ Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string&
       if (EqualsIgnoreCase(values[0], "Type")) {
         return error(pos, "pointer lands on the file header line, not on a section header");
       }
-      return error(pos, "unknown section type \"" + values[0] + "\"", "Type");
+      return error(pos, "unknown section type \"" + std::string(values[0]) + "\"", "Type");
     }
     section.type = *type;
     auto length = ParseInteger(values[1]);
     if (!length || *length < 0) {
-      return error(pos, "Length must be an integer >= 0, got \"" + values[1] + "\"", "Length");
+      return error(pos, "Length must be an integer >= 0, got \"" + std::string(values[1]) + "\"",
+                   "Length");
     }
     section.length = static_cast<std::uint64_t>(*length);
     if (section.length > options.max_section_length) {
       return error(pos,
-                   "Length " + values[1] + " exceeds the limit of " +
+                   "Length " + std::string(values[1]) + " exceeds the limit of " +
                        std::to_string(options.max_section_length) + " bytes",
                    "Length");
     }
@@ -184,12 +195,14 @@ Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string&
     if (!is_last->has_value())
       warn(pos, "empty Islast read as TRUE", "Islast");
     section.is_last = is_last->value_or(true);
-    section.name = values[4];
+    section.name.assign(values[4]);
     if (!values[5].empty()) {
       auto position = ParseInteger(values[5]);
       if (!position || *position < -1) {
-        return error(pos, "Position must be empty or an integer >= -1, got \"" + values[5] + "\"",
-                     "Position");
+        return error(
+            pos,
+            "Position must be empty or an integer >= -1, got \"" + std::string(values[5]) + "\"",
+            "Position");
       }
       section.position = *position;
     }
@@ -198,7 +211,8 @@ Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string&
     } else if (EqualsIgnoreCase(values[6], "Macbinary")) {
       section.format = AttachmentFormat::kMacbinary;
     } else {
-      return error(pos, "Format must be None or Macbinary, got \"" + values[6] + "\"", "Format");
+      return error(pos, "Format must be None or Macbinary, got \"" + std::string(values[6]) + "\"",
+                   "Format");
     }
     if ((section.type == SecondaryType::kAttachment || section.type == SecondaryType::kDocument) &&
         section.name.empty()) {
@@ -266,7 +280,30 @@ Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string&
     warn(offset, std::string("chain starts with a ") +
                      SecondaryTypeName(chain.sections.front().type) + " section, not a Body");
   }
+  return {};
+}
+
+}  // namespace
+
+Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string& file,
+                                    std::uint64_t offset, const std::string& origin,
+                                    const ReaderOptions& options, DiagnosticSink& sink) {
+  Chain chain;
+  auto framed = FrameChain(
+      source, file, offset, [&] { return origin; }, options, sink, chain);
+  if (!framed)
+    return Fail(std::move(framed).error());
   return chain;
+}
+
+Result<void, Diagnostic> ReadChain(const ByteSource& source, const std::string& file,
+                                   std::uint64_t offset, const PointerOrigin& origin,
+                                   const ReaderOptions& options, DiagnosticSink& sink,
+                                   Chain& chain) {
+  return FrameChain(
+      source, file, offset,
+      [&] { return std::string(origin.file) + ":" + std::to_string(origin.line); }, options, sink,
+      chain);
 }
 
 bool CheckSecondaryFileHeader(const ByteSource& source, const std::string& file,

@@ -57,11 +57,23 @@ struct Chain {
   std::vector<SecondarySection> sections;
 };
 
+/// Where a pointer was read: messages quote it as "FILE:LINE", built only when one is made.
+struct PointerOrigin {
+  std::string_view file;
+  std::uint64_t line = 0;
+};
+
 /// Reads and checks the chain starting at `offset`. `origin` ("FILE.PRI:LINE") is quoted in
 /// messages. Warnings go to `sink`; the first framing error is returned.
 Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string& file,
                                     std::uint64_t offset, const std::string& origin,
                                     const ReaderOptions& options, DiagnosticSink& sink);
+/// The same into `chain`, whose buffers a scan reuses from pointer to pointer; the pointer's
+/// place is formatted only for a message. Same checks and diagnostics.
+Result<void, Diagnostic> ReadChain(const ByteSource& source, const std::string& file,
+                                   std::uint64_t offset, const PointerOrigin& origin,
+                                   const ReaderOptions& options, DiagnosticSink& sink,
+                                   Chain& chain);
 
 /// Checks the optional file header line at offset 0 ("Type,Length,Encoding,Islast,Name,
 /// Position,Format"); reports a wrong one. Returns true when present.

@@ -177,5 +177,49 @@ TEST(CheckGeneratedSet, ACorruptedPointerMakesTheSetInvalidAndIsLocated) {
   EXPECT_TRUE(names_pointer) << run.output;
 }
 
+TEST(CheckGeneratedSet, OutputIsTheSameOnOneThreadAndOnSeveral) {
+  TempDir t;
+  SetOptions o = Options(t.path() / "set");
+  o.users = 40;
+  auto summary = GenerateSet(o);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  // Problems in several users' files, so that several readers find some: a pointer moved off
+  // its header in every fifth user's primary file, and a stray file.
+  for (int user = 1; user <= 36; user += 5) {
+    char name[16];
+    std::snprintf(name, sizeof name, "%08d", user);
+    const fs::path pri = o.out / (std::string(name) + ".PRI");
+    std::string text;
+    {
+      std::ifstream in(pri, std::ios::binary);
+      std::ostringstream s;
+      s << in.rdbuf();
+      text = s.str();
+    }
+    const std::string key = "#" + std::string(name) + ".SEC(";
+    const std::size_t at = text.rfind(key);
+    if (at == std::string::npos)
+      continue;  // a user without mail
+    const std::size_t open = at + key.size();
+    const std::size_t close = text.find(')', open);
+    text.replace(open, close - open,
+                 std::to_string(std::stoull(text.substr(open, close - open)) + 1));
+    fs::remove(pri);
+    std::ofstream(pri, std::ios::binary) << text;
+  }
+  std::ofstream(o.out / "STRAY.TXT") << "not listed\n";
+
+  for (const char* mode : {"--json", ""}) {
+    const CheckRun one = RunCheck(summary->packing_list, std::string(mode) + " --threads 1");
+    EXPECT_EQ(one.exit_code, 2) << one.output;
+    EXPECT_NE(one.output.find("STRAY.TXT"), std::string::npos) << one.output;
+    for (const char* threads : {" --threads 2", " --threads 4", ""}) {
+      const CheckRun many = RunCheck(summary->packing_list, mode + std::string(threads));
+      EXPECT_EQ(many.exit_code, one.exit_code) << threads;
+      EXPECT_EQ(many.output, one.output) << mode << threads;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ccm::bench

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 #include "parser/source_address.h"
 
@@ -338,10 +339,14 @@ class CountingDirectory final : public parser::SetDirectory {
     auto opened = files_.Open(name);
     if (!opened.ok())
       return opened;
+    std::lock_guard lock(mutex_);  // the scan opens files on several threads
     FileCounts& c = counts[name];
     ++c.opens;
     return std::unique_ptr<parser::ByteSource>(
         std::make_unique<CountingSource>(std::move(*opened), c));
+  }
+  Result<std::uint64_t, std::string> Stat(const std::string& name) const override {
+    return files_.Stat(name);
   }
   /// Forgets what the scan did; live counts stay (sources still open stay open).
   void ResetCounts() {
@@ -352,6 +357,7 @@ class CountingDirectory final : public parser::SetDirectory {
 
  private:
   parser::MemoryDirectory files_;
+  mutable std::mutex mutex_;
 };
 
 // Every message of every MAILMESSAGE section in file order, each rendered as its parts' bytes

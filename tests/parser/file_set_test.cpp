@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <vector>
 
 #include "tests/parser/test_sets.h"
 
@@ -367,6 +369,189 @@ TEST(FileSet, DiskDirectoryRefusesSymlinksAndNonRegularFiles) {
   MustScan(**dir, dir_sink, "HQPO.PKL");
   EXPECT_TRUE(HasProblem(dir_sink, Severity::kError, "HQPO.PKL", 6, "")) << Dump(dir_sink);
   std::filesystem::remove_all(root);
+}
+
+// A set of per-user files (U<i>.PRI / U<i>.SEC) with `messages` short messages each, plus a
+// Directory.pri naming every user; `edit` may change any file before it is stored.
+struct PerUserSet {
+  std::map<std::string, std::string> files;
+  std::string pkl = "1252\r\n\r\nFilename,Filetype\r\nDirectory.pri,Primary\r\n";
+};
+
+PerUserSet MakePerUserSet(int users, const std::vector<int>& messages) {
+  PerUserSet set;
+  std::string directory =
+      "DIRECTORY\r\nObj-Class,Mode,Common-Name,Display-Name,Secondary-Proxy-Addresses\r\n";
+  for (int u = 0; u < users; ++u) {
+    const std::string name = "U" + std::to_string(u);
+    directory +=
+        "Mailbox,Create," + name + "," + name + ",\"MIGRATE:CCMAIL:" + name + " at HQPO\"\r\n";
+    if (u % 5 == 4)
+      continue;  // no mail: warned about (Q194218)
+    set.pkl += name + ".PRI,Primary\r\n" + name + ".SEC,Secondary\r\n";
+    std::string sec = "Type,Length,Encoding,Islast,Name,Position,Format\r\n";
+    std::string pri = "MAILMESSAGE,\"CCMAIL:" + name +
+                      " at HQPO\"\r\nFolder,Sender,To,Cc,Bcc,Subject,Send-Date,Received-Date,"
+                      "Priority,Unread,Unsent,Body\r\n";
+    const int count = messages[static_cast<std::size_t>(u) % messages.size()];
+    for (int m = 0; m < count; ++m) {
+      const std::string body = "message " + std::to_string(m) + " of " + name;
+      const std::size_t at = sec.size();
+      sec += "Body,";
+      sec += std::to_string(body.size()) + ",," + (m % 3 == 2 ? "FALSE" : "TRUE") + ",,,\r\n" +
+             body + "\r\n";
+      if (m % 3 == 2)
+        sec += "Attachment,4,,TRUE,A.TXT,-1,\r\ndata\r\n";
+      pri += "Inbox,\"Lee, Jordan\",\"A\";\"B\",,,Subject " + std::to_string(m) +
+             ",19990412080000,19990412080000,,FALSE,,#" + name + ".SEC(" + std::to_string(at) +
+             ")\r\n";
+    }
+    set.files[name + ".PRI"] = pri;
+    set.files[name + ".SEC"] = sec;
+  }
+  set.files["Directory.pri"] = directory;
+  return set;
+}
+
+MemoryDirectory Store(const PerUserSet& set) {
+  MemoryDirectory dir;
+  dir.Put("HQPO.PKL", set.pkl);
+  for (const auto& [name, bytes] : set.files)
+    dir.Put(name, bytes);
+  return dir;
+}
+
+void Replace(std::string& text, const std::string& from, const std::string& to) {
+  auto at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+}
+
+// Everything a scan reports, as text, for comparing scans.
+std::vector<std::string> Outcome(const Result<FileSetScan, Diagnostic>& scan,
+                                 const DiagnosticSink& sink) {
+  std::vector<std::string> out;
+  for (const auto& d : sink.kept())
+    out.push_back(d.ToString());
+  out.push_back("counts " + std::to_string(sink.errors()) + " " + std::to_string(sink.warnings()) +
+                " " + std::to_string(sink.dropped()));
+  if (!scan)
+    return out;
+  for (const auto& u : scan->users) {
+    out.push_back("user " + u.address + " " + u.file + ":" + std::to_string(u.line) + " " +
+                  std::to_string(u.has_directory_record) + std::to_string(u.has_pab_section) +
+                  std::to_string(u.has_mailmessage_section));
+  }
+  for (const auto& s : scan->sections) {
+    out.push_back("section " + s.file + ":" + std::to_string(s.header_line) + " " + s.owner + " " +
+                  std::to_string(s.records));
+  }
+  const SetSummary& m = scan->summary;
+  out.push_back("summary " + std::to_string(m.directory_sections) + " " +
+                std::to_string(m.mailmessage_sections) + " " + std::to_string(m.messages) + " " +
+                std::to_string(m.attachments) + " " + std::to_string(m.secondary_sections) + " " +
+                std::to_string(m.bytes) + " " + std::to_string(scan->valid));
+  for (const auto& f : scan->files)
+    out.push_back("file " + f.listed_name + " " + std::to_string(f.size) + " " +
+                  std::to_string(f.found) + std::to_string(f.has_directory_section));
+  return out;
+}
+
+std::vector<std::string> ScanWithThreads(const SetDirectory& dir, std::size_t threads,
+                                         std::size_t limit = 1000) {
+  ScanOptions options;
+  options.threads = threads;
+  DiagnosticSink sink(limit);
+  auto scan = ScanFileSet(dir, "HQPO.PKL", options, sink);
+  return Outcome(scan, sink);
+}
+
+TEST(FileSet, TheNumberOfReadersChangesNothingInWhatAScanReports) {
+  PerUserSet set = MakePerUserSet(24, {6, 3, 9});
+  auto& f = set.files;
+  Replace(f["U1.PRI"], "19990412080000,19990412080000,,FALSE,,#U1",
+          "19991312080000,19990412080000,,FALSE,,#U1");                // bad date
+  Replace(f["U2.PRI"], "#U2.SEC(", "#NOWHERE.SEC(");                   // not listed
+  Replace(f["U3.PRI"], "#U3.SEC(50)", "#U3.SEC(51)");                  // not on a header
+  Replace(f["U5.PRI"], ",#U5.SEC(50)", ",#U6.SEC(50)");                // U6's first section:
+  Replace(f["U7.SEC"], "Type,Length,Encoding", "Type,Size,Encoding");  // overlaps across files
+  Replace(f["U8.PRI"], "\"A\";\"B\"", "\"A\";;\"B\"");                 // empty item dropped
+  Replace(f["U10.PRI"], "Subject 1,", "Subject \"1\" x,");             // quote in a value
+  f.erase("U11.SEC");                                                  // missing
+  set.pkl += "EXTRA.SEC,Secondary\r\n";                                // unreferenced
+  f["EXTRA.SEC"] = "Type,Length,Encoding,Islast,Name,Position,Format\r\n";
+  f["STRAY.TXT"] = "not listed";
+  MemoryDirectory dir = Store(set);
+
+  const auto one = ScanWithThreads(dir, 1);
+  ASSERT_GT(one.size(), 40u);
+  for (const char* expected :
+       {"U1.PRI:3: error: Send-Date:", "U2.PRI:3: error: pointer to \"NOWHERE.SEC\"",
+        "U3.SEC:51: error:", "U6.SEC:50: error: two pointers target the same section",
+        "U7.SEC:0: error: file header line", "U8.PRI:3: warning: To: empty list item",
+        "HQPO.PKL:", "EXTRA.SEC\" is listed but no pointer", "no MAILMESSAGE section"}) {
+    bool found = false;
+    for (const auto& line : one)
+      found = found || line.find(expected) != std::string::npos;
+    EXPECT_TRUE(found) << expected << "\n" << ::testing::PrintToString(one);
+  }
+  for (std::size_t threads : {2u, 3u, 8u})
+    EXPECT_EQ(ScanWithThreads(dir, threads), one) << threads << " readers";
+  // With the sink's bound hit, the same diagnostics are kept and the same are dropped.
+  const auto bounded = ScanWithThreads(dir, 1, 5);
+  EXPECT_EQ(ScanWithThreads(dir, 4, 5), bounded);
+}
+
+TEST(FileSet, ManyRecordsOnManyReadersStayInOrder) {
+  // Files large enough that readers hand over many chunks and wait for the merge; a few
+  // errors spread through them must come out in file and line order, as with one reader.
+  PerUserSet set = MakePerUserSet(9, {3000, 20, 5000});
+  Replace(set.files["U2.PRI"], "Subject 4000,19990412080000", "Subject 4000,1999041208000x");
+  Replace(set.files["U5.PRI"], "Subject 10,19990412080000", "Subject 10,1999041208000x");
+  Replace(set.files["U6.PRI"], "Subject 2999,19990412080000", "Subject 2999,1999041208000x");
+  MemoryDirectory dir = Store(set);
+  const auto one = ScanWithThreads(dir, 1);
+  EXPECT_EQ(ScanWithThreads(dir, 2), one);
+  EXPECT_EQ(ScanWithThreads(dir, 4), one);
+}
+
+// A MemoryDirectory that counts how often each file is opened (from any thread).
+class OpenCountingDirectory final : public SetDirectory {
+ public:
+  explicit OpenCountingDirectory(MemoryDirectory files) : files_(std::move(files)) {}
+  std::string path() const override { return files_.path(); }
+  Result<std::vector<std::string>, std::string> List() const override { return files_.List(); }
+  Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override {
+    std::lock_guard lock(mutex_);
+    ++opens[name];
+    return files_.Open(name);
+  }
+  Result<std::uint64_t, std::string> Stat(const std::string& name) const override {
+    return files_.Stat(name);
+  }
+  mutable std::map<std::string, int> opens;
+
+ private:
+  MemoryDirectory files_;
+  mutable std::mutex mutex_;
+};
+
+TEST(FileSet, EachListedFileIsOpenedOnce) {
+  PerUserSet set = MakePerUserSet(30, {4, 7});
+  set.pkl += "EXTRA.SEC,Secondary\r\n";  // no pointer reaches it: opened for its header
+  set.files["EXTRA.SEC"] = "Type,Length,Encoding,Islast,Name,Position,Format\r\n";
+  for (std::size_t threads : {1u, 2u}) {
+    OpenCountingDirectory dir(Store(set));
+    ScanOptions options;
+    options.threads = threads;
+    DiagnosticSink sink;
+    auto scan = ScanFileSet(dir, "HQPO.PKL", options, sink);
+    ASSERT_TRUE(scan.ok());
+    EXPECT_TRUE(scan->valid) << Dump(sink);
+    EXPECT_EQ(dir.opens.size(), set.files.size() + 1) << threads;  // + the packing list
+    for (const auto& [name, count] : dir.opens)
+      EXPECT_EQ(count, 1) << name << " with " << threads << " readers";
+  }
 }
 
 }  // namespace
