@@ -183,7 +183,7 @@ TEST_F(ImportJobSlapdTest, HeadersAndAddressBookReadBackWithRealAddresses) {
   o.pkl_path = test::Slapd::SourcePath("tests/data/importer/PABBOOK.001/BOOK.PKL");
   const std::size_t searches_before = TEST_AddressLookupSearches();
   ImportResult r = Run(o);
-  ASSERT_EQ(r.exit_code, 0) << RenderReportJson(r.report);
+  ASSERT_EQ(r.report.outcome, ImportOutcome::kDone) << RenderReportJson(r.report);
   // Every distinct address in one search, whatever the number of messages.
   EXPECT_EQ(TEST_AddressLookupSearches() - searches_before, 1u);
 
@@ -265,13 +265,13 @@ TEST_F(ImportJobSlapdTest, HeadersAndAddressBookReadBackWithRealAddresses) {
 TEST_F(ImportJobSlapdTest, RerunAfterTheDirectoryChangedDeliversNothingTwice) {
   ImportJobOptions o = Options();
   o.pkl_path = test::Slapd::SourcePath("tests/data/importer/PABBOOK.001/BOOK.PKL");
-  ASSERT_EQ(Run(o).exit_code, 0);
+  ASSERT_EQ(Run(o).report.outcome, ImportOutcome::kDone);
   auto before = StoreFiles();
   ASSERT_EQ(before.size(), 5u);  // four messages and the address book
   // Sam becomes known: the headers and the book would now read differently.
   ASSERT_TRUE(slapd_->LoadLdifText(kSamOrtiz).ok());
   ImportResult again = Run(o);
-  EXPECT_EQ(again.exit_code, 0) << RenderReportJson(again.report);
+  EXPECT_EQ(again.report.outcome, ImportOutcome::kDone) << RenderReportJson(again.report);
   EXPECT_EQ(again.report.users[0].messages_delivered, 0u);
   EXPECT_EQ(again.report.users[0].messages_already_present, 4u);
   EXPECT_EQ(again.report.users[0].address_books_delivered, 0u);
@@ -318,13 +318,13 @@ TEST_F(ImportJobSlapdTest, TransliterationIsOptInAndLeavesDoubtfulNamesInConflic
   ImportResult off = Run(o);
   ASSERT_EQ(off.report.users.size(), 4u) << RenderReportJson(off.report);
   for (const UserReport& u : off.report.users)
-    EXPECT_EQ(u.decision, "conflict") << u.address;
+    EXPECT_EQ(u.decision, Decision::kConflict) << u.address;
   EXPECT_TRUE(off.report.transliterated.empty());
   EXPECT_EQ(off.report.directory_changes_applied, 0u);
 
   o.transliteration = Transliteration::BuiltIn();
   ImportResult on = Run(o);
-  EXPECT_EQ(on.exit_code, 1) << RenderReportJson(on.report);
+  EXPECT_EQ(on.report.outcome, ImportOutcome::kDoneWithWarnings) << RenderReportJson(on.report);
   std::map<std::string, const UserReport*> by_address;
   for (const UserReport& u : on.report.users)
     by_address[u.address] = &u;
@@ -332,16 +332,16 @@ TEST_F(ImportJobSlapdTest, TransliterationIsOptInAndLeavesDoubtfulNamesInConflic
   const UserReport* jorg = by_address["CCMAIL:M\u00fcller, J\u00f6rg at HQPO"];
   const UserReport* zoe = by_address["CCMAIL:Bront\u00eb, Zo\u00eb at HQPO"];
   ASSERT_TRUE(asa != nullptr && jorg != nullptr && zoe != nullptr) << RenderReportJson(on.report);
-  EXPECT_EQ(asa->decision, "convert");
+  EXPECT_EQ(asa->decision, Decision::kConvert);
   EXPECT_EQ(asa->dn, "cn=Asa Angstrom,ou=Recipients,dc=example,dc=test");
   EXPECT_EQ(asa->messages_delivered, 1u);
-  EXPECT_EQ(jorg->decision, "conflict");
+  EXPECT_EQ(jorg->decision, Decision::kConflict);
   EXPECT_NE(jorg->reason.find("several entries"), std::string::npos);
-  EXPECT_EQ(zoe->decision, "conflict");
+  EXPECT_EQ(zoe->decision, Decision::kConflict);
   EXPECT_NE(zoe->reason.find("no entry carries it"), std::string::npos);
   std::size_t euro_conflicts = 0;
   for (const UserReport& u : on.report.users) {
-    if (u.address.find("Price") != std::string::npos && u.decision == "conflict")
+    if (u.address.find("Price") != std::string::npos && u.decision == Decision::kConflict)
       ++euro_conflicts;
   }
   EXPECT_EQ(euro_conflicts, 1u);
