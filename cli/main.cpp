@@ -2,6 +2,7 @@
 // kCommands. Each subcommand lives in its own file and is described by a Command (name, summary,
 // help, run). `ccmigrate --help` lists them, `ccmigrate COMMAND --help` prints one command's
 // help, `ccmigrate --version` the version. Unknown commands and options exit 64.
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <iostream>
@@ -58,9 +59,18 @@ void RaiseOpenFileLimit() {
   }
 }
 
+// The process holds the LDAP password and the journal key in memory: no core dump may write them
+// to disk and no other process of the same user may ptrace it (the unit also sets LimitCORE=0).
+void ForbidCoreDumps() {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  const rlimit none{0, 0};
+  ::setrlimit(RLIMIT_CORE, &none);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  ForbidCoreDumps();
   RaiseOpenFileLimit();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {

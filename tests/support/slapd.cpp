@@ -138,6 +138,10 @@ Result<void, std::string> Slapd::Configure() {
     return Fail("cannot create " + dir_ + ": " + ec.message());
   if (!WriteFile(admin_password_file(), kAdminPassword))
     return Fail("cannot write " + admin_password_file());
+  // ccmigrate refuses a password file other users can read.
+  std::filesystem::permissions(
+      admin_password_file(),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
 
   std::string tls_config;
   if (options_.tls) {
