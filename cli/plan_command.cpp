@@ -89,9 +89,14 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   const std::vector<importer::MigratingUser> users = importer::UsersOfSet(*set.scan);
   err << "ccmigrate plan: " << set.path.pkl << ": " << users.size() << " users; resolving in "
       << config->ldap.base_dn << " on " << config->ldap.uri << "\n";
+  auto connection = ConnectionFor(config->ldap);
+  if (!connection) {
+    err << "ccmigrate plan: " << connection.error() << "\n";
+    return kExitConfig;
+  }
   boost::asio::io_context io;
   auto plan = [&] {
-    ldap::Client client(io.get_executor(), ConnectionFor(config->ldap));
+    ldap::Client client(io.get_executor(), std::move(*connection));
     auto result = importer::PlanDirectory(io, client, users, PlannerOptionsFor(*config));
     return result;
   }();

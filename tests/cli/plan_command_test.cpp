@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,14 @@
 
 namespace ccm::cli {
 namespace {
+
+// The journal key of these tests (a real one is read from [import] journal_key_file).
+importer::JournalKey Testimporter::JournalKey() {
+  std::array<std::uint8_t, 32> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  return importer::JournalKey::FromBytes(bytes);
+}
 
 namespace fs = std::filesystem;
 
@@ -61,6 +70,7 @@ class PlanCommandTest : public ::testing::Test {
                         << "\"\nbase_dn = \"ou=Recipients,dc=example,dc=test\"\n"
                         << "timeout_seconds = 3\n"
                         << "[import]\ndefault_home = \"mail1.example.test\"\n"
+                        << "journal_key_file = \"" << dir_ << "/journal.key\"\n"
                         << extra << "[mailstore]\nroot = \"" << dir_ << "/mail\"\n";
     return path;
   }
@@ -160,7 +170,8 @@ TEST_F(PlanCommandTest, RollbackCommandRestoresAndSaysMailStays) {
   options.plan.default_home = "mail1.example.test";
   auto plan = importer::PlanDirectory(io, *client, importer::UsersOfSet(*scan), options);
   ASSERT_TRUE(plan.ok());
-  auto journal = importer::Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif");
+  auto journal =
+      importer::Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif", TestJournalKey());
   ASSERT_TRUE(journal.ok());
   auto applied = importer::ApplyDirectoryPlan(io, {client.get()}, *plan, **journal);
   ASSERT_TRUE(applied.ok());
