@@ -90,6 +90,7 @@ struct ImportReport {
   std::vector<SynthesisedReport> synthesised;
   std::vector<SkippedSection> skipped_sections;
   std::string public_root;  ///< set when public sections were delivered
+  std::string journal_dir;  ///< where journal.ldif and audit.ldif are ("" = not said)
   std::uint64_t public_delivered = 0, public_already_present = 0;
   std::uint64_t directory_changes_applied = 0;
   std::vector<std::string> warnings;  ///< set-level (validation warnings, public delivery)
