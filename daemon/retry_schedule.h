@@ -7,7 +7,7 @@
 //
 // Inputs: the file is read bounded (4 KiB), through a directory fd, without following links, and
 // parsed as JSON (state_json.h): attempts must be 0..1,000,000 and next_attempt_unix_ms a time
-// up to the year 9999. A missing, unreadable or out-of-range file means "due now, attempts 0"
+// before the year 2200. A missing, unreadable or out-of-range file means "due now, attempts 0"
 // (the safe default: a rerun is idempotent). Diagnostics: none; callers log.
 //
 // Thread safety: pure functions; FormatRetryState/ParseRetryState are reentrant.

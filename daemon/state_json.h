@@ -15,8 +15,9 @@
 
 namespace ccm::daemon {
 
-/// The largest retry.json `next_attempt_unix_ms` accepted: 9999-12-31T23:59:59.999Z.
-inline constexpr std::int64_t kMaxUnixMs = 253402300799999;
+/// The largest retry.json `next_attempt_unix_ms` accepted: 2200-01-01T00:00:00Z. The service's
+/// clock counts nanoseconds in 64 bits, which end in 2262; a larger value would overflow it.
+inline constexpr std::int64_t kMaxUnixMs = 7258118400000;
 /// The most deferrals a retry.json may count.
 inline constexpr std::int64_t kMaxRetryAttempts = 1'000'000;
 

@@ -81,8 +81,10 @@ TEST(RetrySchedule, ForgedStateIsRangeChecked) {
   EXPECT_FALSE(ParseRetryState("[1, 2]").has_value());
   EXPECT_FALSE(ParseRetryState("{\"attempts\": 1, \"next_attempt_unix_ms\": 5, \"last_reason\": 7}")
                    .has_value());
-  auto latest =
-      ParseRetryState("{\"attempts\": 1000000, \"next_attempt_unix_ms\": 253402300799999}");
+  // Found by state_json_fuzzer: a year-9999 value overflowed the nanosecond clock.
+  EXPECT_FALSE(
+      ParseRetryState("{\"attempts\": 3, \"next_attempt_unix_ms\": 17000000080123}").has_value());
+  auto latest = ParseRetryState("{\"attempts\": 1000000, \"next_attempt_unix_ms\": 7258118400000}");
   ASSERT_TRUE(latest.has_value());
   EXPECT_EQ(latest->attempts, 1000000);
 }
