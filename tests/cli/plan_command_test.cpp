@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
@@ -25,14 +24,6 @@
 
 namespace ccm::cli {
 namespace {
-
-// The journal key of these tests (a real one is read from [import] journal_key_file).
-importer::JournalKey Testimporter::JournalKey() {
-  std::array<std::uint8_t, 32> bytes{};
-  for (std::size_t i = 0; i < bytes.size(); ++i)
-    bytes[i] = static_cast<std::uint8_t>(i * 7 + 1);
-  return importer::JournalKey::FromBytes(bytes);
-}
 
 namespace fs = std::filesystem;
 
@@ -170,8 +161,10 @@ TEST_F(PlanCommandTest, RollbackCommandRestoresAndSaysMailStays) {
   options.plan.default_home = "mail1.example.test";
   auto plan = importer::PlanDirectory(io, *client, importer::UsersOfSet(*scan), options);
   ASSERT_TRUE(plan.ok());
-  auto journal =
-      importer::Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif", TestJournalKey());
+  // The key the configuration names ([import] journal_key_file), made here as an import would.
+  auto key = importer::LoadOrCreateJournalKey(dir_ + "/journal.key");
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  auto journal = importer::Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif", *key);
   ASSERT_TRUE(journal.ok());
   auto applied = importer::ApplyDirectoryPlan(io, {client.get()}, *plan, **journal);
   ASSERT_TRUE(applied.ok());

@@ -431,16 +431,18 @@ TEST_F(UntrustedOperatorE2eTest, FifoSwappedInAfterTheClaimCannotHangAWorker) {
   EXPECT_NE(swap.output.find("Permission denied"), std::string::npos) << swap.output;
   // Root can: a FIFO in place of a listed file while the worker reads the set.
   std::string swapped;
-  for (const auto& file : fs::directory_iterator(spool_ / "active/GEN")) {
-    const std::string name = file.path().filename().string();
+  std::error_code ec;
+  for (fs::directory_iterator it(spool_ / "active/GEN", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
     if (name.size() > 4 && name.substr(name.size() - 4) == ".SEC") {
-      fs::remove(file.path());
-      ASSERT_EQ(::mkfifo(file.path().c_str(), 0600), 0);
+      fs::remove(it->path(), ec);
+      ASSERT_EQ(::mkfifo(it->path().c_str(), 0600), 0);
       swapped = name;
       break;
     }
   }
-  ASSERT_FALSE(swapped.empty());
+  ASSERT_FALSE(swapped.empty()) << "the set left active/ before the swap: " << ec.message();
   // The worker does not hang: the set reaches a final place and the service keeps serving.
   const auto final_deadline = std::chrono::steady_clock::now() + 120s;
   std::vector<std::string> where;
