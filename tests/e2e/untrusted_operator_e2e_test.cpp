@@ -425,14 +425,13 @@ TEST_F(UntrustedOperatorE2eTest, FifoSwappedInAfterTheClaimCannotHangAWorker) {
 
   ASSERT_TRUE(WaitForSet("active", "GEN", 30s)) << ReadFile(log);
   // The operator can no longer reach the claimed set.
-  auto swap = as_operator("cd '" + (spool_ / "active/GEN").string() +
-                          "' && rm -f 00000001.SEC && mkfifo 00000001.SEC");
+  auto swap = as_operator("mkfifo '" + (spool_ / "active/GEN/swapped.SEC").string() + "'");
   EXPECT_NE(swap.exit_code, 0) << swap.output;
   EXPECT_NE(swap.output.find("Permission denied"), std::string::npos) << swap.output;
   // Root can: a FIFO in place of a listed file while the worker reads the set.
   std::string swapped;
   std::error_code ec;
-  for (fs::directory_iterator it(spool_ / "active/GEN", ec), end; !ec && it != end;
+  for (fs::directory_iterator it(spool_ / "active/GEN", ec), last; !ec && it != last;
        it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.size() > 4 && name.substr(name.size() - 4) == ".SEC") {
@@ -475,8 +474,9 @@ TEST_F(UntrustedOperatorE2eTest, FifoSwappedInAfterTheClaimCannotHangAWorker) {
                          path.rfind((work_ / "state").string(), 0) == 0 || entry.path() == secret;
     EXPECT_TRUE(allowed) << path << " belongs to the service";
   }
-  if (where.front() != "done")
+  if (where.front() != "done") {
     EXPECT_EQ(DirectorySnapshot(), directory_before);
+  }
   daemon.Signal(SIGTERM);
   EXPECT_TRUE(daemon.WaitExit(60s).has_value());
 }
