@@ -1,5 +1,5 @@
 // generate_set.cpp — ccm-gen-set: writes a synthetic cc:Mail migration file set for tests and
-// benchmarks (spec migration-files.md; options in bench/gen/set_options.cpp, `--help`).
+// benchmarks (docs/file-format.md; options in bench/gen/set_options.cpp, `--help`).
 //
 // It is written independently of parser/ so that its sets are an oracle for the reader: the
 // JSON summary on stdout states what `ccmigrate check` must find. Timing goes to stderr so that

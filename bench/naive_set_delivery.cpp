@@ -1,7 +1,7 @@
-// naive_set_delivery.cpp — ccm-naive-delivery: the like-for-like baseline of issue 4's mail
-// target ("5x a naive write-then-fsync-per-message loop over the SAME messages"). It delivers
-// exactly the messages `ccmigrate import` delivers for a set, composed by the importer's own
-// code, into a Maildir++ store the naive way: one message at a time, each fsynced on its own.
+// naive_set_delivery.cpp — ccm-naive-delivery: the like-for-like baseline of the import's
+// mail delivery target ("5x a naive write-then-fsync-per-message loop over the SAME messages"). It
+// delivers exactly the messages `ccmigrate import` delivers for a set, composed by the importer's
+// own code, into a Maildir++ store the naive way: one message at a time, each fsynced on its own.
 //
 // Usage: ccm-naive-delivery --set PATH.pkl --root DIR [--source-timezone UTC] [--limit N]
 //                           [--sync file|names|none] [--compose-only]

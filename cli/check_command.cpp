@@ -19,7 +19,7 @@ constexpr std::string_view kHelp =
     "(for secondary files the number is a byte offset) and a summary.\n"
     "\n"
     "  --json     print one JSON object instead of text\n"
-    "  --lenient  accept what the spec allows only in lenient mode, with warnings\n"
+    "  --lenient  accept repairable deviations from the format, with warnings\n"
     "\n"
     "Exit codes: 0 valid, 1 valid with warnings, 2 invalid, 64 usage error.\n";
 

@@ -59,7 +59,7 @@ struct ImportConfig {
   bool create_missing = false;
   NotFoundPolicy on_not_found = NotFoundPolicy::kWarn;
   ConflictPolicy on_conflict = ConflictPolicy::kReject;
-  std::string source_timezone;  ///< IANA name; "" = the daemon's zone (O-15)
+  std::string source_timezone;  ///< IANA name; "" = the daemon's zone
   bool lenient = false;
   std::filesystem::path accounts_file;  ///< resolved; empty when not set
   /// resolved; the key that authenticates journals (importer/journal_key.h)

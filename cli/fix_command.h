@@ -1,6 +1,6 @@
 // fix_command.h — `ccmigrate fix PATH.pkl --out DIR [--accounts FILE] [--lenient]`: writes a
-// corrected copy of a valid set in which every user has a MAILMESSAGE section (spec 10.5,
-// KB Q194218).
+// corrected copy of a valid set in which every user has a MAILMESSAGE section (KB Q194218;
+// docs/file-format.md#users-and-the-missing-mailmessage-sections).
 //
 // Refuses (exit 2, nothing written) an invalid input set, an --out that exists and is not an
 // empty directory, and an --out that is the input directory. DIR is created when missing (its

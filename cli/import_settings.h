@@ -4,7 +4,7 @@
 //
 // Reads: [import] max_changes, on_not_found/on_conflict (via PlanPolicyFor), lenient,
 // accounts_file (read here; an unreadable file is a configuration error), source_timezone
-// ("" = the daemon's own zone: $TZ, /etc/localtime, else UTC; O-15); [mailstore] root,
+// ("" = the daemon's own zone: $TZ, /etc/localtime, else UTC); [mailstore] root,
 // public_root, sync_batch. The report, journal.ldif and audit.ldif go to `output_dir`.
 //
 // Thread safety: pure functions (plus reading the accounts file and zone data).

@@ -11,9 +11,9 @@
 //
 // Exit codes: 0 clean plan, 1 plan with warnings (skips, conflicts allowed by policy, near
 // misses, set warnings other than the Q194218 one the in-memory fix resolves; "info: " notes
-// such as the P2 collision do not count), 2 refused (invalid set, or a conflict/skip the policy
-// rejects; the LDIF is still printed so the operator sees why), 64 usage, 75 directory unreachable,
-// 78 configuration error.
+// such as the DIRECTORY-record collision do not count), 2 refused (invalid set, or a conflict/skip
+// the policy rejects; the LDIF is still printed so the operator sees why), 64 usage, 75 directory
+// unreachable, 78 configuration error.
 #pragma once
 
 #include "cli/command_line.h"

@@ -1,5 +1,5 @@
 // drop_directory.h — the spool on disk: incoming/ active/ done/ deferred/ failed/ under
-// [drop] dir, and every move of a set between them (spec 1.4, issue #5).
+// [drop] dir, and every move of a set between them.
 //
 // Life cycle: a set arrives in incoming/ as a folder holding one .pkl (renamed in: the
 // recommended way) or as loose files with the .pkl written last. Loose sets are first gathered

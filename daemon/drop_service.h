@@ -1,5 +1,5 @@
 // drop_service.h — `ccmigrate daemon`: the service loop that takes each set in the drop
-// directory from arrival to a final place, unattended (issue #5, spec 1.4).
+// directory from arrival to a final place, unattended.
 //
 // One io_context thread runs everything: the SetWatcher's wake-ups lead to a scan that (1)
 // finishes interrupted gatherings, (2) resumes sets left in active/ by a crash (at start and on

@@ -1,4 +1,4 @@
-// set_readiness.cpp — the readiness rules of spec 1.4 as a pure function plus a small memory of
+// set_readiness.cpp — the readiness rules as a pure function plus a small memory of
 // fingerprints. See set_readiness.h for the rules.
 #include "daemon/set_readiness.h"
 

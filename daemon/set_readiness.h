@@ -1,5 +1,5 @@
 // set_readiness.h — decides, from what was seen of a candidate set in incoming/, whether it is
-// ready to be claimed (spec 1.4). Pure logic: no file system, no clock of its own; the caller
+// ready to be claimed. Pure logic: no file system, no clock of its own; the caller
 // passes the observation and the time, so tests drive it with a fake clock.
 //
 // A set is ready when its packing list parses, every listed file exists, and nothing listed

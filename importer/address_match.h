@@ -1,12 +1,12 @@
-// address_match.h — how a user's source address is looked up in the directory (spec 9.6 step 3,
-// 10.3) and how a returned entry is confirmed: pure functions, no I/O.
+// address_match.h — how a user's source address is looked up in the directory
+// (docs/directory-changes.md) and how a returned entry is confirmed: pure functions, no I/O.
 //
 // The server compares ccmProxyAddress/ccmTargetAddress with caseIgnoreIA5Match, which folds
-// case and runs of spaces but not the 10.3 rule "no space after ','". So the search asks for the
+// case and runs of spaces but not our rule "no space after ','". So the search asks for the
 // few spellings that differ only there (SearchSpellings), and every returned entry is confirmed
 // client-side with parser::NormalizeSourceAddress (ClassifyEntry). The `First Last` /
 // `Last, First` variant of the user name (NearMissAddress) is searched in the same request and
-// reported as a near miss (P18), never matched.
+// reported as a near miss, never matched.
 //
 // Security: every value in a filter is escaped per RFC 4515 (cc:Mail names contain commas and
 // can contain `(`, `)`, `*` and `\`).
@@ -25,7 +25,7 @@
 
 namespace ccm::importer {
 
-/// True when every byte is 7-bit ASCII (the IA5 proxy syntax cannot hold anything else, O-11).
+/// True when every byte is 7-bit ASCII (the IA5 proxy syntax cannot hold anything else).
 bool IsAscii(std::string_view text);
 
 /// The address without its "TYPE:" prefix (unchanged when it has none).
@@ -74,7 +74,7 @@ struct EntryAddressKeys {
 };
 EntryAddressKeys AddressKeysOf(const ldap::Entry& entry);
 
-/// Confirms an entry with the 10.3 normalisation: a proxy or target equal to the user's key is a
+/// Confirms an entry with the address normalisation: a proxy or target equal to the user's key is a
 /// match; equal to the near-miss variant's key is a near miss.
 EntryMatch ClassifyEntry(const EntryAddressKeys& entry, const UserMatchKeys& user,
                          bool match_target_without_type);

@@ -1,4 +1,4 @@
-// directory_apply.h — applies a DirectoryPlan to the directory (spec 9.6 steps 5-6): the thin
+// directory_apply.h — applies a DirectoryPlan to the directory (journal, then modify): the thin
 // I/O shell that journals, writes and audits.
 //
 // Users with a change are handled in batches of `batch_size` (default 512):

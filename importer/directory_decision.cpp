@@ -128,7 +128,7 @@ UserPlan PlanConvert(UserPlan plan, const ldap::Entry& entry, const PlanOptions&
   if (user.has_mailbox_record) {
     plan.warnings.push_back(
         "info: the set's DIRECTORY mailbox record collides with custom recipient " + entry.dn +
-        "; converting it instead of creating a mailbox (P2, KB Q200564/Q234665)");
+        "; converting it instead of creating a mailbox (KB Q200564, Q234665)");
   }
 
   std::vector<std::string> proxies;
@@ -311,23 +311,24 @@ UserPlan DecideUser(const MigratingUser& user, const Resolution& resolution,
   UserPlan plan;
   plan.user = user;
   for (const ldap::Entry& miss : resolution.near_misses) {
-    plan.warnings.push_back("near miss (P18): " + miss.dn +
+    plan.warnings.push_back("near miss: " + miss.dn +
                             " carries the other name form of this address; not matched");
   }
   if (!IsAscii(user.source_address)) {
     return Conflict(std::move(plan),
                     "non-ASCII address: the directory's IA5 proxies cannot hold it and no "
-                    "transliteration is configured (O-11)");
+                    "transliteration is configured");
   }
   if (resolution.matches.size() > 1) {
-    return Conflict(std::move(plan),
-                    "several entries match (O-10): " + JoinDns(resolution.matches));
+    return Conflict(std::move(plan), "several entries match: " + JoinDns(resolution.matches));
   }
   if (resolution.matches.empty()) {
     if (user.has_mailbox_record && options.create_missing)
       return PlanCreate(std::move(plan), options);
     plan.decision = Decision::kSkipNotFound;
-    plan.reason = "no mailbox or custom recipient carries this address (P5; MW events 8074/8124)";
+    plan.reason =
+        "no mailbox or custom recipient carries this address (the Migration Wizard "
+        "fails such a section with events 8074 and 8124)";
     return plan;
   }
   const ldap::Entry& entry = resolution.matches.front();

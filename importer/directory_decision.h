@@ -1,9 +1,9 @@
 // directory_decision.h — the pure core of planning: given a user and what resolution found,
-// decide per spec 9.6 step 4 and compute the exact change of step 5. No I/O.
+// decide what happens to them and compute the exact change that carries it out. No I/O.
 //
 // Decision table (every row is unit-tested):
-//   source address not 7-bit ASCII                       → conflict (O-11, no transliteration)
-//   several matching entries                             → conflict (O-10), no DN
+//   source address not 7-bit ASCII                       → conflict (no transliteration)
+//   several matching entries                             → conflict, no DN
 //   one entry with both ccmMailbox and ccmCustomRecipient,
 //     or with neither                                    → conflict
 //   one entry with ccmMailbox                            → deliver; a modify (asserted on
@@ -12,18 +12,18 @@
 //                                                          missing
 //   one entry with ccmCustomRecipient                    → convert (one modify, see below)
 //   none, a DIRECTORY mailbox record, create enabled     → create (an add under create_base_dn)
-//   none otherwise                                       → skip-not-found (P5)
-// Near misses (P18) become warnings on the user's plan, whatever the decision; a DIRECTORY
-// mailbox record colliding with a custom recipient is reported as info (P2).
+//   none otherwise                                       → skip-not-found
+// Near misses become warnings on the user's plan, whatever the decision; a DIRECTORY
+// mailbox record colliding with a custom recipient is reported as info.
 //
 // Convert = ONE modify on the custom recipient's DN (the DN never changes, so group memberships
-// survive, P6), asserted on (&(objectClass=ccmCustomRecipient)(ccmTargetAddress=<old target>)):
+// survive), asserted on (&(objectClass=ccmCustomRecipient)(ccmTargetAddress=<old target>)):
 // delete objectClass ccmCustomRecipient and the ccmTargetAddress value; add objectClass
 // ccmMailbox, ccmMailboxHome, ccmMailStore, ccmProxyAddress migrate:<A> when no proxy normalises
 // to it, and the old target as a secondary proxy with a lower-case type when no proxy
 // normalises to it (the server would reject a duplicate value). Every other attribute stays.
 //
-// Mailbox home (O-5): Home-Server "" or "~Server" (any case, spaces trimmed) → default_home;
+// Mailbox home: Home-Server "" or "~Server" (any case, spaces trimmed) → default_home;
 // anything else is a literal server name. ccmMailStore: see MailStoreKey.
 //
 // Thread safety: pure functions.

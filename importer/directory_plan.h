@@ -1,5 +1,5 @@
 // directory_plan.h — the directory half of an import as data: per user, what resolution found,
-// the decision of spec 9.6 and the exact LDAP change that carries it out.
+// the decision (docs/directory-changes.md) and the exact LDAP change that carries it out.
 //
 // `ccmigrate plan` prints a DirectoryPlan with RenderPlanLdif (plan_ldif.h); `import` applies
 // the very same value with ApplyDirectoryPlan (directory_apply.h), so the dry run is exactly
@@ -20,7 +20,7 @@
 
 namespace ccm::importer {
 
-/// What happens to one user (spec 9.6 step 4).
+/// What happens to one user.
 enum class Decision { kConvert, kDeliver, kCreate, kSkipNotFound, kConflict };
 
 /// "convert", "deliver", "create", "skip-not-found", "conflict".
@@ -39,9 +39,9 @@ struct UserPlan {
   std::string mailbox_home;
   /// Human text for skip/conflict (and a one-line summary for the others).
   std::string reason;
-  /// Near misses (P18), the P2 collision, and similar notes; reported, never acted on. An
-  /// entry starting with "info: " is informational (P2) and does not make a plan "with
-  /// warnings".
+  /// Near misses, the DIRECTORY-record collision, and similar notes; reported, never acted
+  /// on. An entry starting with "info: " is informational (the collision) and does not make a plan
+  /// "with warnings".
   std::vector<std::string> warnings;
   /// The write, if any (convert; deliver when the migrate proxy or store is missing; create).
   std::optional<DirectoryChange> change;

@@ -178,7 +178,7 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
   std::vector<std::size_t> group;
   for (std::size_t i = 0; i < run->users.size(); ++i) {
     if (!IsAscii(run->users[i].source_address))
-      continue;  // conflict without a search (O-11)
+      continue;  // conflict without a search (non-ASCII address)
     group.push_back(i);
     if (group.size() == kUsersPerResolutionSearch)
       SubmitGroup(client, run, std::exchange(group, {}));

@@ -1,5 +1,5 @@
-// directory_planner.h — resolves every user of a set against the directory and decides (spec
-// 9.6 steps 3-4): the I/O shell around the pure DecideUser.
+// directory_planner.h — resolves every user of a set against the directory and decides
+// what happens to each: the I/O shell around the pure DecideUser.
 //
 // One subtree search in `base_dn` per group of kUsersPerResolutionSearch users, in set order: the
 // OR of its users' ResolutionTerms interleaved by rank (native proxy, target, migrate: proxy, other
@@ -8,11 +8,11 @@
 // connection; the ldap client keeps at most its max_in_flight outstanding and queues the rest, so a
 // set of N users costs about N / kUsersPerResolutionSearch searches in N / (group * window) round
 // trips. Each returned entry is confirmed client-side against every user of its group
-// (ClassifyEntry: 10.3 normalisation) as that user's match or near miss, so every user gets exactly
-// the Resolution a search of its own would give. A group cut short by the server's size limit is
-// searched again as two halves (only a one-user search cut short fails). Users with a non-ASCII
-// address are not searched at all (conflict, O-11). Plan-wide collisions (CheckPlanCollisions) run
-// last.
+// (ClassifyEntry: address normalisation) as that user's match or near miss, so every user gets
+// exactly the Resolution a search of its own would give. A group cut short by the server's size
+// limit is searched again as two halves (only a one-user search cut short fails). Users with a
+// non-ASCII address are not searched at all (conflict). Plan-wide collisions (CheckPlanCollisions)
+// run last.
 //
 // Diagnostics: an LDAP failure maps to an ImportError naming the user and the operation:
 // transient (server down, busy, timeout) → kTransient; invalid credentials, a missing base →

@@ -196,7 +196,7 @@ ImportResult Job::Run() {
   report_.set = options_.pkl_path.string();
   report_.source_timezone = options_.source_zone.name();
 
-  // 1. Validate the whole set before touching anything (9.6 step 1).
+  // 1. Validate the whole set before touching anything.
   auto phase = Clock::now();
   std::filesystem::path dir = options_.pkl_path.parent_path();
   if (dir.empty())
@@ -233,7 +233,7 @@ ImportResult Job::Run() {
                   "invalid set: " + std::to_string(sink_.errors()) + " error(s); nothing changed");
   }
 
-  // 2. Users, and the in-memory Q194218 fix (10.5): users without a section get an empty one.
+  // 2. Users, and the in-memory Q194218 fix: users without a section get an empty one.
   std::vector<MigratingUser> users = UsersOfSet(*scan_);
   for (const parser::SynthesisedSection& s : parser::PlanFix(*scan_).sections) {
     report_.synthesised.push_back({Utf8(s.address), s.file, s.reason});
@@ -258,7 +258,8 @@ ImportResult Job::Run() {
     u.dn = p.dn;
     u.mail_store = p.mail_store;
     u.reason = p.reason;
-    // The planner marks informational items (P2 collisions) with "info: "; they are notes.
+    // The planner marks informational items (DIRECTORY-record collisions) with "info: "; they are
+    // notes.
     for (const std::string& w : p.warnings) {
       (w.rfind("info: ", 0) == 0 ? u.notes : u.warnings).push_back(w);
     }
@@ -327,8 +328,8 @@ ImportResult Job::Run() {
     if (s.kind == parser::SectionKind::kPab) {
       report_.skipped_sections.push_back(
           {"PAB", Utf8(s.owner), s.file, s.header_line, s.records,
-           "PAB sections are validated but not delivered (spec 6.3: out of scope for the "
-           "directory conversion)"});
+           "PAB sections are validated but not delivered (out of scope for the directory "
+           "conversion)"});
     }
   }
   auto [by_owner, public_sections] = MailSectionsOf(*scan_);

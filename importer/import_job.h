@@ -1,5 +1,5 @@
-// import_job.h — one whole import of a file set (spec 9.6): validate → users and the in-memory
-// Q194218 fix (10.5) → plan the directory → mass-change guard → apply (journal first) → deliver
+// import_job.h — one whole import of a file set: validate → users and the in-memory
+// Q194218 fix → plan the directory → mass-change guard → apply (journal first) → deliver
 // every converted/delivered/created user's messages → report. Used by `ccmigrate import` and by
 // the daemon's set processor.
 //
@@ -28,7 +28,7 @@
 // Public folders and PAB sections: PublicMessages sections go into a Maildir++ store named
 // "PublicMessages" under public_root when one is configured (folders from the Folder column),
 // otherwise they are reported as skipped with the reason; PAB sections are always reported as
-// skipped (spec 6.3 [Rec]: out of scope for the directory conversion).
+// skipped (out of scope for the directory conversion).
 //
 // Delivery runs on `delivery_threads` workers ([mailstore] delivery_threads), each mailbox on
 // one of them (parallel_delivery.h); a user's counts are still only those made durable.
@@ -101,7 +101,7 @@ struct ImportJobOptions {
   std::vector<parser::AccountLine> accounts;  ///< [import] accounts_file, read
   std::string accounts_file;
   std::vector<std::string> caller_files;   ///< names in the set's folder that are not the set's
-  TimeZone source_zone = TimeZone::Utc();  ///< [import] source_timezone (O-15)
+  TimeZone source_zone = TimeZone::Utc();  ///< [import] source_timezone
   MaildirOptions mailstore;                ///< [mailstore] root, sync_batch
   std::size_t delivery_threads = 2;        ///< [mailstore] delivery_threads (>= 1)
   std::filesystem::path public_root;       ///< [mailstore] public_root; empty = skip public

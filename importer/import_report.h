@@ -11,9 +11,9 @@
 //    "users": [{"address", "decision", "dn", "mail_store", "reason", "directory": "applied"|
 //               "unchanged"|"failed"|"not-applied", "messages", "messages_delivered",
 //               "messages_already_present", "messages_failed", "warnings": [..], "notes": [..]}],
-//    "synthesised_sections": [{"address", "file", "reason"}],     (10.5 step 5)
+//    "synthesised_sections": [{"address", "file", "reason"}],     (the Q194218 fix)
 //    "skipped_sections": [{"kind": "PAB"|"PublicMessages", "owner", "file", "line",
-//                          "records", "reason"}],                  (6.3 [Rec], 7.3)
+//                          "records", "reason"}],
 //    "public": {"root", "messages_delivered", "messages_already_present"} (only when delivered)
 //    "warnings": [..], "warnings_not_shown": N}
 // "messages_delivered" counts what this run wrote durably; a rerun reports the earlier run's
@@ -52,12 +52,12 @@ struct UserReport {
   std::uint64_t messages_already_present = 0;
   std::uint64_t messages_failed = 0;
   std::vector<std::string> warnings;
-  /// Informational notes (the planner's "info: " items, e.g. P2 collisions): reported, but
-  /// they do not make the run "done with warnings".
+  /// Informational notes (the planner's "info: " items, e.g. DIRECTORY-record collisions):
+  /// reported, but they do not make the run "done with warnings".
   std::vector<std::string> notes;
 };
 
-/// A MAILMESSAGE section the in-memory Q194218 fix supplied (10.5 step 5).
+/// A MAILMESSAGE section the in-memory Q194218 fix supplied.
 struct SynthesisedReport {
   std::string address;
   std::string file;  ///< where `ccmigrate fix` puts it

@@ -1,4 +1,4 @@
-// journal.h — the import's undo and audit trail (spec 9.6 step 6, O-14): two append-only LDIF
+// journal.h — the import's undo and audit trail: two append-only LDIF
 // files whose paths the caller chooses (the job keeps them beside the set's report).
 //
 // journal.ldif, written BEFORE a batch of changes is sent and fsync'd: for each user, a comment

@@ -7,7 +7,7 @@
 // and suffixed with "~" and 16 hex digits of SHA-256 of the key. Never empty, `.` or `..`,
 // never contains `/`.
 //
-// Folder mapping (spec 7.2; `\` separates levels; names compare case-insensitively):
+// Folder mapping (the Folder column; `\` separates levels; names compare case-insensitively):
 //   "" or "Inbox"          -> ""          (INBOX: the mailbox directory itself)
 //   "Sent Items"           -> ".Sent"
 //   "Deleted Items"        -> ".Trash"

@@ -14,7 +14,7 @@
 
 namespace ccm::importer {
 
-/// SHA-256 of `data` (FIPS 180-4).
+/// SHA-256 of `data` (FIPS 180-4), computed by nettle.
 std::array<std::uint8_t, 32> Sha256(std::string_view data);
 
 /// 32 lower-case hex digits: the first 128 bits of SHA-256(identity).

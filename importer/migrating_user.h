@@ -1,13 +1,13 @@
 // migrating_user.h — one user the importer resolves against the directory: the planner's input.
 //
 // The job (and `ccmigrate plan`) builds these with UsersOfSet from a validated FileSetScan: every
-// user of 10.5 step 1 (DIRECTORY mailbox records, PAB owners, the accounts file) plus every owner
+// user of the set (DIRECTORY mailbox records, PAB owners, the accounts file) plus every owner
 // of a MAILMESSAGE section (PublicMessages excluded) that is not already one of them. Users
-// without a MAILMESSAGE section are included: the in-memory Q194218 fix (10.5) gives them an
+// without a MAILMESSAGE section are included: the in-memory Q194218 fix gives them an
 // empty one, which the importer treats exactly like a section with records.
 //
 // Text is taken as the set's bytes (cc:Mail addresses are ASCII in practice); a source address
-// with a byte outside 7-bit ASCII is planned as a conflict (O-11), never transliterated.
+// with a byte outside 7-bit ASCII is planned as a conflict, never transliterated.
 //
 // Thread safety: plain values and a pure function.
 #pragma once
@@ -25,11 +25,12 @@ namespace ccm::importer {
 struct MigratingUser {
   /// Original spelling, no MIGRATE: prefix, e.g. "CCMAIL:Quinn, Avery at HQPO".
   std::string source_address;
-  /// parser::NormalizeSourceAddress(source_address) (10.3).
+  /// parser::NormalizeSourceAddress(source_address).
   std::string match_key;
   /// DIRECTORY Home-Server as written; "" or "~Server" (any case) mean [import] default_home.
   std::string home_server;
-  /// A DIRECTORY mailbox record exists for the user (enables `create`, reports P2).
+  /// A DIRECTORY mailbox record exists for the user (enables `create`; reported as a collision when
+  /// a custom recipient is found).
   bool has_mailbox_record = false;
   /// From that record, for `create`.
   std::string common_name, display_name, surname, given_name;

@@ -125,7 +125,7 @@ std::string AttachmentHeaders(const MessagePart& part, std::string_view eol) {
          "Content-Transfer-Encoding: base64" + std::string(eol);
 }
 
-// Reads the body parts in order as one stream (O-7: concatenated, no separator).
+// Reads the body parts in order as one stream (concatenated, no separator).
 class BodyStream {
  public:
   explicit BodyStream(std::vector<MessagePart>& parts) {
@@ -267,7 +267,7 @@ Result<void, MailError> ComposeMessage(MailMessage& m, MessageSink& sink,
   const std::string boundary = "=_ccm_" + IdentityDigest(m.identity);
   h += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"" + eol + eol;
   h += "This is a multi-part message in MIME format." + eol;
-  // The text part exists unless every body is empty (spec 7.4, 7.5: documents, schedules).
+  // The text part exists unless every body is empty (documents and schedules have an empty one).
   auto first = body.Read(buffer);
   if (!first)
     return Fail(std::move(first.error()));

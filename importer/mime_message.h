@@ -11,17 +11,17 @@
 //   `<Quinn.Avery.at.HQPO@ccmail.invalid>`. That is valid in every address header (From allows
 //   no group syntax) and replies bounce locally instead of reaching a stranger.
 // - Subject literal when plain printable ASCII, RFC 2047 encoded-words otherwise; a free
-//   document's message takes the document's name as Subject (spec 7.4: the record's subject
+//   document's message takes the document's name as Subject (a free document's record's subject
 //   is ignored). Date from sent, else received, else ComposeOptions::date_if_unknown; always
 //   rendered in UTC (+0000). Message-ID from the identity (message_identity.h);
 //   X-CCM-Identity carries the identity itself; X-Priority/Importance only for high or low.
-// - Body parts are concatenated in order (O-7) into one text/plain; charset=UTF-8
+// - Body parts are concatenated in order into one text/plain; charset=UTF-8
 //   quoted-printable part. Attachments, free documents and schedule data become base64
 //   attachments (Content-Disposition: attachment; filename via RFC 2231 when not plain ASCII);
 //   MacBinary attachments are sent as application/x-macbinary, untouched (the Mac file's data and
-//   resource forks are not unpacked); schedule data (spec 7.5) goes as application/octet-stream,
-//   uninterpreted. The position of an attachment in the body (O-6) is not rendered: attachments
-//   follow the text in chain order.
+//   resource forks are not unpacked); schedule data goes as application/octet-stream,
+//   uninterpreted. The position of an attachment in the body (`Position`) is not rendered:
+//   attachments follow the text in chain order.
 // - With any non-body part the message is multipart/mixed; the text part is omitted when all
 //   bodies are empty (a free document is an attachment of an otherwise empty message).
 // - Line ends: LF throughout by default (the Maildir convention; Dovecot and Courier expect it),
@@ -46,14 +46,14 @@
 
 namespace ccm::importer {
 
-/// A sender or recipient item: `Display Name` or `Display Name [TYPE:address]` (spec 7.2).
+/// A sender or recipient item: `Display Name` or `Display Name [TYPE:address]`.
 struct MailAddress {
   std::string display_name;  ///< UTF-8
   std::string type;          ///< e.g. "SMTP", "CCMAIL"; empty when the item had no address
   std::string address;       ///< e.g. "mellis@example.org", "Quinn, Avery at HQPO"
 };
 
-/// What a part of a message is (spec 8.4).
+/// What a part of a message is (a secondary section's type).
 enum class PartKind { kBody, kAttachment, kDocument, kSchedule };
 
 /// One part of a message, in chain order; its bytes are pulled from `content`.

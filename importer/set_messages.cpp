@@ -77,7 +77,7 @@ struct SetMessageSource::Shared {
 
 namespace {
 
-// Body text: the Body sections' bytes concatenated (O-7), transcoded to UTF-8 as they stream.
+// Body text: the Body sections' bytes concatenated, transcoded to UTF-8 as they stream.
 class TextRangeSource final : public ContentSource {
  public:
   TextRangeSource(std::vector<ByteRange> ranges, std::shared_ptr<parser::TextConverter> converter)
@@ -268,7 +268,7 @@ Result<SetMessage, MailError> SetMessageSource::Convert(const parser::SectionInf
     return a;
   };
 
-  // Fields written as pointers to Other sections (O-8) replace the record's values.
+  // Fields written as pointers to Other sections replace the record's values.
   parser::MailMessage record = in;
   for (const parser::IndirectField& field : in.indirect) {
     auto value = ReadOther(field.pointer, out.origin, sink);
@@ -384,7 +384,7 @@ Result<SetMessage, MailError> SetMessageSource::Convert(const parser::SectionInf
   }
   if (bodies.size() > 1) {
     warn(std::to_string(bodies.size()) +
-         " Body sections in one chain; concatenated in order without separator (O-7)");
+         " Body sections in one chain; concatenated in order without separator");
   }
   if (!bodies.empty()) {
     MessagePart body;

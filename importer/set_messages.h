@@ -4,19 +4,19 @@
 //
 // Inputs: the set directory and the FileSetScan of parser/file_set.h (the set must have been
 // validated: chains were checked by the scan and are only re-framed here), the source time zone
-// ([import] source_timezone, O-15) and the reader options.
+// ([import] source_timezone) and the reader options.
 //
-// Conversion of one record (spec 7.2, 8.4):
+// Conversion of one record (docs/file-format.md#mailmessage-section):
 // - Folder, Sender, To/Cc/Bcc, Subject and attachment/document names are transcoded from the
-//   set's code page to UTF-8. A field written as a pointer to an `Other` section (O-8) is read
+//   set's code page to UTF-8. A field written as a pointer to an `Other` section is read
 //   from there (at most 1 MiB) and decoded with its column's rules.
 // - Send-Date/Received-Date are local times of the source system, converted with the zone;
 //   an ambiguous or skipped local time (DST change) gives a warning.
 // - Parts come from the chain at the Body pointer: every `Body` section's bytes form the text,
-//   concatenated in order without separator (O-7; more than one Body gives a warning); an
-//   `Attachment` keeps its name as given, its Position (O-6: -1 = not inline, empty = end of
+//   concatenated in order without separator (more than one Body gives a warning); an
+//   `Attachment` keeps its name as given, its Position (-1 = not inline, empty = end of
 //   body; not rendered, see mime_message.h) and its Macbinary flag; a `Document` is a free
-//   document (7.4); a `Schedule` is framed only (7.5) and travels as an opaque attachment; an
+//   document; a `Schedule` is framed only and travels as an opaque attachment; an
 //   `Other` section in a chain is not a message part and gives a warning.
 // - Part contents are ContentSources over (secondary file, offset, length): nothing is loaded
 //   whole, a multi-GiB attachment moves in 64 KiB steps; body text is transcoded as it streams.
@@ -64,7 +64,7 @@ struct SetMessage {
   MailMessage message;  ///< identity, headers, flags, parts (sources stream lazily)
   std::string folder;   ///< the Folder column, UTF-8 ("" = Inbox)
   std::string origin;   ///< "FILE.PRI:LINE" of the record, for logs and the report
-  /// Position (O-6) of each non-body part, in part order: nullopt = end of body, -1 = not
+  /// Position of each non-body part, in part order: nullopt = end of body, -1 = not
   /// inline. Kept for the report and later rendering; the composer does not place icons.
   std::vector<std::optional<std::int64_t>> positions;
   std::vector<std::string> warnings;  ///< each already prefixed with `origin`

@@ -3,10 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <vector>
-
-#include "importer/tzif.h"
+#include <filesystem>
 
 namespace ccm::importer {
 namespace {
@@ -37,23 +34,24 @@ bool ValidZoneName(std::string_view name) {
   return true;
 }
 
-Result<std::string, TimeError> ReadZoneFile(const fs::path& file, std::string_view name) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+// cctz reads any file it is given and caches the zone for the life of the process, so the
+// file is checked first: a regular file (following links, as /etc/localtime is one) of at most
+// 1 MiB. Then a load failure can only mean the bytes are no valid zone file.
+Result<cctz::time_zone, TimeError> LoadZoneFile(const fs::path& file, std::string_view name) {
+  std::error_code ec;
+  const auto status = fs::status(file, ec);
+  if (ec || !fs::exists(status)) {
     return Fail(TimeError{"unknown time zone \"" + std::string(name) + "\" (no " + file.string() +
                           "; is the tzdata package installed?)"});
   }
-  std::string bytes;
-  char buffer[8192];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (bytes.size() > kMaxZoneFileBytes) {
-      return Fail(TimeError{file.string() + ": too large for a time zone file"});
-    }
-  }
-  if (in.bad())
-    return Fail(TimeError{"cannot read " + file.string()});
-  return bytes;
+  if (!fs::is_regular_file(status))
+    return Fail(TimeError{file.string() + ": not a regular file"});
+  if (fs::file_size(file, ec) > kMaxZoneFileBytes || ec)
+    return Fail(TimeError{file.string() + ": too large for a time zone file"});
+  cctz::time_zone zone;
+  if (!cctz::load_time_zone(file.string(), &zone))
+    return Fail(TimeError{file.string() + ": not a valid time zone file"});
+  return zone;
 }
 
 bool Digits(std::string_view s) {
@@ -89,21 +87,15 @@ Result<LocalDateTime, TimeError> ParseSourceDateTime(std::string_view digits) {
   return t;
 }
 
-Result<TimeZone, TimeError> TimeZone::FromTzif(std::string name, std::string_view bytes) {
-  auto rules = ParseTzif(bytes);
-  if (!rules)
-    return Fail(TimeError{"time zone \"" + name + "\": " + rules.error()});
-  return TimeZone(std::move(name), std::make_shared<const ZoneRules>(std::move(*rules)));
-}
-
 Result<TimeZone, TimeError> TimeZone::Load(std::string_view name, const fs::path& zoneinfo_dir) {
   if (!ValidZoneName(name)) {
     return Fail(TimeError{"\"" + std::string(name) + "\" is not an IANA time zone name"});
   }
-  auto bytes = ReadZoneFile(zoneinfo_dir / fs::path(name), name);
-  if (!bytes)
-    return Fail(std::move(bytes.error()));
-  return FromTzif(std::string(name), *bytes);
+  // An absolute path: cctz then reads exactly this file, whatever $TZDIR says.
+  auto zone = LoadZoneFile(fs::absolute(zoneinfo_dir / fs::path(name)), name);
+  if (!zone)
+    return Fail(std::move(zone.error()));
+  return TimeZone(std::string(name), *zone);
 }
 
 Result<TimeZone, TimeError> TimeZone::LoadLocal() {
@@ -114,10 +106,10 @@ Result<TimeZone, TimeError> TimeZone::LoadLocal() {
     if (value.empty())
       return Utc();
     if (value.front() == '/') {
-      auto bytes = ReadZoneFile(fs::path(value), value);
-      if (!bytes)
-        return Fail(std::move(bytes.error()));
-      return FromTzif(std::string(value), *bytes);
+      auto zone = LoadZoneFile(fs::path(value), value);
+      if (!zone)
+        return Fail(std::move(zone.error()));
+      return TimeZone(std::string(value), *zone);
     }
     return Load(value);
   }
@@ -131,49 +123,34 @@ Result<TimeZone, TimeError> TimeZone::LoadLocal() {
     if (auto at = s.find("zoneinfo/"); at != std::string::npos)
       name = s.substr(at + 9);
   }
-  auto bytes = ReadZoneFile("/etc/localtime", name);
-  if (!bytes)
-    return Fail(std::move(bytes.error()));
-  return FromTzif(name, *bytes);
+  auto zone = LoadZoneFile("/etc/localtime", name);
+  if (!zone)
+    return Fail(std::move(zone.error()));
+  return TimeZone(name, *zone);
 }
 
 TimeZone TimeZone::Utc() {
-  auto rules = std::make_shared<ZoneRules>();
-  rules->offsets.push_back(0);
-  return TimeZone("UTC", std::move(rules));
+  return TimeZone("UTC", cctz::utc_time_zone());
 }
 
 std::chrono::seconds TimeZone::OffsetAt(std::chrono::sys_seconds instant) const {
-  return std::chrono::seconds(importer::OffsetAt(*rules_, instant.time_since_epoch().count()));
+  return std::chrono::seconds(zone_.lookup(instant).offset);
 }
 
 UtcConversion TimeZone::ToUtc(const LocalDateTime& local) const {
-  using namespace std::chrono;
-  const std::int64_t wall = sys_days(year{local.year} / month{static_cast<unsigned>(local.month)} /
-                                     day{static_cast<unsigned>(local.day)})
-                                    .time_since_epoch()
-                                    .count() *
-                                86400 +
-                            local.hour * 3600 + local.minute * 60 + local.second;
-  // Every offset that could apply near this wall time; transitions are days apart.
-  std::vector<std::int64_t> offsets;
-  for (std::int64_t probe = -2; probe <= 2; ++probe) {
-    offsets.push_back(importer::OffsetAt(*rules_, wall + probe * 86400));
+  const auto lookup = zone_.lookup(cctz::civil_second(local.year, local.month, local.day,
+                                                      local.hour, local.minute, local.second));
+  // `pre` is the wall time read with the offset in force before the change: for a repeated
+  // time the earlier instant, for a skipped one the time moved forward by the gap.
+  switch (lookup.kind) {
+    case cctz::time_zone::civil_lookup::SKIPPED:
+      return {lookup.pre, LocalTimeKind::kNonexistent};
+    case cctz::time_zone::civil_lookup::REPEATED:
+      return {lookup.pre, LocalTimeKind::kAmbiguous};
+    case cctz::time_zone::civil_lookup::UNIQUE:
+      break;
   }
-  std::sort(offsets.begin(), offsets.end());
-  offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
-  std::vector<std::int64_t> instants;
-  for (std::int64_t offset : offsets) {
-    if (importer::OffsetAt(*rules_, wall - offset) == offset)
-      instants.push_back(wall - offset);
-  }
-  if (instants.empty()) {  // a gap: read with the offset before the change (the smaller one)
-    return {sys_seconds(seconds(wall - offsets.front())), LocalTimeKind::kNonexistent};
-  }
-  std::sort(instants.begin(), instants.end());
-  instants.erase(std::unique(instants.begin(), instants.end()), instants.end());
-  return {sys_seconds(seconds(instants.front())),
-          instants.size() > 1 ? LocalTimeKind::kAmbiguous : LocalTimeKind::kUnique};
+  return {lookup.pre, LocalTimeKind::kUnique};
 }
 
 }  // namespace ccm::importer

@@ -1,12 +1,14 @@
 // source_time.h — cc:Mail date-times are 14-digit local times of the source system
-// (YYYYMMDDHHMMSS, spec 2.10), not UTC. This turns them into UTC instants using the IANA zone
-// configured per set ([import] source_timezone, O-15; default: the daemon's own zone) and the
+// (YYYYMMDDHHMMSS), not UTC. This turns them into UTC instants using the IANA zone
+// configured per set ([import] source_timezone; default: the daemon's own zone) and the
 // zone's rules in force on that date, not at import time (KB Q281734: the Migration Wizard
 // applied the wrong daylight-saving offset).
 //
-// Zone data: TZif files under /usr/share/zoneinfo (Debian package tzdata), read by tzif.h.
+// Zone data: TZif files under /usr/share/zoneinfo (Debian package tzdata), read and applied by
+// cctz (Debian libcctz-dev), which follows a zone's rule footer past its last listed transition.
 // Security: a zone name is checked (letters, digits, `/ _ + - .`, no `.`/`..` component, not
-// absolute) before it becomes a path; zone files are bounded to 1 MiB.
+// absolute) before it becomes a path; a zone file must be a regular file of at most 1 MiB before
+// cctz reads it.
 //
 // DST rule, for local times that a transition makes ambiguous or impossible (documented in
 // docs/mail-delivery.md): an ambiguous time (the repeated hour when clocks go back) takes the
@@ -18,17 +20,16 @@
 // Thread safety: TimeZone is an immutable value (shared rules); safe to use from many threads.
 #pragma once
 
+#include <cctz/time_zone.h>
+
 #include <chrono>
 #include <filesystem>
-#include <memory>
 #include <string>
 #include <string_view>
 
 #include "ccm/result.h"
 
 namespace ccm::importer {
-
-struct ZoneRules;
 
 /// Why a date-time or a zone could not be used.
 struct TimeError {
@@ -66,8 +67,6 @@ class TimeZone {
   /// The daemon's own zone: $TZ when set (a name or an absolute TZif path), else
   /// /etc/localtime, else UTC.
   static Result<TimeZone, TimeError> LoadLocal();
-  /// A zone from TZif bytes (tests, embedded data).
-  static Result<TimeZone, TimeError> FromTzif(std::string name, std::string_view bytes);
   /// UTC itself.
   static TimeZone Utc();
 
@@ -79,10 +78,9 @@ class TimeZone {
   UtcConversion ToUtc(const LocalDateTime& local) const;
 
  private:
-  TimeZone(std::string name, std::shared_ptr<const ZoneRules> rules)
-      : name_(std::move(name)), rules_(std::move(rules)) {}
+  TimeZone(std::string name, cctz::time_zone zone) : name_(std::move(name)), zone_(zone) {}
   std::string name_;
-  std::shared_ptr<const ZoneRules> rules_;
+  cctz::time_zone zone_;  ///< a handle to cctz's immutable, process-wide loaded zone
 };
 
 }  // namespace ccm::importer

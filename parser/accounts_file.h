@@ -1,4 +1,4 @@
-// accounts_file.h — the optional accounts file of spec 10.5 step 1(c) / O-17: one source
+// accounts_file.h — the optional accounts file of docs/file-format.md: one source
 // address per line, the only way to name users that have no DIRECTORY record and no PAB section.
 //
 // Format: one address per line (CR LF or LF), an optional MIGRATE: prefix is stripped, blank

@@ -1,4 +1,4 @@
-// chain_overlap_index.h — the "no two chains share a byte range" check of spec 8.4, in memory
+// chain_overlap_index.h — the "no two chains share a byte range" check on message chains, in memory
 // that does not grow with the number of chains of a well-formed set.
 //
 // Per secondary file the scan inserts each framed chain ([begin, end) plus the pointer that

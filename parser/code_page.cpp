@@ -48,7 +48,7 @@ Result<CodePage, std::string> CodePage::FromNumber(int number,
   if (number == 1200 || number == 1201 || number == 12000 || number == 12001 || number == 65000 ||
       number == 65001) {
     return Fail("code page " + std::to_string(number) +
-                " is a Unicode page; migration files must not use Unicode (spec 2.1)");
+                " is a Unicode page; migration files must not use Unicode");
   }
   if (number <= 0 || number > 65535) {
     return Fail("code page " + std::to_string(number) + " is not a Windows code page");

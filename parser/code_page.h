@@ -1,10 +1,11 @@
-// code_page.h — the Windows code page a set declares (spec 2.1), and transcoding to UTF-8.
+// code_page.h — the Windows code page a set declares (docs/file-format.md#code-page), and
+// transcoding to UTF-8.
 //
 // CodePage::FromNumber validates the number from the packing list: Unicode pages (1200, 1201,
-// 12000, 12001, 65000, 65001) are refused, 437 and 10000 draw a warning (lossy in the MW, KB
-// Q174725), and a page iconv does not know is refused, because text could never leave the parser
-// correctly. For the DBCS pages 932, 936, 949 and 950 it carries the lead-byte table that the
-// lexer needs so that a trail byte 0x5C is never taken for a backslash.
+// 12000, 12001, 65000, 65001) are refused, 437 and 10000 draw a warning (lossy in the Migration
+// Wizard, KB Q174725), and a page iconv does not know is refused, because text could never leave
+// the parser correctly. For the DBCS pages 932, 936, 949 and 950 it carries the lead-byte table
+// that the lexer needs so that a trail byte 0x5C is never taken for a backslash.
 //
 // TextConverter turns bytes in the set's code page into UTF-8. Convert() is streaming: a
 // multibyte character split across two chunks is carried over to the next call. Invalid input

@@ -1,14 +1,15 @@
-// field_codec.h — column-aware decoding of raw fields (spec 2.7–2.10, 5.6, 7.2).
+// field_codec.h — column-aware decoding of raw fields (docs/file-format.md: fields and quoting,
+// lists, pointers, values, DIRECTORY escapes, recipient items).
 //
 // Inputs are raw field bytes as the lexer returns them (quotes included) plus their shape.
 // Every decoder returns its value or a message that says what is wrong with the value; the
 // caller adds file, line and column. Nothing here allocates per byte beyond the output value.
-//   Unquote            R2/R3: quoted value with "" -> ", unquoted value as is
-//   DecodeSemicolonList 2.8 algorithm (per-value or whole-field quoting, one re-split)
-//   DecodeDirectoryValues 5.6: CSV-unquote, then \\ \r \n \% escapes and % lists
-//   ParsePointer       2.9: only an unquoted field can be a pointer (R4)
-//   ParseDate / ParseBool / ParsePriority / ParseInteger  2.10
-//   ParseRecipient     7.2: "Name", "Name [TYPE:address]", "Name[TYPE:address]"
+//   Unquote            quoted value with "" -> ", unquoted value as is
+//   DecodeSemicolonList per-value or whole-field quoting, one re-split
+//   DecodeDirectoryValues CSV-unquote, then \\ \r \n \% escapes and % lists
+//   ParsePointer       only an unquoted field can be a pointer
+//   ParseDate / ParseBool / ParsePriority / ParseInteger  scalar values
+//   ParseRecipient     "Name", "Name [TYPE:address]", "Name[TYPE:address]"
 // Text stays in the set's code page; convert with TextConverter where it leaves the parser.
 //
 // Thread safety: pure functions.
@@ -33,13 +34,13 @@ struct Pointer {
   bool operator==(const Pointer&) const = default;
 };
 
-/// A validated local date and time (source system's local time, 2.10).
+/// A validated local date and time (source system's local time).
 struct LocalDateTime {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   bool operator==(const LocalDateTime&) const = default;
 };
 
-/// A sender or recipient item (7.2). `address` is empty when the item has only a name.
+/// A sender or recipient item. `address` is empty when the item has only a name.
 struct Recipient {
   std::string display_name;
   std::string address;        ///< "TYPE:address" as written inside the brackets
@@ -56,11 +57,11 @@ struct SemicolonList {
 
 /// Computes the shape of a raw piece (for list items, which the lexer does not split).
 FieldShape ShapeOf(std::string_view raw);
-/// R2/R3 unquoting. In lenient mode a quote inside an unquoted field is literal.
+/// Unquotes a field. In lenient mode a quote inside an unquoted field is literal.
 Result<std::string, std::string> Unquote(std::string_view raw, FieldShape shape, bool lenient);
-/// 2.8 decoding of a `;` list (PAB Email-Address of dl records, MAILMESSAGE To/Cc/Bcc).
+/// Decodes a `;` list (PAB Email-Address of dl records, MAILMESSAGE To/Cc/Bcc).
 Result<SemicolonList, std::string> DecodeSemicolonList(std::string_view raw, bool lenient);
-/// 5.6 decoding of a DIRECTORY field. `multi_valued` splits at unescaped '%';
+/// Decodes a DIRECTORY field. `multi_valued` splits at unescaped '%';
 /// `allow_line_breaks` is true only for Comment.
 Result<std::vector<std::string>, std::string> DecodeDirectoryValues(std::string_view raw,
                                                                     FieldShape shape,
@@ -69,9 +70,9 @@ Result<std::vector<std::string>, std::string> DecodeDirectoryValues(std::string_
                                                                     bool lenient);
 /// True when an unquoted raw field starts with '#' (it must then be a valid pointer).
 bool LooksLikePointer(std::string_view raw, FieldShape shape);
-/// 2.9: the pointer in an unquoted field, or nullopt if the field is not pointer-shaped.
+/// The pointer in an unquoted field, or nullopt if the field is not pointer-shaped.
 std::optional<Pointer> ParsePointer(std::string_view raw, FieldShape shape);
-/// 1.1: a secondary-file name as allowed inside a pointer.
+/// A secondary-file name as allowed inside a pointer.
 bool IsValidSecondaryName(std::string_view name);
 /// 14-digit YYYYMMDDHHMMSS with calendar validation; empty -> nullopt.
 Result<std::optional<LocalDateTime>, std::string> ParseDate(std::string_view value);
@@ -81,7 +82,7 @@ Result<std::optional<bool>, std::string> ParseBool(std::string_view value);
 Result<int, std::string> ParsePriority(std::string_view value);
 /// Optional '-', then decimal digits, within int64.
 Result<std::int64_t, std::string> ParseInteger(std::string_view value);
-/// 7.2 recipient item.
+/// Parses a recipient item.
 Recipient ParseRecipient(std::string_view item);
 using ccm::AsciiLower;  // file names and keywords compare case-insensitively
 using ccm::EqualsIgnoreCase;

@@ -128,8 +128,7 @@ User& SetScanner::AddUser(std::string address, UserOrigin origin, const std::str
   if (address.find('"') != std::string::npos) {
     sink_.Report(AtLine(file, line, Severity::kWarning,
                         "source address \"" + address +
-                            "\" contains a quote; cc:Mail names with quotes cannot be migrated "
-                            "(P13)"));
+                            "\" contains a quote; cc:Mail names with quotes cannot be migrated"));
   }
   User user;
   user.address = std::move(address);
@@ -196,7 +195,7 @@ void SetScanner::OnDirectoryRecord(const DirectoryRecord& record, const SectionI
     address = ccmail.front();
     sink_.Report(AtLine(section.file, record.line, Severity::kWarning,
                         "mailbox has no MIGRATE: proxy; using its CCMAIL: proxy \"" + address +
-                            "\" as the source address (O-4)",
+                            "\" as the source address",
                         "Secondary-Proxy-Addresses"));
   } else {
     sink_.Report(AtLine(section.file, record.line, Severity::kWarning,
@@ -212,7 +211,7 @@ void SetScanner::OnDirectoryRecord(const DirectoryRecord& record, const SectionI
     sink_.Report(AtLine(section.file, record.line, Severity::kWarning,
                         "another mailbox record (" + user.file + ":" + std::to_string(user.line) +
                             ") has the same source address \"" + address +
-                            "\"; the importer will report a conflict (O-10)",
+                            "\"; the importer will report a conflict",
                         "Secondary-Proxy-Addresses"));
     return;
   }

@@ -1,5 +1,5 @@
-// file_set.h — whole-set validation and the streamed model of a file set (spec 3.4, 4.4, 8.3,
-// 10.5 step 1).
+// file_set.h — whole-set validation and the streamed model of a file set, with the set's users
+// (docs/file-format.md).
 //
 // ScanFileSet reads a packing list and every file it lists from one SetDirectory, in one
 // streaming pass, and checks everything before anything is trusted: every listed file exists
@@ -15,7 +15,7 @@
 // secondary data is skipped by length, never read, and the overlap check keeps merged intervals
 // (ChainOverlapIndex), so back-to-back chains cost nothing per message.
 //
-// The result is what later stages need: the users of 10.5 step 1 (DIRECTORY mailbox records'
+// The result is what later stages need: the set's users (DIRECTORY mailbox records'
 // migrate proxy, CCMAIL fallback with a warning, PAB owners, optional accounts file) with their
 // DIRECTORY details, and an index of every section (file + byte offset + line) so that one
 // section can be re-read later (MailMessageReader) without re-reading the set.
@@ -44,7 +44,7 @@
 
 namespace ccm::parser {
 
-/// Where a user of 10.5 step 1 comes from (the first place it was seen).
+/// Where a user of the set comes from (the first place it was seen).
 enum class UserOrigin { kDirectory, kPabOwner, kAccountsFile };
 const char* UserOriginName(UserOrigin origin);
 
@@ -62,7 +62,7 @@ struct User {
   // From the DIRECTORY record, when there is one (code page bytes):
   std::string common_name;
   std::string display_name;
-  std::string home_server;  ///< "~Server" is a placeholder for the configured home (O-5)
+  std::string home_server;  ///< "~Server" is a placeholder for the configured home
   std::optional<bool> hide_from_address_book;
 };
 
@@ -97,7 +97,7 @@ struct FileSetScan {
   std::string directory;  ///< display path
   PackingList packing_list;
   std::vector<SetFile> files;         ///< in listed order
-  std::vector<User> users;            ///< 10.5 step 1 set U, in discovery order
+  std::vector<User> users;            ///< the set's users, in discovery order
   std::vector<SectionInfo> sections;  ///< every section, in file order, with its record count
   SetSummary summary;
   bool valid = false;  ///< no error was reported during the scan
@@ -115,7 +115,7 @@ struct FileSetScan {
 /// Options of a scan.
 struct ScanOptions {
   ReaderOptions reader;
-  std::vector<AccountLine> accounts;  ///< optional accounts file (10.5 step 1(c))
+  std::vector<AccountLine> accounts;  ///< optional accounts file
   std::string accounts_file;          ///< its name, for diagnostics
   /// Names in the set's directory that belong to the caller, not to the set (the drop spool's
   /// report.json, retry.json, reason.txt): compared case-insensitively, never warned about as

@@ -1,12 +1,12 @@
-// fix.h — the Q194218 fix (spec 10.5 steps 2–6): every user to be migrated gets a MAILMESSAGE
-// section, even an empty one.
+// fix.h — the Q194218 fix (docs/file-format.md#users-and-the-missing-mailmessage-sections): every
+// user to be migrated gets a MAILMESSAGE section, even an empty one.
 //
 // PlanFix is pure: from a scan it lists the users of U without a MAILMESSAGE section and
 // decides, per user, where the synthesised section goes — appended to a copy of the primary
 // file holding the user's PAB section (one blank line, the header, the 12-column header), or
 // into one new primary file per set (CCMFIX01.PRI, or the next free CCMFIXnn.PRI), which is
 // listed in the packing list after every primary with a DIRECTORY section (appended at the end
-// of the list). Owners are written as spelt in their source record, quoted under W1. The reason
+// of the list). Owners are written as spelt in their source record, quoted as needed. The reason
 // recorded per user is "DB8: no mail" when the set carries mail for other users, "mail not
 // selected" when it carries none or the user comes only from the accounts file.
 //
@@ -47,7 +47,7 @@ struct FixPlan {
   bool empty() const { return sections.empty(); }
 };
 
-/// Pure 10.5 planning.
+/// Pure planning of the fix.
 FixPlan PlanFix(const FileSetScan& scan);
 
 /// Summary of a written set.

@@ -1,4 +1,4 @@
-// lexer.cpp — the 2.12 tokenizer state machine and the buffered RecordReader (see lexer.h).
+// lexer.cpp — the tokenizer state machine and the buffered RecordReader (see lexer.h).
 // Diagnostics: kBad results carry a message and the physical line where the problem is.
 #include "parser/lexer.h"
 

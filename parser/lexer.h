@@ -1,13 +1,13 @@
-// lexer.h — the byte-driven tokenizer of spec 2.12, and a pull-style RecordReader over a
+// lexer.h — the byte-driven tokenizer of migration files, and a pull-style RecordReader over a
 // ByteSource.
 //
 // Lexer is a push state machine: Consume(p, end) eats bytes and answers kRecord / kBlank /
 // kComment (one logical line is ready), kBad (a lexical error with its line; the lexer has
 // resynchronised at the next line end) or kNeedMore. Finish() is called at end of input. It
 // handles CR LF, bare CR and bare LF line ends (flagged on the record so callers can warn),
-// comment lines, the `\\` continuation (only when enabled, DBCS-aware, odd-backslash rule of
-// 2.5), quoting with doubled quotes (a line end inside quotes is an error, R5), and the limits
-// of 2.13 (logical line, field, fields per record) without ever buffering past them.
+// comment lines, the `\\` continuation (only when enabled, DBCS-aware, odd-backslash rule),
+// quoting with doubled quotes (a line end inside quotes is an error), and the limits
+// (logical line, field, fields per record) without ever buffering past them.
 // Fields are handed back raw — quotes included — with a shape flag (unquoted, quoted, mixed);
 // column-aware decoding happens one layer up (field_codec.h).
 //
@@ -65,7 +65,7 @@ class RawRecord {
   std::vector<Field> fields_;
 };
 
-/// Limits of spec 2.13.
+/// Limits of a logical line (docs/file-format.md#limits).
 struct LexerLimits {
   std::size_t max_line = 1 << 20;    ///< logical line, bytes
   std::size_t max_field = 64 << 10;  ///< one field, bytes

@@ -1,14 +1,15 @@
-// packing_list.h — reads a packing list (.PKL, spec 3.x).
+// packing_list.h — reads a packing list (.PKL, docs/file-format.md#packing-list).
 //
 // Input: the .PKL bytes (ANSI, normally ASCII). Output: the declared code page and the entries
 // in listed order with their line numbers. Leading comments and blank lines are skipped; the
 // code page must be 1–5 digits alone on its line and is validated by CodePage (Unicode pages
 // refused, 437/10000 warned); a blank line must follow (lenient: warning); the column header
-// `Filename,Filetype` is required, or, as O-12 allows, missing with a warning when the first
+// `Filename,Filetype` is required, or missing with a warning when the first
 // entry already looks like one. Entry names must be bare names (no path parts, no "..");
-// secondary names must pass the 1.1 character rules; a name listed twice (case-insensitively)
-// is an error, and so is a list without a primary file. Everything is reported to the sink with
-// file and line; the result is a failure only when nothing usable could be read (no code page).
+// secondary names must not contain # ( ) ; , \ / : * ? " < > |; a name listed twice
+// (case-insensitively) is an error, and so is a list without a primary file. Everything is reported
+// to the sink with file and line; the result is a failure only when nothing usable could be read
+// (no code page).
 //
 // Thread safety: a pure function over its inputs.
 #pragma once

@@ -11,7 +11,7 @@ namespace ccm::parser {
 
 namespace {
 
-// Header names compare case-insensitively with spaces and hyphens treated as equal (5.4).
+// Header names compare case-insensitively with spaces and hyphens treated as equal.
 std::string ColumnKey(std::string_view name) {
   std::string key = AsciiLower(name);
   for (char& c : key) {
@@ -307,8 +307,7 @@ PrimaryReader::Event PrimaryReader::Next() {
         return Event::kEnd;
       }
       if (!after_blank) {
-        Report(rec.line, Severity::kWarning,
-               "section header without a blank line before it (spec 4.2)");
+        Report(rec.line, Severity::kWarning, "section header without a blank line before it");
       }
       StartSection(*kind, rec);
       continue;
@@ -331,7 +330,7 @@ PrimaryReader::Event PrimaryReader::Next() {
     if (rec.size() > want || (rec.size() < want && !options_.lenient)) {
       if (header_shaped) {
         Report(rec.line, Severity::kError,
-               "looks like a section header but has no blank line before it (spec 4.2)");
+               "looks like a section header but has no blank line before it");
       } else {
         Report(rec.line, Severity::kError,
                "record has " + std::to_string(rec.size()) + " fields, the column header has " +

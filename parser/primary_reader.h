@@ -1,15 +1,15 @@
-// primary_reader.h — streams the sections and data records of one primary file (.PRI, spec 4.x).
+// primary_reader.h — streams the sections and data records of one primary file (.PRI).
 //
 // Input: a ByteSource, the file's bare name, options, a DiagnosticSink. Next() yields kSection
 // (a section header plus its column header were read; section() describes it), kRecord (one
 // data record of that section with the right field count; record() holds its raw fields) and
-// finally kEnd. Header detection follows 4.2: a record is a section header only as the first
+// finally kEnd. Header detection: a record is a section header only as the first
 // record of the file or after a blank line, with first field DIRECTORY (1 field) or PAB /
 // MAILMESSAGE (exactly 2 fields); lenient mode also takes one without the blank line (warning).
 // Continuation is on in PAB and MAILMESSAGE sections and off in DIRECTORY sections. DIRECTORY
-// column names resolve through the 5.4 alias table; PAB needs its 24 columns and MAILMESSAGE its
-// 12, in order (a wrong header is reported and its section skipped, P10). Owner addresses lose
-// one optional MIGRATE: prefix (O-2). Everything wrong is reported with file and line and the
+// column names resolve through the alias table; PAB needs its 24 columns and MAILMESSAGE its
+// 12, in order (a wrong header is reported and its section skipped). Owner addresses lose
+// one optional MIGRATE: prefix. Everything wrong is reported with file and line and the
 // reader carries on; it never holds more than one logical record.
 //
 // SeekToSection() re-reads one section later from its recorded offset (the importer's way to
@@ -53,7 +53,7 @@ struct SectionInfo {
   bool operator==(const SectionInfo&) const = default;
 };
 
-/// The canonical DIRECTORY column for a header name (5.4 alias table); unknown names are
+/// The canonical DIRECTORY column for a header name (the alias table); unknown names are
 /// returned unchanged.
 std::string CanonicalDirectoryColumn(std::string_view name);
 /// True for DIRECTORY columns that hold %-lists.

@@ -66,10 +66,10 @@ Result<std::string, std::string> EncodeDirectoryValues(const std::vector<std::st
     if (v.find('%') != std::string::npos) {
       return Fail("value \"" + v +
                   "\" contains '%', which DIRECTORY sections cannot carry "
-                  "unambiguously (O-3)");
+                  "unambiguously");
     }
     if (!allow_line_breaks && HasLineBreak(v)) {
-      return Fail("value contains a line break (W4)");
+      return Fail("value contains a line break; it must move to a secondary file");
     }
     if (!first)
       joined.push_back('%');
@@ -143,7 +143,7 @@ Result<void, std::string> PrimaryWriter::Line(const std::vector<std::string>& fi
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (HasLineBreak(fields[i])) {
       return Fail((i < columns.size() ? columns[i] : std::string("field")) +
-                  ": value contains a line break; it must move to a secondary file (W4)");
+                  ": value contains a line break; it must move to a secondary file");
     }
     if (i > 0)
       line += ',';

@@ -1,11 +1,13 @@
-// primary_writer.h — writes primary-file text with the strict quoting rules (spec 2.7 W1–W4,
-// 2.8 list encoding, 5.6 directory escapes), so that what it writes reads back unchanged.
+// primary_writer.h — writes primary-file text with the strict quoting rules, the ';' list
+// encoding and the DIRECTORY escapes of docs/file-format.md, so that what it writes reads back
+// unchanged.
 //
 // Encoders are pure functions of values. PrimaryWriter appends CR LF lines to a caller-owned
-// string: comment lines, section headers (owner without MIGRATE:, O-2; sections separated by one
-// blank line, O-13), column headers on one line, and typed records. A value containing CR or LF
-// cannot be written inline (W4) and is refused with a message naming the column; so is a '%'
-// inside a DIRECTORY value (O-3: never write a raw or escaped '%').
+// string: comment lines, section headers (owner without MIGRATE:; sections separated by one
+// blank line), column headers on one line, and typed records. A value containing CR or LF
+// cannot be written inline (it belongs in a secondary file) and is refused with a message naming
+// the column; so is a '%' inside a DIRECTORY value (the sources disagree on how one is read, so
+// none is ever written, raw or escaped).
 //
 // Thread safety: encoders are pure; a PrimaryWriter is externally synchronized.
 #pragma once
@@ -22,14 +24,14 @@
 
 namespace ccm::parser {
 
-/// W1: quotes `value` when it contains # ! , \ " % . or starts/ends with a space.
+/// Quotes `value` when it contains # ! , \ " % . or starts/ends with a space.
 std::string QuoteValue(std::string_view value);
-/// 2.8 encoding of a ';' list (empty values are not written).
+/// Encodes a ';' list (empty values are not written).
 std::string EncodeSemicolonList(const std::vector<std::string>& values);
-/// 5.6 encoding of DIRECTORY values: escapes, '%' joins, then W1. Refuses a '%' in a value.
+/// Encodes DIRECTORY values: escapes, '%' joins, then quoting. Refuses a '%' in a value.
 Result<std::string, std::string> EncodeDirectoryValues(const std::vector<std::string>& values,
                                                        bool allow_line_breaks);
-/// #FILE(offset), never quoted (W2).
+/// #FILE(offset), never quoted.
 std::string EncodePointer(const Pointer& pointer);
 /// "Name" or "Name [TYPE:address]" (one space before '[').
 std::string EncodeRecipient(const Recipient& recipient);

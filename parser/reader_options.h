@@ -1,10 +1,11 @@
 // reader_options.h — knobs shared by every reader of a file set: strict or lenient mode and the
-// limits of spec 2.13 / 8.3.
+// limits (docs/file-format.md#limits).
 //
-// Strict (the default) rejects what the spec marks "error in strict mode"; lenient turns those
+// Strict (the default) rejects everything below as an error; lenient turns these
 // into warnings (quotes inside unquoted values, missing blank lines between sections and after
 // the code page, missing trailing fields, junk between secondary sections, a file without a
-// final line end). Lenient mode is only ever chosen explicitly (spec P9).
+// final line end). Lenient mode is only ever chosen explicitly: quoting errors in address lists
+// are rejected unless an operator asks otherwise.
 //
 // Thread safety: a plain value.
 #pragma once

@@ -3,8 +3,8 @@
 // Decode* take one raw record of a section (from PrimaryReader) and return the typed record, or
 // nullopt after reporting every field problem (file, line, column) to the sink. Text stays in
 // the set's code page (convert with TextConverter); dates are validated LocalDateTime values in
-// the source system's local time. A field written as a pointer (2.9) other than Body is kept in
-// `indirect` with its column name: its value lives in an `Other` secondary section (O-8).
+// the source system's local time. A field written as a pointer other than Body is kept in
+// `indirect` with its column name: its value lives in an `Other` secondary section.
 //
 // Thread safety: pure functions; the structs are plain values.
 #pragma once
@@ -29,7 +29,7 @@ struct IndirectField {
   bool operator==(const IndirectField&) const = default;
 };
 
-/// One DIRECTORY record (5.x).
+/// One DIRECTORY record.
 struct DirectoryRecord {
   std::uint64_t line = 0;
   std::string obj_class;  ///< lower case: "mailbox", "remote" or "dl"
@@ -44,7 +44,7 @@ struct DirectoryRecord {
   bool operator==(const DirectoryRecord&) const = default;
 };
 
-/// One PAB record (6.x).
+/// One PAB record.
 struct PabEntry {
   std::uint64_t line = 0;
   bool is_dl = false;
@@ -55,7 +55,7 @@ struct PabEntry {
   bool operator==(const PabEntry&) const = default;
 };
 
-/// One MAILMESSAGE record (7.x).
+/// One MAILMESSAGE record.
 struct MailMessage {
   std::uint64_t line = 0;    ///< first physical line of the record
   std::uint64_t offset = 0;  ///< byte offset of the record

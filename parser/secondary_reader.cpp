@@ -209,7 +209,7 @@ Result<Chain, Diagnostic> ReadChain(const ByteSource& source, const std::string&
       warn(pos, "document name \"" + section.name + "\" has no file extension", "Name");
     }
     if (section.type == SecondaryType::kBody && ++bodies == 2) {
-      warn(pos, "more than one Body section in a message chain; bodies are concatenated (O-7)");
+      warn(pos, "more than one Body section in a message chain; bodies are concatenated");
     }
     section.data_offset = pos + line->length;
     if (section.length > source.size() - section.data_offset) {

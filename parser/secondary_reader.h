@@ -1,5 +1,5 @@
-// secondary_reader.h — framing of secondary files (.SEC, spec 8.x): reads a message chain from a
-// pointer by lengths alone, and streams a section's data in chunks.
+// secondary_reader.h — framing of secondary files (.SEC, docs/file-format.md#secondary-files):
+// reads a message chain from a pointer by lengths alone, and streams a section's data in chunks.
 //
 // ReadChain(source, file, offset): at `offset` reads one header line (CR LF; bare CR/LF with a
 // warning; at most 4 KiB), CSV-parses it into exactly 7 fields, checks Type/Length/Encoding/
@@ -10,7 +10,8 @@
 // file and byte offset; `origin` (the pointer's primary file and line) is added to messages.
 //
 // StreamData(source, section, chunk_size, callback) reads a section's data in bounded chunks:
-// bodies and attachments never sit in memory whole. Transcode text only after framing (2.1).
+// bodies and attachments never sit in memory whole. Transcode text only after framing
+// (lengths count bytes in the set's code page).
 //
 // Thread safety: pure functions over a ByteSource (which supports concurrent reads).
 #pragma once
@@ -43,7 +44,7 @@ struct SecondarySection {
   std::uint64_t length = 0;         ///< data bytes
   bool is_last = true;
   std::string name;                      ///< attachment/document file name (code page bytes)
-  std::optional<std::int64_t> position;  ///< empty = end of body; -1 = not inline (O-6)
+  std::optional<std::int64_t> position;  ///< empty = end of body; -1 = not inline
   AttachmentFormat format = AttachmentFormat::kNone;
   bool operator==(const SecondarySection&) const = default;
 };

@@ -1,4 +1,4 @@
-// source_address.cpp — 10.3 normalisation of source addresses (see source_address.h).
+// source_address.cpp — normalisation of source addresses (see source_address.h).
 #include "parser/source_address.h"
 
 #include "parser/field_codec.h"

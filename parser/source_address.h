@@ -1,4 +1,5 @@
-// source_address.h — matching keys for cc:Mail source addresses (spec 10.3).
+// source_address.h — matching keys for cc:Mail source addresses
+// (docs/file-format.md#owner-addresses).
 //
 // A source address identifies a user in the old system ("CCMAIL:Quinn, Avery at HQPO"). For
 // matching, NormalizeSourceAddress strips one optional MIGRATE: prefix, folds ASCII case (type

@@ -24,7 +24,7 @@ constexpr std::array<std::string_view, 5> kAccented = {"caf\xE9",
                                                        "\x80"
                                                        "20"};
 
-// Lines that look like headers; data must never be scanned for them (8.3 rule 6).
+// Lines that look like headers; data must never be scanned for them.
 constexpr std::array<std::string_view, 4> kTrapLines = {
     "Body,120,,TRUE,,,", "Attachment,36,,TRUE,\"AGENDA.TXT\",0,",
     "Type,Length,Encoding,Islast,Name,Position,Format",

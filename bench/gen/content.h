@@ -3,9 +3,9 @@
 //
 // Body text is CR LF lines of words that now and then look like a secondary section header or a
 // primary section header, so a reader that scans for headers instead of framing by length
-// (spec 8.3 rule 6) fails. With code page 1252 some words carry accented letters (bytes >= 0x80).
-// Output goes straight to an OutputFile in bounded chunks, whatever the requested size.
-// Thread safety: pure functions of their arguments.
+// (a secondary file's data may hold anything) fails. With code page 1252 some words carry accented
+// letters (bytes >= 0x80). Output goes straight to an OutputFile in bounded chunks, whatever the
+// requested size. Thread safety: pure functions of their arguments.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,8 @@ void WriteBinary(OutputFile& out, Random& random, std::uint64_t bytes);
 /// A message subject (raw value, not yet quoted); some contain `, " # ! .` or `\`.
 std::string MakeSubject(Random& random, bool accented);
 
-/// A folder path; nested folders use `\`. One folder is literally "PAB" (spec 4.2).
+/// A folder path; nested folders use `\`. One folder is literally "PAB" (a record that
+/// looks like a section header).
 std::string MakeFolder(Random& random);
 
 /// Send and receive dates, 14 digits each, valid calendar dates in 1996-1999.
@@ -35,7 +36,7 @@ struct MessageDates {
 };
 MessageDates MakeDates(Random& random);
 
-/// A file name with an extension (8.3), e.g. "BUDGET07.XLS".
+/// An 8.3 file name (eight characters, a dot, three), e.g. "BUDGET07.XLS".
 std::string MakeFileName(Random& random, std::uint64_t number);
 
 }  // namespace ccm::bench

@@ -1,5 +1,5 @@
-// csv.cpp — see csv.h. The rules are the spec's writer rules, kept literal on purpose: this
-// code is the generator's independent reading of the spec, not a copy of parser/'s writer.
+// csv.cpp — see csv.h. The rules are the format's writing rules, kept literal on purpose: this
+// code is the generator's independent reading of the format, not a copy of parser/'s writer.
 #include "bench/gen/csv.h"
 
 namespace ccm::bench {

@@ -1,6 +1,6 @@
 // output_file.h — a buffered, byte-counting output file for the synthetic set generator.
 //
-// Pointers in primary files must be computed from the bytes actually written (spec 8.5), so
+// Pointers in primary files must be computed from the bytes actually written, never predicted, so
 // every write goes through this class, which knows its current offset. Output streams through
 // a fixed 1 MiB buffer: a set of any size is never held in memory.
 //

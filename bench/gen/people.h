@@ -3,7 +3,7 @@
 // User i (0-based) always gets the same name, independent of the seed, so that tests can name
 // users; the seed changes content (messages, sizes), not identities. Names exercise the format:
 // every native cc:Mail name holds a comma ("Last, First"), some hold apostrophes, hyphens,
-// spaces or a dot. Names are ASCII: the directory's proxy attributes are IA5 (spec 10.3).
+// spaces or a dot. Names are ASCII: the directory's proxy attributes are IA5.
 // Pure functions; thread-safe.
 #pragma once
 

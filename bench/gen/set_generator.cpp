@@ -1,6 +1,6 @@
-// set_generator.cpp — see set_generator.h. DIRECTORY records follow spec 5 (migrate address in
-// Secondary-Proxy-Addresses, backslash/percent escapes, `~Server`), the LDIF the project schema
-// (inetOrgPerson + ccmCustomRecipient, target and proxy `CCMAIL:<Last>, <First> at <PO>`).
+// set_generator.cpp — see set_generator.h. DIRECTORY records follow docs/file-format.md (migrate
+// address in Secondary-Proxy-Addresses, backslash/percent escapes, `~Server`), the LDIF the project
+// schema (inetOrgPerson + ccmCustomRecipient, target and proxy `CCMAIL:<Last>, <First> at <PO>`).
 #include "bench/gen/set_generator.h"
 
 #include <system_error>

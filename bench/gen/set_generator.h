@@ -1,7 +1,7 @@
 // set_generator.h — writes a whole synthetic migration file set: the packing list
 // (<PO>.PKL), Directory.pri with one DIRECTORY section for every user, the per-user
 // primary/secondary files, and optionally an LDIF with one custom recipient per user for the
-// import benchmark (issue 4).
+// import benchmark.
 //
 // Inputs: SetOptions. Output: files under options.out (created; must not exist or be empty),
 // streamed so memory stays bounded by the number of users without mail (their addresses are

@@ -20,7 +20,7 @@ Result<std::uint64_t, std::string> Number(const std::string& option, const std::
 
 std::string SetOptionsUsage() {
   return "usage: ccm-gen-set --out DIR [options]\n"
-         "Writes a synthetic cc:Mail migration file set (spec migration-files.md) into DIR.\n"
+         "Writes a synthetic cc:Mail migration file set (docs/file-format.md) into DIR.\n"
          "  --out DIR               target directory; must not exist or be empty\n"
          "  --users N               users in the DIRECTORY section (default 10)\n"
          "  --messages M            messages per user with mail (default 10)\n"

@@ -1,4 +1,4 @@
-// user_files.cpp — see user_files.h. Record shapes follow spec 6 (PAB) and 7 (MAILMESSAGE);
+// user_files.cpp — see user_files.h. Record shapes follow docs/file-format.md (PAB, MAILMESSAGE);
 // the variations (quoted or unquoted folders and file names, `\\` continuation, nested-quote
 // lists, MIGRATE: on PAB owners, case variants of keywords) are the ones the reader must accept.
 #include "bench/gen/user_files.h"
@@ -53,7 +53,7 @@ std::uint64_t WriteSectionHeader(OutputFile& sec, Random& random, const SectionH
 }
 
 std::string EncodeFileName(Random& random, const std::string& name) {
-  // O-1: the writer rule quotes (the name has a '.'); extractors often did not.
+  // The writing rule quotes (the name has a '.'); extractors often did not.
   return random.OneIn(3) ? name : QuoteField(name);
 }
 
@@ -88,7 +88,7 @@ std::string MakeRecipientList(Random& random, const SetOptions& options, std::ui
 void WritePabSection(OutputFile& pri, OutputFile* sec, const std::string& sec_name, Random& random,
                      const SetOptions& options, std::uint64_t index, const Person& person,
                      SetSummary& summary) {
-  // O-2: the reader strips an optional MIGRATE: prefix on the owner.
+  // The reader strips an optional MIGRATE: prefix on the owner.
   const std::string owner = (index % 5 == 4 ? "migrate:" : "") + person.source_address;
   pri.Write("PAB," + QuoteField(owner) + "\r\n");
   pri.Write(kPabHeader);
@@ -130,7 +130,7 @@ void WriteMessage(OutputFile& pri, OutputFile& sec, const std::string& sec_name,
       !free_document && options.attachment_bytes > 0 && m % options.attachment_every == 0;
   std::uint64_t body_at = 0;
   if (free_document) {
-    // 7.4: an empty body that does not end the chain, then the document.
+    // A free document: an empty body that does not end the chain, then the document.
     body_at = WriteSectionHeader(sec, random, {"Body", 0, false, "", "", ""});
     sec.Write(kCrLf);
     const std::uint64_t size =
@@ -174,12 +174,12 @@ void WriteMessage(OutputFile& pri, OutputFile& sec, const std::string& sec_name,
   static constexpr std::string_view kBooleans[] = {"TRUE", "FALSE", "", "False"};
 
   std::string record;
-  // O-1: folders with `\` are quoted by rule W1, but extractors left them bare.
+  // Folders with `\` are quoted by the writing rule, but extractors left them bare.
   record += random.OneIn(2) ? folder : QuoteField(folder);
   record += ',' + QuoteField(sender) + ',' + (sent ? to : QuoteField(to)) + ',' + cc + ',' + bcc;
   record += ',' + QuoteField(MakeSubject(random, accented)) + ',';
   if (random.OneIn(5))
-    record += "\\\\\r\n";  // 2.5: continue the logical line
+    record += "\\\\\r\n";  // continue the logical line
   record += dates.sent + ',' + dates.received + ',';
   record += kPriorities[random.Below(5)];
   record += ',';

@@ -1,8 +1,8 @@
 // user_files.h — writes one user's primary file (PAB and MAILMESSAGE sections) and secondary
 // file (bodies, attachments, free documents, Other sections), the way the cc:Mail extractor lays
-// them out: NNNNNNNN.PRI / NNNNNNNN.SEC per user (spec 1.2).
+// them out: NNNNNNNN.PRI / NNNNNNNN.SEC per user.
 //
-// Every pointer is the offset at which the section header was actually written (spec 8.5).
+// Every pointer is the offset at which the section header was actually written.
 // Users chosen by --no-mail-every get no MAILMESSAGE section (the KB Q194218 case): a primary
 // file with only their PAB section, or no file at all.
 // Thread safety: pure apart from the files it creates.

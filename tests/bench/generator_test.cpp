@@ -150,7 +150,7 @@ TEST(GenerateSet, EveryPointerLandsOnASectionHeaderAndChainsEnd) {
       ++pointers;
       const std::string& sec = set.at((*it)[1].str());
       std::size_t at = std::stoull((*it)[2].str());
-      // Follow the chain by length, as spec 8.3 reads it.
+      // Follow the chain by length, as the reader does.
       for (int hops = 0;; ++hops) {
         ASSERT_LT(hops, 3);
         ASSERT_LT(at, sec.size());

@@ -1,5 +1,5 @@
 // naive_set_delivery_test.cpp — ccm-naive-delivery (the real binary) delivers exactly what the
-// import delivers: on the spec's Appendix A set (Avery has 3 messages, Jordan none) its store is
+// import delivers: on the sample set (Avery has 3 messages, Jordan none) its store is
 // the same tree, byte for byte — same mailbox, folders, file names, contents and mtimes — as
 // RunImport's (the function behind `ccmigrate import`) with a directory that plans every user
 // as `deliver` into the mailbox key the tool uses (the normalised source address). Also:

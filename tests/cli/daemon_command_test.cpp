@@ -1,6 +1,6 @@
 // daemon_command_test.cpp — `ccmigrate daemon` and `ccmigrate status` bodies: configuration in,
 // drop service out. A processor of our own is plugged in where the importer will be; the
-// Appendix A set goes through --once to done/ (packing list read by the parser's reader), the
+// sample set goes through --once to done/ (packing list read by the parser's reader), the
 // status command prints the result, and configuration and usage errors give 78 and 64.
 #include "cli/daemon_command.h"
 

@@ -1,5 +1,5 @@
 // listed_files_test.cpp — the parser's packing-list reader as the drop directory's
-// ListedFilesFn: the Appendix A set lists its three files; errors name file and line; a FIFO
+// ListedFilesFn: the sample set lists its three files; errors name file and line; a FIFO
 // or a link in the packing list's place is refused without blocking.
 #include "daemon/listed_files.h"
 

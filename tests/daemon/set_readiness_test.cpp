@@ -1,4 +1,4 @@
-// set_readiness_test.cpp — the readiness rules of spec 1.4 with a fake clock: ready only after
+// set_readiness_test.cpp — the readiness rules with a fake clock: ready only after
 // the quiet period without change, waiting while files are missing or growing, refused when
 // hostile, oversize, stably unparseable or incomplete for too long.
 #include "daemon/set_readiness.h"

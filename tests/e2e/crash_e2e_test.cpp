@@ -1,5 +1,5 @@
-// crash_e2e_test.cpp — the daemon killed mid-import and stopped mid-import (issue 5, tests 5
-// and 6). A generated set of 200 users (180 with 4 messages each, custom recipients preloaded)
+// crash_e2e_test.cpp — the daemon killed mid-import and stopped mid-import. A
+// generated set of 200 users (180 with 4 messages each, custom recipients preloaded)
 // is dropped; the daemon is SIGKILLed at several points of its work (just claimed, while the
 // directory changes are journaled, while mail is delivered: early, middle, late), restarted each
 // time, and finally left to finish. Whatever happened, the set ends in done/ with every user

@@ -1,7 +1,6 @@
 // drop_e2e_test.cpp — the drop directory end to end with the real binary and a real slapd:
-// the sample set dropped by rename ends in done/ with the expected directory and mail (issue 5,
-// tests 1); a set dropped slowly is not taken early (2); an invalid set goes to failed/ whole
-// and changes nothing (3).
+// the sample set dropped by rename ends in done/ with the expected directory and mail; a set
+// dropped slowly is not taken early; an invalid set goes to failed/ whole and changes nothing.
 #include <fstream>
 #include <set>
 #include <thread>

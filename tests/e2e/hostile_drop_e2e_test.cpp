@@ -1,4 +1,4 @@
-// hostile_drop_e2e_test.cpp — hostile drops are refused without harm (issue 5, test 9;
+// hostile_drop_e2e_test.cpp — hostile drops are refused without harm (see
 // docs/operations.md "What the service refuses"): a listed file that is a symlink to
 // /etc/passwd, a listed name with "..", a FIFO listed as a file, a packing list with a 2 MiB
 // line, and odd entries (a symlink, a FIFO) loose in incoming/. The daemon neither hangs nor

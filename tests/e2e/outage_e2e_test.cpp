@@ -1,4 +1,4 @@
-// outage_e2e_test.cpp — the directory server going away and coming back (issue 5, tests 4):
+// outage_e2e_test.cpp — the directory server going away and coming back:
 // a set waiting while slapd is down goes to deferred/ and the daemon keeps running; once slapd
 // is back the set is retried on its own and ends in done/. `--once` with slapd down exits 75 and
 // leaves the set in deferred/, never failed/.

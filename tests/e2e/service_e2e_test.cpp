@@ -1,4 +1,4 @@
-// service_e2e_test.cpp — the running service (issue 5, tests 7 and 8): SIGHUP with a broken
+// service_e2e_test.cpp — the running service: SIGHUP with a broken
 // configuration keeps the daemon running on the old one, and it still processes a later drop;
 // two daemons on one spool process each of several sets exactly once.
 #include <csignal>

@@ -141,7 +141,7 @@ void ReadPrimary(const ccm::fuzz::FuzzFile& file, const CodePage& code_page,
   Require(false);  // the reader is not advancing
 }
 
-// Spec 10.5 step 6: the set rewritten by the Q194218 fix parses back valid, with the same
+// The set rewritten by the Q194218 fix parses back valid, with the same
 // users and messages and no user left without a MAILMESSAGE section. The rewrite is done in
 // memory the way WriteFixedSet does it on disk.
 void CheckFixRoundTrip(const MemoryDirectory& input, const FileSetScan& scan,

@@ -1,5 +1,5 @@
 // address_match_test.cpp — search spellings, the escaped resolution filter, near-miss variants
-// (P18) and the client-side 10.3 confirmation of returned entries; no server.
+// and the client-side normalised confirmation of returned entries; no server.
 #include "importer/address_match.h"
 
 #include <gtest/gtest.h>
@@ -89,7 +89,7 @@ TEST(ClassifyEntry, TypelessTargetOnlyWhenConfigured) {
   EXPECT_EQ(Classify(WithProxy("Quinn, Avery at HQPO"), u, true), EntryMatch::kNone);
 }
 
-TEST(ClassifyEntry, OtherNameFormIsANearMissNeverAMatch) {  // P18
+TEST(ClassifyEntry, OtherNameFormIsANearMissNeverAMatch) {
   const MigratingUser u = UserFor("CCMAIL:Quinn, Avery at HQPO");
   EXPECT_EQ(Classify(WithProxy("CCMAIL:Avery Quinn at HQPO"), u, false), EntryMatch::kNearMiss);
   EXPECT_EQ(Classify(WithTarget("ccmail:avery  quinn at hqpo"), u, false), EntryMatch::kNearMiss);

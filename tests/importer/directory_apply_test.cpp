@@ -1,5 +1,5 @@
 // directory_apply_test.cpp — plan, apply and rollback against a real slapd (tests/support), no
-// mocks: the Appendix A set against conf/examples/directory.ldif (both users converted, exact
+// mocks: the sample set against conf/examples/directory.ldif (both users converted, exact
 // attributes, Cutover Team membership intact), `plan` LDIF through ldapmodify gives the same
 // directory as apply, a concurrent change between plan and apply (assertion fails, nothing
 // clobbered), rerun idempotency, crash between journal and modify, rollback (exact prior
@@ -216,7 +216,7 @@ class DirectoryApplyTest : public ::testing::Test {
 
 TEST_F(DirectoryApplyTest, AppendixAConvertsAveryAndJordanInPlace) {
   const std::vector<MigratingUser> users = AppendixAUsers();
-  ASSERT_EQ(users.size(), 2U);  // Jordan has no mail: included all the same (P1, 10.5)
+  ASSERT_EQ(users.size(), 2U);  // Jordan has no mail: included all the same
   const DirectoryPlan plan = Plan(users);
   ASSERT_EQ(plan.users.size(), 2U);
   for (const UserPlan& u : plan.users) {
@@ -251,7 +251,7 @@ TEST_F(DirectoryApplyTest, AppendixAConvertsAveryAndJordanInPlace) {
             (std::vector<std::string>{"CCMAIL:Lee, Jordan at HQPO", "SMTP:jlee@corvane.example",
                                       "migrate:CCMAIL:Lee, Jordan at HQPO"}));
 
-  // The DN never changed: the list still holds both, without anyone touching it (P6).
+  // The DN never changed: the list still holds both, without anyone touching it.
   const ldap::Entry team = Read(*server_, kTeam);
   EXPECT_EQ(Sorted(team.Values("member")), Sorted({kAvery, kJordan, kCasey}));
 

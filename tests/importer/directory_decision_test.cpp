@@ -1,6 +1,6 @@
-// directory_decision_test.cpp — every row of the spec 9.6 decision table, the conversion modify,
-// the ~Server mapping (O-5), proxy de-duplication, store keys and the importer's pitfalls
-// (P1-P6, P18), on data alone (no server).
+// directory_decision_test.cpp — every row of the decision table, the conversion modify,
+// the ~Server mapping, proxy de-duplication, store keys and the known pitfalls of
+// custom-recipient conversion, on data alone (no server).
 #include "importer/directory_decision.h"
 
 #include <gtest/gtest.h>
@@ -69,7 +69,7 @@ TEST(DecideUser, CustomRecipientIsConvertedWithOneAssertedModify) {
   EXPECT_EQ(*plan.prior, AveryCustomRecipient());
   const DirectoryChange& c = *plan.change;
   EXPECT_EQ(c.kind, DirectoryChange::Kind::kModify);
-  EXPECT_EQ(c.dn, plan.dn);  // P6: in place, the DN never changes
+  EXPECT_EQ(c.dn, plan.dn);  // in place, the DN never changes
   ASSERT_TRUE(c.assertion.has_value());
   EXPECT_EQ(c.assertion->str(),
             "(&(objectClass=ccmCustomRecipient)(ccmTargetAddress=CCMAIL:Quinn, Avery at HQPO))");
@@ -83,9 +83,9 @@ TEST(DecideUser, CustomRecipientIsConvertedWithOneAssertedModify) {
       Modification::Add("ccmProxyAddress", {"migrate:CCMAIL:Quinn, Avery at HQPO"}),
   };
   EXPECT_EQ(c.modifications, expected);
-  // P2: the DIRECTORY create record collides with the CR: convert, report as info
+  // the DIRECTORY create record collides with the CR: convert, report as info
   ASSERT_EQ(plan.warnings.size(), 1U);
-  EXPECT_NE(plan.warnings[0].find("P2"), std::string::npos);
+  EXPECT_NE(plan.warnings[0].find("instead of creating a mailbox"), std::string::npos);
 }
 
 TEST(DecideUser, OldTargetBecomesLowerCaseSecondaryProxyWhenAbsent) {
@@ -113,14 +113,14 @@ TEST(DecideUser, ProxyDeduplicationUsesTheNormalisationNotTheSpelling) {
 
 TEST(DecideUser, MigrateProxyDoesNotCountAsTheNativeProxy) {
   ldap::Entry e = AveryCustomRecipient();
-  e.attributes[4].values = {"migrate:CCMAIL:Quinn, Avery at HQPO"};  // P4 found via migrate:
+  e.attributes[4].values = {"migrate:CCMAIL:Quinn, Avery at HQPO"};  // found via migrate:
   const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
   const Modification* proxies = FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress");
   ASSERT_NE(proxies, nullptr);
   EXPECT_EQ(proxies->values, (std::vector<std::string>{"ccmail:Quinn, Avery at HQPO"}));
 }
 
-TEST(DecideUser, FoundThroughTheNativeProxyOnlyStillGetsTheMigrateProxy) {  // P4
+TEST(DecideUser, FoundThroughTheNativeProxyOnlyStillGetsTheMigrateProxy) {
   ldap::Entry e = AveryCustomRecipient();
   e.attributes[3].values = {"SMTP:avery@elsewhere.example"};
   const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
@@ -175,7 +175,7 @@ TEST(DecideUser, UnsafeExistingStoreIsAConflict) {
   EXPECT_EQ(DecideUser(Avery(), {{e}, {}}, Options()).decision, Decision::kConflict);
 }
 
-TEST(DecideUser, SeveralEntriesAreAConflictWithoutDn) {  // O-10
+TEST(DecideUser, SeveralEntriesAreAConflictWithoutDn) {
   const UserPlan plan =
       DecideUser(Avery(), {{AveryCustomRecipient(), CaseyMailbox()}, {}}, Options());
   EXPECT_EQ(plan.decision, Decision::kConflict);
@@ -199,13 +199,14 @@ TEST(DecideUser, NeitherAuxiliaryClassIsAConflict) {
   EXPECT_EQ(DecideUser(Avery(), {{e}, {}}, Options()).decision, Decision::kConflict);
 }
 
-TEST(DecideUser, NotFoundIsSkipped) {  // P5
+TEST(DecideUser, NotFoundIsSkipped) {
   MigratingUser u = Avery();
   u.has_mailbox_record = false;
   const UserPlan plan = DecideUser(u, {}, Options());
   EXPECT_EQ(plan.decision, Decision::kSkipNotFound);
   EXPECT_FALSE(plan.change.has_value());
-  EXPECT_NE(plan.reason.find("P5"), std::string::npos);
+  EXPECT_NE(plan.reason.find("no mailbox or custom recipient carries this address"),
+            std::string::npos);
 }
 
 TEST(DecideUser, NotFoundWithMailboxRecordIsSkippedUnlessCreationIsEnabled) {
@@ -233,7 +234,7 @@ TEST(DecideUser, CreateEscapesTheDn) {
   EXPECT_EQ(plan.dn, "cn=Quinn\\, Avery (HQ),ou=Recipients,dc=example,dc=test");
 }
 
-TEST(DecideUser, NonAsciiAddressIsAConflict) {  // O-11
+TEST(DecideUser, NonAsciiAddressIsAConflict) {
   MigratingUser u = Avery();
   u.source_address = "CCMAIL:M\xfcller, J\xfcrgen at HQPO";
   u.match_key = parser::NormalizeSourceAddress(u.source_address);
@@ -243,7 +244,7 @@ TEST(DecideUser, NonAsciiAddressIsAConflict) {  // O-11
   EXPECT_FALSE(plan.change.has_value());
 }
 
-TEST(DecideUser, NearMissesAreWarningsNeverMatches) {  // P18
+TEST(DecideUser, NearMissesAreWarningsNeverMatches) {
   ldap::Entry near = AveryCustomRecipient();
   near.dn = "cn=Avery Quinn 2,ou=Recipients,dc=example,dc=test";
   const UserPlan skipped = DecideUser(Avery(), {{}, {near}}, Options());
@@ -262,7 +263,7 @@ TEST(DecideUser, CustomRecipientWithoutTargetIsAConflict) {
   EXPECT_EQ(DecideUser(Avery(), {{e}, {}}, Options()).decision, Decision::kConflict);
 }
 
-TEST(MailboxHomeFor, TildeServerInAnyCaseIsTheDefault) {  // O-5
+TEST(MailboxHomeFor, TildeServerInAnyCaseIsTheDefault) {
   EXPECT_EQ(MailboxHomeFor("~Server", "d"), "d");
   EXPECT_EQ(MailboxHomeFor("~SERVER", "d"), "d");
   EXPECT_EQ(MailboxHomeFor(" ~server ", "d"), "d");
@@ -338,7 +339,7 @@ TEST(UsersOfSet, TakesSetUsersThenMailMessageOwnersOnce) {
   parser::User jordan;
   jordan.address = "CCMAIL:Lee, Jordan at HQPO";
   jordan.key = parser::NormalizeSourceAddress(jordan.address);
-  jordan.has_directory_record = true;  // no MAILMESSAGE section: included all the same (P1)
+  jordan.has_directory_record = true;  // no MAILMESSAGE section: included all the same
   jordan.common_name = "JLee";
   jordan.display_name = "Jordan Lee";
   jordan.home_server = "~Server";

@@ -58,7 +58,7 @@ Fixture Mixed() {
                          "ccmProxyAddress: CCMAIL:Last" + n + ", First" + n + " at HQPO"});
         f.users.push_back(UserFor("CCMAIL:Last" + n + ", First" + n + " at HQPO"));
         break;
-      case 1:  // custom recipient stored without the space after ',' (10.3)
+      case 1:  // custom recipient stored without the space after ','
         f.ldif += Entry("Tight " + n, "ccmCustomRecipient",
                         {"ccmTargetAddress: CCMAIL:Last" + n + ",First" + n + " at HQPO"});
         f.users.push_back(UserFor("CCMAIL:Last" + n + ", First" + n + " at HQPO"));

@@ -1,5 +1,5 @@
 // import_job_slapd_test.cpp — the import job against a real slapd (tests/support; no mocks): the
-// Appendix A set end to end (both custom recipients converted, Avery's three messages with the
+// sample set end to end (both custom recipients converted, Avery's three messages with the
 // attachment and the free document delivered, Jordan converted with no mail, journal written),
 // rerun idempotency, abrupt stops after the directory part and after some messages followed by
 // a rerun (every message exactly once, nothing converted twice), and an unreachable directory

@@ -1,4 +1,4 @@
-// import_job_test.cpp — the import pipeline on the Appendix A set with an in-memory directory
+// import_job_test.cpp — the import pipeline on the sample set with an in-memory directory
 // (the planner's pure DecideUser over entries held in the test, changes applied in memory):
 // end-to-end delivery into Maildir, rerun idempotency, abrupt stops at several points followed by
 // a rerun (every message exactly once, nothing converted twice), a transient directory failure

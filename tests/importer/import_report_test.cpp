@@ -22,7 +22,7 @@ ImportReport Sample() {
   avery.messages = 3;
   avery.messages_delivered = 2;
   avery.messages_already_present = 1;
-  avery.warnings.push_back("00000001.PRI:14: 2 Body sections (O-7)");
+  avery.warnings.push_back("00000001.PRI:14: 2 Body sections in one chain");
   UserReport ghost;
   ghost.address = "CCMAIL:Ghost \"Q\"\nat HQPO";
   ghost.decision = "skip-not-found";

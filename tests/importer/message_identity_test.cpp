@@ -1,4 +1,5 @@
-// message_identity_test.cpp — SHA-256 against FIPS 180-4 vectors; stability of derived names.
+// message_identity_test.cpp — SHA-256 against FIPS 180-4 vectors and lengths around the padding
+// boundaries (expected values from an independent implementation); stability of derived names.
 #include "importer/message_identity.h"
 
 #include <gtest/gtest.h>
@@ -25,6 +26,20 @@ TEST(Sha256, KnownVectors) {
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   EXPECT_EQ(Hex(Sha256(std::string(1000000, 'a'))),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Sha256, LengthsAroundThePaddingBoundaries) {
+  // 55 bytes is the longest input padded within one block, 56 the shortest needing two.
+  EXPECT_EQ(Hex(Sha256(std::string(55, 'x'))),
+            "d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072");
+  EXPECT_EQ(Hex(Sha256(std::string(56, 'x'))),
+            "04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e");
+  EXPECT_EQ(Hex(Sha256(std::string(63, 'x'))),
+            "75220b47218278e656f2013bb8f0c455a25eaf01e86c64924e9d48d89776d6f2");
+  EXPECT_EQ(Hex(Sha256(std::string(64, 'x'))),
+            "7ce100971f64e7001e8fe5a51973ecdfe1ced42befe7ee8d5fd6219506b5393c");
+  EXPECT_EQ(Hex(Sha256(std::string(119, 'x'))),
+            "000b48d4edf0fa7bee3c6236ecd2785baa5db4eeb8bb54341b029e0d9fa5fb0c");
 }
 
 TEST(MessageIdentity, DerivedNamesAreStableAndDistinct) {

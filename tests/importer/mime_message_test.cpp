@@ -136,7 +136,7 @@ TEST(ComposeMessage, FreeDocumentIsAnAttachmentOfAnOtherwiseEmptyMessage) {
   MailMessage d;
   d.identity = "HQPO.001/00000001.PRI:5";
   d.sender = {"Quinn, Avery", "CCMAIL", "Quinn, Avery at HQPO"};
-  d.subject = "ignored per spec 7.4";
+  d.subject = "ignored for a free document";
   d.sent = sys_days(year{1999} / 4 / 11) + hours{6};
   d.parts.push_back(Body(""));
   d.parts.push_back(Attachment(PartKind::kDocument, "ROLLBACK.TXT", "abc"));
@@ -167,7 +167,7 @@ TEST(ComposeMessage, TextThenAttachmentsInChainOrderAndBodiesConcatenated) {
   m.parts.clear();
   m.parts.push_back(Body("first "));
   m.parts.push_back(Attachment(PartKind::kAttachment, "plan.txt", "abc"));
-  m.parts.push_back(Body("second"));  // O-7: concatenated, no separator
+  m.parts.push_back(Body("second"));  // concatenated, no separator
   m.parts.push_back(Attachment(PartKind::kAttachment, "MAC APP", "\x01\x02", true));
   std::string out = Compose(m);
   EXPECT_NE(out.find("Date: Fri, 09 Apr 1999 09:32:00 +0000\n"), std::string::npos);

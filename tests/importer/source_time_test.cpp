@@ -1,12 +1,15 @@
 // source_time_test.cpp — 14-digit source times to UTC with real IANA zones (tzdata), including
-// 1999 rules that differ from today's, DST gaps and overlaps, and hostile zone names.
+// 1999 rules that differ from today's, DST gaps and overlaps, hostile zone names and broken
+// zone files.
 #include "importer/source_time.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
-#include "importer/tzif.h"
+#include "tests/support/temp_dir.h"
 
 namespace ccm::importer {
 namespace {
@@ -108,14 +111,28 @@ TEST(TimeZone, RejectsUnknownAndHostileNames) {
   EXPECT_FALSE(TimeZone::Load("").ok());
 }
 
-TEST(TimeZone, RejectsBrokenTzifData) {
-  EXPECT_FALSE(TimeZone::FromTzif("x", "").ok());
-  EXPECT_FALSE(TimeZone::FromTzif("x", "not a zone file at all, just text............").ok());
+TEST(TimeZone, RejectsBrokenZoneFiles) {
+  test::TempDir dir;
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir.path() / name, std::ios::binary) << bytes;
+  };
+  write("Empty", "");
+  write("Text", "not a zone file at all, just text............");
   std::string header = std::string("TZif2") + std::string(15, '\0');
   // Counts claiming 1000 transitions with no data behind them.
   std::string counts = std::string(12, '\0') + std::string("\0\0\x03\xe8", 4) +
                        std::string("\0\0\0\x01", 4) + std::string("\0\0\0\x04", 4);
-  EXPECT_FALSE(TimeZone::FromTzif("x", header + counts).ok());
+  write("Truncated", header + counts);
+  write("Huge", std::string((1 << 20) + 1, 'x'));
+  std::filesystem::create_directory(dir.path() / "Directory");
+  for (const char* name : {"Empty", "Text", "Truncated", "Huge", "Directory", "Missing"}) {
+    EXPECT_FALSE(TimeZone::Load(name, dir.path()).ok()) << name;
+  }
+  // The same directory serves a real zone file copied into it.
+  std::filesystem::copy_file("/usr/share/zoneinfo/Europe/Berlin", dir.path() / "Copy");
+  auto copy = TimeZone::Load("Copy", dir.path());
+  ASSERT_TRUE(copy.ok()) << copy.error().message;
+  EXPECT_EQ(copy->OffsetAt(Utc(1999, 4, 9, 9, 30)), hours{2});
 }
 
 TEST(TimeZone, LocalZoneFollowsTz) {
@@ -136,21 +153,16 @@ TEST(TimeZone, LocalZoneFollowsTz) {
   }
 }
 
-TEST(PosixTz, NorthernAndSouthernRules) {
-  auto us = ParsePosixTz("EST5EDT,M3.2.0,M11.1.0");
-  ASSERT_TRUE(us.ok());
-  EXPECT_EQ(OffsetAt(*us, Utc(2030, 7, 1, 12).time_since_epoch().count()), -4 * 3600);
-  EXPECT_EQ(OffsetAt(*us, Utc(2030, 1, 1, 12).time_since_epoch().count()), -5 * 3600);
-  auto au = ParsePosixTz("AEST-10AEDT,M10.1.0,M4.1.0/3");
-  ASSERT_TRUE(au.ok());
-  EXPECT_EQ(OffsetAt(*au, Utc(2030, 1, 15, 0).time_since_epoch().count()), 11 * 3600);
-  EXPECT_EQ(OffsetAt(*au, Utc(2030, 7, 15, 0).time_since_epoch().count()), 10 * 3600);
-  auto fixed = ParsePosixTz("<+0530>-5:30");
-  ASSERT_TRUE(fixed.ok());
-  EXPECT_EQ(OffsetAt(*fixed, 0), 5 * 3600 + 1800);
-  EXPECT_FALSE(ParsePosixTz("").ok());
-  EXPECT_FALSE(ParsePosixTz("CET-1CEST,M13.5.0,M10.5.0/3").ok());
-  EXPECT_FALSE(ParsePosixTz("CET-1CEST,M3.5.0").ok());
+TEST(TimeZone, FarFutureNorthernAndSouthernRules) {
+  // Years beyond the listed transitions follow each zone's rule footer.
+  TimeZone ny = Zone("America/New_York");
+  EXPECT_EQ(ny.OffsetAt(Utc(2030, 7, 1, 12)), hours{-4});
+  EXPECT_EQ(ny.OffsetAt(Utc(2030, 1, 1, 12)), hours{-5});
+  TimeZone sydney = Zone("Australia/Sydney");
+  EXPECT_EQ(sydney.OffsetAt(Utc(2030, 1, 15, 0)), hours{11});
+  EXPECT_EQ(sydney.OffsetAt(Utc(2030, 7, 15, 0)), hours{10});
+  TimeZone kolkata = Zone("Asia/Kolkata");
+  EXPECT_EQ(kolkata.OffsetAt(Utc(2030, 7, 15, 0)), hours{5} + minutes{30});
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // schema_test.cpp — conf/schema/ccmigrate.schema (slapd.conf form) and ccmigrate.ldif
 // (cn=config form) define the same object identifiers, attribute types and object classes,
-// with the names the spec fixes, and both carry the OID-placeholder warning. The .ldif is read
-// with the project's own LDIF reader.
+// with the names the importer relies on, and both carry the OID-placeholder warning. The .ldif is
+// read with the project's own LDIF reader.
 #include <gtest/gtest.h>
 
 #include <fstream>

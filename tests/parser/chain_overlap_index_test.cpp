@@ -1,4 +1,4 @@
-// chain_overlap_index_test.cpp — the spec 8.4 overlap check in merged intervals: back-to-back
+// chain_overlap_index_test.cpp — the chain overlap check in merged intervals: back-to-back
 // chains collapse to O(1) intervals in any insertion order, and overlaps are still found (and
 // their pointers named) after merging.
 #include "parser/chain_overlap_index.h"

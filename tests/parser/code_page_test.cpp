@@ -1,4 +1,4 @@
-// code_page_test.cpp — code-page validation (2.1) and streaming transcoding to UTF-8.
+// code_page_test.cpp — code-page validation and streaming transcoding to UTF-8.
 #include "parser/code_page.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
-// field_codec_test.cpp — R2/R3 unquoting, 2.8 lists, 5.6 directory escapes (P11), 2.9
-// pointers, 2.10 scalars (P12 invalid dates), 7.2 recipient items (P13 quotes in names).
+// field_codec_test.cpp — unquoting, `;` lists, DIRECTORY escapes (backslashes in values),
+// pointers, scalars (invalid dates), recipient items (quotes in names).
 #include "parser/field_codec.h"
 
 #include <gtest/gtest.h>
@@ -21,8 +21,8 @@ TEST(Unquote, QuotedUnquotedAndErrors) {
   auto after = Unquote("\"a\"b", FieldShape::kMixed, false);
   ASSERT_FALSE(after.ok());
   EXPECT_NE(after.error().find("after end doublequote"), std::string::npos);
-  EXPECT_FALSE(Unquote("ab\"c", FieldShape::kMixed, false).ok());   // R3 strict
-  EXPECT_EQ(*Unquote("ab\"c", FieldShape::kMixed, true), "ab\"c");  // R3 lenient
+  EXPECT_FALSE(Unquote("ab\"c", FieldShape::kMixed, false).ok());   // strict
+  EXPECT_EQ(*Unquote("ab\"c", FieldShape::kMixed, true), "ab\"c");  // lenient
 }
 
 TEST(SemicolonList, PerValueQuoting) {
@@ -47,13 +47,13 @@ TEST(SemicolonList, EmptyPiecesAreDroppedAndCounted) {
   EXPECT_EQ(list->dropped_empty, 2);
 }
 
-TEST(SemicolonList, QuotingErrorsAreReportedStrictly) {  // P9
+TEST(SemicolonList, QuotingErrorsAreReportedStrictly) {
   EXPECT_FALSE(DecodeSemicolonList("\"Lee, Jordan\"x;b", false).ok());
   EXPECT_FALSE(DecodeSemicolonList("Lee\"Jordan;b", false).ok());
   EXPECT_TRUE(DecodeSemicolonList("Lee\"Jordan;b", true).ok());
 }
 
-TEST(DirectoryValues, EscapesAndPercentLists) {  // P11
+TEST(DirectoryValues, EscapesAndPercentLists) {
   auto v = DecodeDirectoryValues("\"C:\\\\mail\\\\x\"", FieldShape::kQuoted, false, false, false);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, (std::vector<std::string>{"C:\\mail\\x"}));
@@ -99,7 +99,7 @@ TEST(Pointer, MalformedPointersAreRejected) {
   }
 }
 
-TEST(Date, ValidatesTheCalendar) {  // P12
+TEST(Date, ValidatesTheCalendar) {
   auto ok = ParseDate("19990409113000");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(**ok, (LocalDateTime{1999, 4, 9, 11, 30, 0}));
@@ -147,7 +147,7 @@ TEST(Recipient, NameAndBracketedAddress) {
   auto ccmail = ParseRecipient("Quinn, Avery [CCMAIL:Quinn, Avery at HQPO]");
   EXPECT_EQ(ccmail.address_type, "CCMAIL");
   EXPECT_EQ(ccmail.address_value, "Quinn, Avery at HQPO");
-  auto quote = ParseRecipient("Say \"Hi\" Smith");  // P13: kept as given
+  auto quote = ParseRecipient("Say \"Hi\" Smith");  // quotes in a name: kept as given
   EXPECT_EQ(quote.display_name, "Say \"Hi\" Smith");
 }
 

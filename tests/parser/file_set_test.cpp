@@ -1,5 +1,6 @@
-// file_set_test.cpp — whole-set validation (3.4, 8.3, 10.5 step 1) against the Appendix A
-// oracle, and malformed sets of every kind: each problem names file and line (or offset).
+// file_set_test.cpp — whole-set validation (files, pointers, chains, users) against the
+// sample set oracle, and malformed sets of every kind: each problem names file and line (or
+// offset).
 #include "parser/file_set.h"
 
 #include <fcntl.h>
@@ -297,7 +298,7 @@ TEST(FileSet, UsersFromCcmailFallbackPabOwnersAndAccounts) {
   ASSERT_EQ(scan.users.size(), 3u) << Dump(sink);
   EXPECT_EQ(scan.users[0].address, "CCMAIL:Quinn, Avery at HQPO");
   EXPECT_EQ(scan.users[0].hide_from_address_book, std::optional<bool>(false));
-  EXPECT_TRUE(HasProblem(sink, Severity::kWarning, "D.PRI", 3, "O-4"));
+  EXPECT_TRUE(HasProblem(sink, Severity::kWarning, "D.PRI", 3, "using its CCMAIL: proxy"));
   EXPECT_TRUE(HasProblem(sink, Severity::kWarning, "D.PRI", 4, "never be matched"));
   EXPECT_TRUE(HasProblem(sink, Severity::kWarning, "D.PRI", 6, "same source address"));
   EXPECT_EQ(scan.users[1].address, "CCMAIL:Owner, Pat at HQPO");

@@ -1,4 +1,5 @@
-// fix_test.cpp — the Q194218 fix (10.5): Appendix A yields exactly A.2 (CCMFIX01.PRI, the
+// fix_test.cpp — the Q194218 fix: the sample set yields exactly the set docs/file-format.md
+// shows (CCMFIX01.PRI, the
 // rewritten packing list, existing files byte-identical), the PAB-owner case appends to a copy
 // whose prefix is byte-identical, and the rewritten set reads back as the original model plus
 // the new sections.

@@ -1,4 +1,4 @@
-// lexer_test.cpp — the 2.12 tokenizer: line ends, comments, blanks, continuation (incl. the
+// lexer_test.cpp — the tokenizer: line ends, comments, blanks, continuation (incl. the
 // odd-backslash rule and DBCS trail bytes), quoting, limits, chunk boundaries.
 #include "parser/lexer.h"
 

@@ -1,5 +1,5 @@
-// packing_list_test.cpp — the .PKL reader (3.x): Appendix A, comments before the code page,
-// missing blank line / header (O-12), bad names, duplicates, Unicode pages.
+// packing_list_test.cpp — the .PKL reader: the sample set, comments before the code page,
+// missing blank line / header, bad names, duplicates, Unicode pages.
 #include "parser/packing_list.h"
 
 #include <gtest/gtest.h>
@@ -53,7 +53,7 @@ TEST(PackingList, MissingBlankLineIsErrorStrictWarningLenient) {
   EXPECT_TRUE(HasProblem(lenient, Severity::kWarning, "T.PKL", 2, "blank line"));
 }
 
-TEST(PackingList, MissingColumnHeaderIsAWarning) {  // O-12
+TEST(PackingList, MissingColumnHeaderIsAWarning) {
   DiagnosticSink sink;
   auto list = Read("1252\r\n\r\nA.PRI,Primary\r\n", sink);
   ASSERT_TRUE(list.ok());

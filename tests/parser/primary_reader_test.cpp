@@ -1,7 +1,7 @@
-// primary_reader_test.cpp — sections and records of primary files (4.x): header detection
-// after blank lines, data records that look like headers, column headers (alias table, P10),
-// field counts, continuation per section kind, owner MIGRATE: prefix (O-2), re-reading one
-// section, and typed decoding of the Appendix A records.
+// primary_reader_test.cpp — sections and records of primary files: header detection
+// after blank lines, data records that look like headers, column headers (alias table, wrong PAB
+// header), field counts, continuation per section kind, owner MIGRATE: prefix, re-reading one
+// section, and typed decoding of the sample set's records.
 #include "parser/primary_reader.h"
 
 #include <gtest/gtest.h>
@@ -95,7 +95,7 @@ TEST(PrimaryReader, BlankLineFollowedByDataContinuesTheSection) {
   EXPECT_EQ(read.records.size(), 2u);
 }
 
-TEST(PrimaryReader, WrongPabHeaderIsRejectedAndSectionSkipped) {  // P10
+TEST(PrimaryReader, WrongPabHeaderIsRejectedAndSectionSkipped) {
   DiagnosticSink sink;
   std::string text =
       "PAB,\"CCMAIL:Quinn, Avery at HQPO\"\r\nObj-class,Display-Name,Email-Address\r\n"
@@ -148,7 +148,7 @@ TEST(PrimaryReader, DirectoryAliasesAndNoContinuation) {
   EXPECT_EQ(reader.Next(), PrimaryReader::Event::kEnd);
 }
 
-TEST(PrimaryReader, OwnerMigratePrefixIsStripped) {  // O-2
+TEST(PrimaryReader, OwnerMigratePrefixIsStripped) {
   DiagnosticSink sink;
   std::string text =
       "PAB,\"migrate:CCMAIL:Quinn, Avery at HQPO\"\r\n"
@@ -289,11 +289,11 @@ TEST(Records, MailMessageFieldErrorsNameLineAndColumn) {
     }
     return false;
   };
-  EXPECT_TRUE(has(3, "Send-Date", "day 31")) << testing::Dump(sink);  // P12
+  EXPECT_TRUE(has(3, "Send-Date", "day 31")) << testing::Dump(sink);  // invalid date
   EXPECT_TRUE(has(3, "Priority", "-1, 0 or 1"));
   EXPECT_TRUE(has(3, "Unread", "TRUE or FALSE"));
   EXPECT_TRUE(has(3, "Body", "quoted field is never a pointer"));
-  EXPECT_TRUE(has(4, "To", "doublequote"));  // P9
+  EXPECT_TRUE(has(4, "To", "doublequote"));  // quoting error in a list
   EXPECT_TRUE(has(4, "Body", "malformed pointer"));
 }
 

@@ -1,4 +1,4 @@
-// primary_writer_test.cpp — W1–W4 quoting, 2.8 list encoding, 5.6 escapes, and the round trip
+// primary_writer_test.cpp — quoting, `;` list encoding, DIRECTORY escapes, and the round trip
 // model -> write -> read -> same model for all three section kinds.
 #include "parser/primary_writer.h"
 
@@ -20,7 +20,7 @@ TEST(PrimaryWriter, QuotesPerW1) {
   EXPECT_EQ(QuoteValue("say \"hi\""), "\"say \"\"hi\"\"\"");
   EXPECT_EQ(QuoteValue(" lead"), "\" lead\"");
   EXPECT_EQ(QuoteValue(""), "");
-  EXPECT_EQ(EncodePointer({"00000001.SEC", 50}), "#00000001.SEC(50)");  // W2
+  EXPECT_EQ(EncodePointer({"00000001.SEC", 50}), "#00000001.SEC(50)");  // never quoted
 }
 
 TEST(PrimaryWriter, ListEncodingRoundTrips) {
@@ -41,12 +41,12 @@ TEST(PrimaryWriter, ListEncodingRoundTrips) {
             "\"Lee, Jordan\";\"Natarajan, Priya\"");
 }
 
-TEST(PrimaryWriter, DirectoryEscapesAndRefusals) {  // P11
+TEST(PrimaryWriter, DirectoryEscapesAndRefusals) {
   auto encoded = EncodeDirectoryValues({"C:\\mail"}, false);
   ASSERT_TRUE(encoded.ok());
   EXPECT_EQ(*encoded, "\"C:\\\\mail\"");
-  EXPECT_FALSE(EncodeDirectoryValues({"50%"}, false).ok());             // O-3
-  EXPECT_FALSE(EncodeDirectoryValues({"a\r\nb"}, false).ok());          // W4
+  EXPECT_FALSE(EncodeDirectoryValues({"50%"}, false).ok());             // no % inside a value
+  EXPECT_FALSE(EncodeDirectoryValues({"a\r\nb"}, false).ok());          // no line break
   EXPECT_EQ(*EncodeDirectoryValues({"a\r\nb"}, true), "\"a\\r\\nb\"");  // Comment
   EXPECT_EQ(*EncodeDirectoryValues({"x", "y"}, false), "\"x%y\"");
 }
@@ -92,7 +92,7 @@ Model ReadBack(const std::string& text, DiagnosticSink& sink) {
 }
 
 TEST(PrimaryWriter, RoundTripOfTheAppendixModel) {
-  // Read Appendix A's primaries, write them with the writer, read again: same model.
+  // Read the sample set's primaries, write them with the writer, read again: same model.
   for (const char* name : {"Directory.pri", "00000001.PRI"}) {
     DiagnosticSink sink;
     Model original = ReadBack(testing::ReadFileBytes(testing::AppendixPath(name)), sink);
@@ -167,7 +167,7 @@ TEST(PrimaryWriter, RoundTripOfAwkwardValues) {
   EXPECT_EQ(back.mail[0], m) << text;
   MailMessage bad = m;
   bad.subject = "two\r\nlines";
-  EXPECT_FALSE(writer.Write(bad).ok());  // W4
+  EXPECT_FALSE(writer.Write(bad).ok());  // a line break belongs in a secondary file
 }
 
 TEST(PrimaryWriter, SectionsAreSeparatedByBlankLines) {

@@ -1,4 +1,4 @@
-// robustness_test.cpp — deterministic mutations of the Appendix A set (flipped, inserted and
+// robustness_test.cpp — deterministic mutations of the sample set (flipped, inserted and
 // deleted bytes, truncations) go through the whole-set scan, the fix planner and the writer:
 // every outcome is values and diagnostics naming a file, never a crash or a hang. (The
 // libFuzzer target in tests/fuzz explores further; this keeps a cheap guard in every test run.)

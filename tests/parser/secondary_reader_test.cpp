@@ -1,5 +1,6 @@
-// secondary_reader_test.cpp — length-based framing of secondary files (8.3) on the byte-exact
-// example of 8.6, and every way a chain can break (P8 line ends changed in transfer included).
+// secondary_reader_test.cpp — length-based framing of secondary files on the byte-exact
+// example of docs/file-format.md, and every way a chain can break (line ends changed in transfer
+// included).
 #include "parser/secondary_reader.h"
 
 #include <gtest/gtest.h>
@@ -79,7 +80,7 @@ TEST(SecondaryReader, DataThatLooksLikeAHeaderIsNeverScanned) {
   EXPECT_EQ(chain->end, bytes.size());
 }
 
-TEST(SecondaryReader, PointerNotOnAHeader) {  // P8
+TEST(SecondaryReader, PointerNotOnAHeader) {
   std::string bytes = testing::ReadFileBytes(testing::AppendixPath("00000001.SEC"));
   DiagnosticSink sink;
   auto mid = Frame(bytes, 70, sink);
@@ -96,7 +97,7 @@ TEST(SecondaryReader, PointerNotOnAHeader) {  // P8
   EXPECT_NE(file_header.error().message.find("file header line"), std::string::npos);
 }
 
-TEST(SecondaryReader, LfConvertedSetFailsFraming) {  // P8: CR LF -> LF in transfer
+TEST(SecondaryReader, LfConvertedSetFailsFraming) {  // CR LF -> LF in transfer
   std::string bytes = testing::ReadFileBytes(testing::AppendixPath("00000001.SEC"));
   std::string lf;
   for (char c : bytes) {

@@ -1,4 +1,5 @@
-// source_address_test.cpp — 10.3 normalisation for matching; original spelling is kept by callers.
+// source_address_test.cpp — address normalisation for matching; original spelling is kept by
+// callers.
 #include "parser/source_address.h"
 
 #include <gtest/gtest.h>

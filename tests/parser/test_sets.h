@@ -1,4 +1,4 @@
-// test_sets.h — helpers for parser tests: the Appendix A set loaded byte for byte from
+// test_sets.h — helpers for parser tests: the sample set loaded byte for byte from
 // conf/examples/HQPO.001, small fixtures from tests/data/parser, and in-memory sets.
 #pragma once
 
@@ -27,7 +27,7 @@ inline std::string DataPath(const std::string& name) {
   return std::string(CCM_SOURCE_DIR) + "/tests/data/parser/" + name;
 }
 
-/// The Appendix A set as a MemoryDirectory.
+/// The sample set as a MemoryDirectory.
 inline MemoryDirectory AppendixSet() {
   MemoryDirectory dir;
   for (const char* name : {"HQPO.PKL", "Directory.pri", "00000001.PRI", "00000001.SEC"}) {
