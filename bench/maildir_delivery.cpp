@@ -85,7 +85,7 @@ double Naive(const fs::path& root, std::size_t n) {
 
 double Batched(const fs::path& root, std::size_t n, std::size_t batch, BatchSync sync) {
   auto start = Clock::now();
-  auto box = MaildirMailbox::Open({root, batch, sync}, "bench-user");
+  auto box = MaildirMailbox::Open({root, batch, sync, {}}, "bench-user");
   if (!box) {
     std::fprintf(stderr, "maildir_delivery_bench: %s\n", box.error().message.c_str());
     std::exit(1);

@@ -6,6 +6,8 @@
 // dir) are resolved against the configuration file's directory, so a service and a shell read
 // the same file alike.
 // The password file is not read here (see config.h).
+// [mailstore] group is resolved here (it must exist and hold this process), so a wrong group
+// stops every command at start.
 #include "cli/config.h"
 
 #include <toml++/toml.h>
@@ -16,6 +18,7 @@
 #include <sstream>
 
 #include "importer/source_time.h"
+#include "importer/store_group.h"
 
 namespace ccm::cli {
 namespace {
@@ -228,7 +231,16 @@ void ReadMailstore(const toml::table& root, const fs::path& origin, MailstoreCon
   r.Path("public_root", c.public_root, false);
   r.Int("sync_batch", c.sync_batch, 1, 100000);
   r.Int("delivery_threads", c.delivery_threads, 1, 64);
+  r.String("group", c.group, false);
   r.Finish();
+  if (error || c.group.empty())
+    return;
+  auto gid = importer::ResolveStoreGroup(c.group);
+  if (!gid) {
+    r.Fail(*root.get_as<toml::table>("mailstore")->get("group"), "group", gid.error());
+    return;
+  }
+  c.group_id = *gid;
 }
 
 void ReadDrop(const toml::table& root, const fs::path& origin, std::optional<DropConfig>& out,

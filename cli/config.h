@@ -18,6 +18,8 @@
 // the structs are plain values.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -72,6 +74,8 @@ struct MailstoreConfig {
   std::filesystem::path public_root;  ///< empty = public-folder sections are skipped
   std::int64_t sync_batch = 256;      ///< messages per durable batch, 1..100000
   std::int64_t delivery_threads = 2;  ///< mailboxes delivered to at the same time, 1..64
+  std::string group;                  ///< "" = private files; else shared with this group
+  std::optional<gid_t> group_id;      ///< resolved at load: exists, and the process is in it
 };
 
 /// [drop] — optional for `plan` and `import`, required by the daemon.

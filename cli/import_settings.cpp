@@ -32,6 +32,7 @@ Result<importer::ImportJobOptions, std::string> ImportJobOptionsFor(
   o.mailstore.sync_batch = static_cast<std::size_t>(config.mailstore.sync_batch);
   o.delivery_threads = static_cast<std::size_t>(config.mailstore.delivery_threads);
   o.public_root = config.mailstore.public_root;
+  o.mailstore.group = config.mailstore.group_id;
   return o;
 }
 

@@ -1,6 +1,7 @@
 // maildir_names.cpp — mailbox and folder directory names; see maildir_names.h for the mapping.
 #include "importer/maildir_names.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "importer/message_identity.h"
@@ -172,7 +173,22 @@ std::string ModifiedUtf7(std::string_view utf8) {
   return out;
 }
 
+bool IsUsableMailboxDirectoryName(std::string_view key) {
+  if (key.empty() || key.size() > kMaxMailboxName || key.front() == '.')
+    return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '@' || c == '+' || c == '-' || c == '.';
+  });
+}
+
 Result<std::string, MailError> MailboxDirectoryName(std::string_view key) {
+  if (IsUsableMailboxDirectoryName(key))
+    return std::string(key);
+  return EscapedMailboxDirectoryName(key);
+}
+
+Result<std::string, MailError> EscapedMailboxDirectoryName(std::string_view key) {
   if (key.empty())
     return Fail(MailError{"empty mailbox key"});
   std::string out;

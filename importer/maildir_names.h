@@ -2,10 +2,14 @@
 // from a mailbox key, and the Maildir++ folder directory from the MAILMESSAGE `Folder` column.
 // Nothing from the export becomes a path any other way.
 //
-// Mailbox directory: the key (e.g. the user's address or uid, chosen by the caller) with every
-// byte outside [A-Za-z0-9_@+-] and a leading or any `.` written as %XX; over 200 bytes, cut
-// and suffixed with "~" and 16 hex digits of SHA-256 of the key. Never empty, `.` or `..`,
-// never contains `/`.
+// Mailbox directory: the key itself (the entry's ccmMailStore value, chosen by the caller) when
+// it is a usable folder name: 1..200 bytes of [A-Za-z0-9._@+-], not starting with `.`. So a
+// mail server configured with the ccmMailStore attribute finds the mailbox under the root; the
+// planner only ever stores such values. Any other key is escaped: every byte outside
+// [A-Za-z0-9_@+-], and every `.`, written as %XX; over 200 bytes, cut and suffixed with "~" and
+// 16 hex digits of SHA-256 of the key. Never empty, `.` or `..`, never contains `/`.
+// A store may hold a mailbox under the escaped form of a usable key (`j%2Edoe` for `j.doe`):
+// MaildirMailbox::Open renames it to the key, so the folder and the directory value agree.
 //
 // Folder mapping (the Folder column; `\` separates levels; names compare case-insensitively):
 //   "" or "Inbox"          -> ""          (INBOX: the mailbox directory itself)
@@ -32,8 +36,15 @@
 
 namespace ccm::importer {
 
+/// True when `key` is used as the mailbox's directory name as it is (see above).
+bool IsUsableMailboxDirectoryName(std::string_view key);
+
 /// The directory name of a mailbox under the store root; an empty key is an error.
 Result<std::string, MailError> MailboxDirectoryName(std::string_view key);
+
+/// The escaped form of a key: a usable name for any key, and the name MaildirMailbox::Open
+/// renames to a usable key (one holding a dot) when it finds it.
+Result<std::string, MailError> EscapedMailboxDirectoryName(std::string_view key);
 
 /// The Maildir++ folder directory ("" for INBOX, else ".A.B") for a `Folder` column value.
 std::string MaildirFolderDirectory(std::string_view folder_column);

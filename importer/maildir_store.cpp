@@ -11,11 +11,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <unordered_set>
 
 #include "ccm/unique_fd.h"
 #include "importer/maildir_names.h"
 #include "importer/message_identity.h"
+#include "importer/store_group.h"
 
 namespace ccm::importer {
 namespace {
@@ -29,6 +31,27 @@ MailError SystemError(const std::string& what, const fs::path& where, int err) {
   return MailError{what + " " + where.string() + ": " + std::strerror(err)};
 }
 
+// How new entries are made: private to the process, or shared with the store group.
+struct Sharing {
+  std::optional<gid_t> group;
+
+  mode_t DirectoryMode() const { return group ? 0770 : 0700; }
+  mode_t FileMode() const { return group ? 0660 : 0600; }
+  // Gives a new entry (open as `fd`) to the group with its full mode, whatever the umask.
+  // `shown` names the entry, built only for an error message.
+  template <typename Shown>
+  Result<void, MailError> Apply(int fd, mode_t mode, const Shown& shown) const {
+    if (!group)
+      return {};
+    if (::fchown(fd, static_cast<uid_t>(-1), *group) != 0)
+      return Fail(SystemError("cannot give to the store group (gid " + std::to_string(*group) + ")",
+                              shown(), errno));
+    if (::fchmod(fd, mode) != 0)
+      return Fail(SystemError("cannot set the mode of", shown(), errno));
+    return {};
+  }
+};
+
 bool IsSingleComponent(std::string_view name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
          name.find('\0') == std::string_view::npos;
@@ -36,22 +59,33 @@ bool IsSingleComponent(std::string_view name) {
 
 // Creates `name` in `parent` unless it exists; true when this call created it. An existing
 // entry is checked later, when it is opened with O_NOFOLLOW | O_DIRECTORY (or never used).
-Result<bool, MailError> MakeDirAt(int parent, const char* name, const fs::path& shown) {
-  if (::mkdirat(parent, name, 0700) == 0)
-    return true;
-  if (errno == EEXIST)
-    return false;
-  return Fail(SystemError("cannot create", shown / name, errno));
+// A new directory is shared as `sharing` says (opened without following links for that).
+Result<bool, MailError> MakeDirAt(int parent, const char* name, const fs::path& shown,
+                                  const Sharing& sharing) {
+  if (::mkdirat(parent, name, sharing.DirectoryMode()) != 0) {
+    if (errno == EEXIST)
+      return false;
+    return Fail(SystemError("cannot create", shown / name, errno));
+  }
+  if (sharing.group) {
+    UniqueFd fd(::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (fd.get() < 0)
+      return Fail(SystemError("cannot open", shown / name, errno));
+    if (auto r = sharing.Apply(fd.get(), sharing.DirectoryMode(), [&] { return shown / name; }); !r)
+      return Fail(std::move(r.error()));
+  }
+  return true;
 }
 
 // Opens (optionally creating) the directory `name` inside `parent`, never following a symlink.
 Result<UniqueFd, MailError> OpenDirAt(int parent, const std::string& name, bool create,
-                                      const fs::path& shown, bool* created = nullptr) {
+                                      const fs::path& shown, const Sharing& sharing,
+                                      bool* created = nullptr) {
   if (!IsSingleComponent(name)) {
     return Fail(MailError{"refusing unsafe directory name \"" + name + "\" in " + shown.string()});
   }
   if (create) {
-    auto made = MakeDirAt(parent, name.c_str(), shown);
+    auto made = MakeDirAt(parent, name.c_str(), shown, sharing);
     if (!made)
       return Fail(std::move(made.error()));
     if (created != nullptr)
@@ -180,11 +214,12 @@ struct MaildirCreated {
 
 // Makes sure cur/ new/ tmp/ exist in `dir` (and `maildirfolder` for a folder). Only mkdirat:
 // what exists already is opened and checked by the caller, a new directory needs no check.
-Result<MaildirCreated, MailError> EnsureMaildir(int dir, const fs::path& shown, bool folder) {
+Result<MaildirCreated, MailError> EnsureMaildir(int dir, const fs::path& shown, bool folder,
+                                                const Sharing& sharing) {
   MaildirCreated out;
   bool cur_new = true;
   for (const char* sub : {"cur", "new", "tmp"}) {
-    auto created = MakeDirAt(dir, sub, shown);
+    auto created = MakeDirAt(dir, sub, shown, sharing);
     if (!created)
       return Fail(std::move(created.error()));
     out.any = out.any || *created;
@@ -193,12 +228,71 @@ Result<MaildirCreated, MailError> EnsureMaildir(int dir, const fs::path& shown, 
   }
   out.fresh = cur_new;
   if (folder) {
-    int fd = ::openat(dir, "maildirfolder", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
+    // O_EXCL: an existing marker (ours or the mail server's) is left as it is.
+    UniqueFd fd(::openat(dir, "maildirfolder", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                         sharing.FileMode()));
+    if (fd.get() < 0 && errno != EEXIST)
       return Fail(SystemError("cannot create", shown / "maildirfolder", errno));
-    ::close(fd);
+    if (fd.get() >= 0) {
+      if (auto r =
+              sharing.Apply(fd.get(), sharing.FileMode(), [&] { return shown / "maildirfolder"; });
+          !r)
+        return Fail(std::move(r.error()));
+    }
   }
   return out;
+}
+
+// With a store group, the root must let the group reach the mailboxes: a root this call
+// created (`fresh`) is given to the group, an existing one is only checked.
+Result<void, MailError> CheckStoreRoot(int root, const fs::path& shown, const Sharing& sharing,
+                                       bool fresh) {
+  if (!sharing.group)
+    return {};
+  struct stat st {};
+  if (::fstat(root, &st) != 0)
+    return Fail(SystemError("cannot stat", shown, errno));
+  if (GroupCanUseStoreRoot(st, *sharing.group))
+    return {};
+  if (fresh)
+    return sharing.Apply(root, sharing.DirectoryMode(), [&] { return shown; });
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return Fail(MailError{"the store root " + shown.string() + " (group " +
+                        std::to_string(st.st_gid) + ", mode " + mode +
+                        ") does not let the store group (gid " + std::to_string(*sharing.group) +
+                        ") create mailboxes; give it to the group with mode 2770 or 0770 "
+                        "([mailstore] group)"});
+}
+
+// A mailbox written under its earlier, escaped name (`j%2Edoe` for `j.doe`) is renamed to its
+// current name, atomically and only when the current name is free; true when it did.
+Result<bool, MailError> AdoptEarlierName(int root, const fs::path& shown, std::string_view key,
+                                         const std::string& name) {
+  auto earlier = EscapedMailboxDirectoryName(key);
+  if (!earlier || *earlier == name)
+    return false;
+  struct stat st {};
+  if (::fstatat(root, earlier->c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT)
+      return false;
+    return Fail(SystemError("cannot stat", shown / *earlier, errno));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return Fail(MailError{"refusing " + (shown / *earlier).string() +
+                          ": not a directory (the earlier name of mailbox " + name + ")"});
+  }
+  if (::renameat2(root, earlier->c_str(), root, name.c_str(), RENAME_NOREPLACE) != 0) {
+    if (errno == EEXIST) {
+      return Fail(
+          MailError{"mailbox " + (shown / name).string() + " and its earlier name " +
+                    (shown / *earlier).string() +
+                    " both exist; move the messages of the earlier one into the current one (see "
+                    "docs/mail-system.md) and remove it"});
+    }
+    return Fail(SystemError("cannot rename", shown / *earlier, errno));
+  }
+  return true;
 }
 
 }  // namespace
@@ -217,12 +311,24 @@ Result<std::unique_ptr<MaildirMailbox>, MailError> MaildirMailbox::Open(
     batch = box->own_batch_.get();
   }
   box->batch_ = batch;
+  const Sharing sharing{options.group};
+  std::error_code ec;
+  const bool fresh_root = sharing.group && !fs::exists(options.root, ec) && !ec;
   auto root = batch->StoreRoot(options.root);
   if (!root)
     return Fail(std::move(root.error()));
+  if (auto r = CheckStoreRoot(*root, options.root, sharing, fresh_root); !r)
+    return Fail(std::move(r.error()));
   box->path_ = options.root / *name;
+  auto adopted = AdoptEarlierName(*root, options.root, mailbox_key, *name);
+  if (!adopted)
+    return Fail(std::move(adopted.error()));
+  if (*adopted) {
+    if (auto r = batch->DirectoryChanged(*root, options.root); !r)
+      return Fail(std::move(r.error()));
+  }
   bool created = false;
-  auto dir = OpenDirAt(*root, *name, true, options.root, &created);
+  auto dir = OpenDirAt(*root, *name, true, options.root, sharing, &created);
   if (!dir)
     return Fail(std::move(dir.error()));
   if (created) {
@@ -271,9 +377,10 @@ Result<MaildirMailbox::Folder*, MailError> MaildirMailbox::OpenFolder(
   // The folder's own directory: the mailbox directory for INBOX, else the last level below.
   UniqueFd level_fd;
   int dir = mailbox_fd_;
+  const Sharing sharing{options_.group};
   MaildirCreated created;
   if (dir_name.empty()) {
-    auto made = EnsureMaildir(dir, path_, false);
+    auto made = EnsureMaildir(dir, path_, false, sharing);
     if (!made)
       return Fail(std::move(made.error()));
     created = *made;
@@ -286,10 +393,10 @@ Result<MaildirMailbox::Folder*, MailError> MaildirMailbox::OpenFolder(
     for (std::size_t dot = dir_name.find('.', 1);; dot = dir_name.find('.', dot + 1)) {
       std::string level = dir_name.substr(0, dot);
       bool level_created = false;
-      auto fd = OpenDirAt(mailbox_fd_, level, true, path_, &level_created);
+      auto fd = OpenDirAt(mailbox_fd_, level, true, path_, sharing, &level_created);
       if (!fd)
         return Fail(std::move(fd.error()));
-      auto made = EnsureMaildir(fd->get(), path_ / level, true);
+      auto made = EnsureMaildir(fd->get(), path_ / level, true, sharing);
       if (!made)
         return Fail(std::move(made.error()));
       if (level_created) {
@@ -308,19 +415,20 @@ Result<MaildirMailbox::Folder*, MailError> MaildirMailbox::OpenFolder(
       }
     }
   }
-  auto cur = OpenDirAt(dir, "cur", false, folder->path);
+  auto cur = OpenDirAt(dir, "cur", false, folder->path, sharing);
   if (!cur)
     return Fail(std::move(cur.error()));
   folder->cur = std::move(*cur);
-  auto tmp = OpenDirAt(dir, "tmp", false, folder->path);
+  auto tmp = OpenDirAt(dir, "tmp", false, folder->path, sharing);
   if (!tmp)
     return Fail(std::move(tmp.error()));
   folder->tmp = std::move(*tmp);
-  // One scan per folder and run: what earlier runs delivered here (flags may have changed).
+  // One scan per folder and run: what earlier runs delivered here (flags may have changed; a
+  // mail server may also have added ",S=<size>" before the flags).
   // cur/ and new/ that were just created are empty: nothing to scan.
   if (!created.fresh) {
     for (const char* sub : {"cur", "new"}) {
-      auto fd = OpenDirAt(dir, sub, false, folder->path);
+      auto fd = OpenDirAt(dir, sub, false, folder->path, sharing);
       if (!fd)
         return Fail(std::move(fd.error()));
       auto names = List(fd->get(), folder->path / sub);
@@ -328,7 +436,7 @@ Result<MaildirMailbox::Folder*, MailError> MaildirMailbox::OpenFolder(
         return Fail(std::move(names.error()));
       for (const std::string& name : *names) {
         if (name.rfind(kOurPrefix, 0) == 0)
-          folder->present.insert(name.substr(0, name.find(':')));
+          folder->present.insert(name.substr(0, name.find_first_of(":,")));
       }
     }
   }
@@ -354,7 +462,8 @@ Result<DeliveryOutcome, MailError> MaildirMailbox::Deliver(
   // Only for messages: built when an error needs it, not per message.
   auto shown = [&] { return folder->path / "tmp" / unique; };
   UniqueFd fd(::openat(folder->tmp.get(), unique.c_str(),
-                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                       options_.group ? 0660 : 0600));
   if (fd.get() < 0)
     return Fail(SystemError("cannot create", shown(), errno));
   auto fail = [&](MailError error) -> Result<DeliveryOutcome, MailError> {
@@ -362,6 +471,10 @@ Result<DeliveryOutcome, MailError> MaildirMailbox::Deliver(
     ::unlinkat(folder->tmp.get(), unique.c_str(), 0);
     return Fail(std::move(error));
   };
+  if (const Sharing sharing{options_.group}; sharing.group) {
+    if (auto r = sharing.Apply(fd.get(), sharing.FileMode(), shown); !r)
+      return fail(std::move(r.error()));
+  }
   FdSink sink(fd.get(), folder->path, unique);
   if (auto r = write(sink); !r) {
     return fail(MailError{"message " + std::string(identity) + " for " + folder->path.string() +

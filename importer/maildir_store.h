@@ -1,7 +1,9 @@
 // maildir_store.h — durable, idempotent delivery of composed messages into one user's Maildir++
 // mailbox under the store root ([mailstore] root).
 //
-// Layout: ROOT/<MailboxDirectoryName(key)>/{cur,new,tmp} is INBOX; folders are Maildir++
+// Layout: ROOT/<MailboxDirectoryName(key)>/{cur,new,tmp} is INBOX (for a ccmMailStore value,
+// ROOT/<value>: a mailbox found under its earlier, escaped name is renamed to it at Open(),
+// unless both exist, which is an error naming both); folders are Maildir++
 // subdirectories ROOT/<mailbox>/.A.B/{cur,new,tmp} with an empty `maildirfolder` file, created
 // as needed together with their parents (.A); names from maildir_names.h.
 //
@@ -30,9 +32,21 @@
 // flock()ed while open: a second writer for the same mailbox gets an error instead of racing.
 // Files are created 0600, directories 0700.
 //
+// Sharing with the mail server (MaildirOptions::group, [mailstore] group): every directory and
+// file this code creates is given to the group and made group-readable and -writable (0660,
+// directories 0770) with fchown/fchmod on its descriptor, whatever the umask. No set-group-ID
+// bit is used (a sandbox with RestrictSUIDSGID= forbids it), and nothing the mail server
+// created is changed: its index and uidlist files are never opened, its own tmp/ files are
+// left alone, and a message it renamed to change flags is still recognised by its unique name
+// (the part before ':' or ','). Open() refuses a store root the group cannot use (see
+// GroupCanUseStoreRoot), so no mailbox is created where the mail server could not reach it; a
+// root that Open() itself creates is given to the group.
+//
 // Thread safety: a MaildirMailbox is externally synchronized (one thread delivers to it).
 // Different mailboxes may be used from different threads.
 #pragma once
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
@@ -55,6 +69,7 @@ struct MaildirOptions {
   std::filesystem::path root;    ///< created if missing
   std::size_t sync_batch = 256;  ///< messages per durable batch (>= 1)
   BatchSync sync = BatchSync::kSyncfs;
+  std::optional<gid_t> group;  ///< the store group; nullopt = private files (0600/0700)
 };
 
 /// Maildir flags of a delivered message.

@@ -3,12 +3,17 @@
 // relative paths, and the annotated example conf/ccmigrate.toml, which must always load.
 #include "cli/config.h"
 
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
+#include <vector>
 
 #include "cli/directory_settings.h"
 
@@ -76,6 +81,8 @@ TEST_F(ConfigTest, MinimalConfigGetsEveryDefault) {
   EXPECT_TRUE(c->mailstore.public_root.empty());
   EXPECT_EQ(c->mailstore.sync_batch, 256);
   EXPECT_EQ(c->mailstore.delivery_threads, 2);
+  EXPECT_EQ(c->mailstore.group, "");
+  EXPECT_FALSE(c->mailstore.group_id.has_value());
   EXPECT_FALSE(c->drop.has_value());
   EXPECT_EQ(c->log.level, "info");
 }
@@ -369,6 +376,56 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
   EXPECT_EQ(c->drop->retry_max_seconds, drop.retry_max_seconds);
   EXPECT_EQ(c->drop->max_set_bytes, drop.max_set_bytes);
   EXPECT_EQ(c->log.level, LogConfig{}.level);
+}
+
+}  // namespace
+}  // namespace ccm::cli
+
+namespace ccm::cli {
+namespace {
+
+// A group this process is not a member of (effective or supplementary), if the system has one.
+std::optional<std::string> GroupWithoutThisProcess() {
+  std::vector<gid_t> mine(static_cast<std::size_t>(std::max(::getgroups(0, nullptr), 0)));
+  if (!mine.empty() && ::getgroups(static_cast<int>(mine.size()), mine.data()) < 0)
+    return std::nullopt;
+  mine.push_back(::getegid());
+  std::optional<std::string> found;
+  ::setgrent();
+  while (group* g = ::getgrent()) {
+    if (std::find(mine.begin(), mine.end(), g->gr_gid) == mine.end()) {
+      found = g->gr_name;
+      break;
+    }
+  }
+  ::endgrent();
+  return found;
+}
+
+TEST_F(ConfigTest, StoreGroupIsResolvedAtLoad) {
+  const group* own = ::getgrgid(::getegid());
+  ASSERT_NE(own, nullptr);
+  auto c = Parse(kMinimal + "group = \"" + own->gr_name + "\"\n");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->mailstore.group, own->gr_name);
+  ASSERT_TRUE(c->mailstore.group_id.has_value());
+  EXPECT_EQ(*c->mailstore.group_id, ::getegid());
+}
+
+TEST_F(ConfigTest, UnknownStoreGroupIsAnErrorNamingTheKey) {
+  const std::string e = ErrorOf(kMinimal + "group = \"ccm-no-such-group\"\n");
+  EXPECT_NE(e.find("test.toml:8:"), std::string::npos) << e;
+  EXPECT_NE(e.find("[mailstore] group"), std::string::npos) << e;
+  EXPECT_NE(e.find("no group named 'ccm-no-such-group'"), std::string::npos) << e;
+}
+
+TEST_F(ConfigTest, StoreGroupWithoutThisProcessIsAnError) {
+  const auto other = GroupWithoutThisProcess();
+  if (!other)
+    GTEST_SKIP() << "every group of this system holds this process";
+  const std::string e = ErrorOf(kMinimal + "group = \"" + *other + "\"\n");
+  EXPECT_NE(e.find("[mailstore] group"), std::string::npos) << e;
+  EXPECT_NE(e.find("not a member of group '" + *other + "'"), std::string::npos) << e;
 }
 
 }  // namespace

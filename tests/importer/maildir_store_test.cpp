@@ -45,7 +45,7 @@ MessageWriter Bytes(std::string text) {
 std::unique_ptr<MaildirMailbox> OpenBox(const fs::path& root, std::string_view key,
                                         std::size_t batch = 256,
                                         BatchSync sync = BatchSync::kSyncfs) {
-  auto box = MaildirMailbox::Open({root, batch, sync}, key);
+  auto box = MaildirMailbox::Open({root, batch, sync, {}}, key);
   EXPECT_TRUE(box.ok()) << (box.ok() ? "" : box.error().message);
   return box.ok() ? std::move(*box) : nullptr;
 }
@@ -102,7 +102,12 @@ TEST(MaildirNames, ModifiedUtf7) {
 
 TEST(MaildirNames, MailboxDirectoryNames) {
   EXPECT_EQ(*MailboxDirectoryName("Quinn, Avery at HQPO"), "Quinn%2C%20Avery%20at%20HQPO");
-  EXPECT_EQ(*MailboxDirectoryName("mellis@example.org"), "mellis@example%2Eorg");
+  // A usable folder name is the folder's name as it is: the directory value and the folder agree.
+  EXPECT_EQ(*MailboxDirectoryName("j.doe"), "j.doe");
+  EXPECT_EQ(*MailboxDirectoryName("mellis@example.org"), "mellis@example.org");
+  EXPECT_EQ(*EscapedMailboxDirectoryName("j.doe"), "j%2Edoe");
+  EXPECT_EQ(*MailboxDirectoryName(".hidden"), "%2Ehidden");
+  EXPECT_EQ(*MailboxDirectoryName("."), "%2E");
   EXPECT_EQ(*MailboxDirectoryName(".."), "%2E%2E");
   EXPECT_EQ(*MailboxDirectoryName("../../etc"), "%2E%2E%2F%2E%2E%2Fetc");
   EXPECT_FALSE(MailboxDirectoryName("").ok());
@@ -258,11 +263,11 @@ TEST(MaildirMailbox, ASecondWriterForTheSameMailboxIsRefused) {
   TempDir t;
   auto first = OpenBox(t.path(), "u");
   ASSERT_NE(first, nullptr);
-  auto second = MaildirMailbox::Open({t.path(), 16, BatchSync::kSyncfs}, "u");
+  auto second = MaildirMailbox::Open({t.path(), 16, BatchSync::kSyncfs, {}}, "u");
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error().message.find("in use"), std::string::npos);
   first.reset();
-  EXPECT_TRUE(MaildirMailbox::Open({t.path(), 16, BatchSync::kSyncfs}, "u").ok());
+  EXPECT_TRUE(MaildirMailbox::Open({t.path(), 16, BatchSync::kSyncfs, {}}, "u").ok());
 }
 
 TEST(MaildirMailbox, SymlinksInTheStoreAreRefused) {
@@ -270,7 +275,7 @@ TEST(MaildirMailbox, SymlinksInTheStoreAreRefused) {
   fs::create_directories(t.path() / "outside");
   fs::create_directories(t.path() / "root");
   fs::create_directory_symlink(t.path() / "outside", t.path() / "root" / "victim");
-  auto refused = MaildirMailbox::Open({t.path() / "root", 16, BatchSync::kSyncfs}, "victim");
+  auto refused = MaildirMailbox::Open({t.path() / "root", 16, BatchSync::kSyncfs, {}}, "victim");
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("refusing"), std::string::npos);
 
@@ -328,6 +333,128 @@ TEST(DeliverMessage, ComposesIntoTheMailboxWithFlagsFromTheMessage) {
   std::string text = Read(file);
   EXPECT_NE(text.find("\nSubject: Cutover date\n"), std::string::npos);
   EXPECT_NE(text.find("\n\nhi\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ccm::importer
+
+namespace ccm::importer {
+namespace {
+
+using ccm::test::TempDir;
+namespace fs = std::filesystem;
+
+struct stat StatOf(const fs::path& p) {
+  struct stat st {};
+  EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
+  return st;
+}
+
+// The group the shared-store tests give files to: this process's own group (any process may
+// chown its files to its own group), so the tests need no special user.
+MaildirOptions SharedOptions(const fs::path& root) {
+  MaildirOptions o{root, 16, BatchSync::kSyncfs, {}};
+  o.group = ::getegid();
+  return o;
+}
+
+TEST(MaildirMailbox, WithAStoreGroupEverythingCreatedIsGroupReadableAndWritable) {
+  TempDir t;
+  const mode_t old_umask = ::umask(077);  // the tightest umask: the modes must not depend on it
+  {
+    auto box = MaildirMailbox::Open(SharedOptions(t.path() / "root"), "j.doe");
+    ASSERT_TRUE(box.ok()) << box.error().message;
+    ASSERT_TRUE((*box)->Deliver("Projects\\Cutover", "m1", {}, std::nullopt, Bytes("x")).ok());
+    ASSERT_TRUE((*box)->Deliver("", "m2", {.seen = true}, std::nullopt, Bytes("y")).ok());
+    ASSERT_TRUE((*box)->Flush().ok());
+  }
+  ::umask(old_umask);
+  const fs::path root = t.path() / "root";
+  EXPECT_EQ(StatOf(root).st_mode & 07777, 0770u);  // created by Open(): given to the group
+  EXPECT_EQ(StatOf(root).st_gid, ::getegid());
+  std::size_t files = 0, dirs = 0;
+  for (const auto& e : fs::recursive_directory_iterator(root / "j.doe")) {
+    const struct stat st = StatOf(e.path());
+    EXPECT_EQ(st.st_gid, ::getegid()) << e.path();
+    if (S_ISDIR(st.st_mode)) {
+      ++dirs;
+      EXPECT_EQ(st.st_mode & 07777, 0770u) << e.path();
+    } else {
+      ++files;
+      EXPECT_EQ(st.st_mode & 07777, 0660u) << e.path();
+    }
+  }
+  EXPECT_EQ(dirs, 3u + 2u * 4u);  // INBOX cur/new/tmp; .Projects and .Projects.Cutover, each 4
+  EXPECT_EQ(files, 2u + 2u);      // two messages, two maildirfolder markers
+  EXPECT_EQ(StatOf(root / "j.doe").st_mode & 07777, 0770u);
+}
+
+TEST(MaildirMailbox, AStoreRootTheGroupCannotUseIsRefused) {
+  TempDir t;
+  const fs::path root = t.path() / "root";
+  fs::create_directories(root);
+  fs::permissions(root, fs::perms::owner_all);  // 0700: the group cannot enter
+  auto refused = MaildirMailbox::Open(SharedOptions(root), "u");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("does not let the store group"), std::string::npos)
+      << refused.error().message;
+  EXPECT_TRUE(Names(root).empty());  // nothing was created
+  fs::permissions(root, fs::perms::owner_all | fs::perms::group_all);
+  EXPECT_TRUE(MaildirMailbox::Open(SharedOptions(root), "u").ok());
+}
+
+TEST(MaildirMailbox, FilesOfTheMailServerAreLeftAloneAndItsRenamesRecognised) {
+  TempDir t;
+  const fs::path mb = t.path() / "u";
+  {
+    auto box = OpenBox(t.path(), "u");
+    ASSERT_NE(box, nullptr);
+    ASSERT_TRUE(box->Deliver("", "m1", {}, std::nullopt, Bytes("x")).ok());
+    ASSERT_TRUE(box->Flush().ok());
+  }
+  // What Dovecot does to a mailbox it serves: index and uidlist files, its own tmp/ file, and a
+  // flag change that also records the size in the name.
+  std::ofstream(mb / "dovecot-uidlist") << "3 V1 N2\n";
+  std::ofstream(mb / "dovecot.index.log") << "log";
+  std::ofstream(mb / "tmp" / "1700000000.M1P2.mailhost") << "being saved";
+  fs::rename(mb / "cur" / (MaildirUniqueName("m1") + ":2,"),
+             mb / "cur" / (MaildirUniqueName("m1") + ",S=1:2,FS"));
+  auto box = OpenBox(t.path(), "u");
+  ASSERT_NE(box, nullptr);
+  auto again = box->Deliver("", "m1", {}, std::nullopt, Bytes("x"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, DeliveryOutcome::kAlreadyPresent);
+  ASSERT_TRUE(box->Flush().ok());
+  EXPECT_EQ(Names(mb),
+            (std::set<std::string>{"cur", "dovecot-uidlist", "dovecot.index.log", "new", "tmp"}));
+  EXPECT_EQ(Names(mb / "tmp"), (std::set<std::string>{"1700000000.M1P2.mailhost"}));
+  EXPECT_EQ(Names(mb / "cur"), (std::set<std::string>{MaildirUniqueName("m1") + ",S=1:2,FS"}));
+  EXPECT_EQ(Read(mb / "dovecot-uidlist"), "3 V1 N2\n");
+}
+
+TEST(MaildirMailbox, AMailboxUnderItsEarlierEscapedNameIsRenamed) {
+  TempDir t;
+  fs::create_directories(t.path() / "j%2Edoe" / "cur");
+  std::ofstream(t.path() / "j%2Edoe" / "cur" / (MaildirUniqueName("m1") + ":2,S")) << "x";
+  {
+    auto box = OpenBox(t.path(), "j.doe");
+    ASSERT_NE(box, nullptr);
+    EXPECT_EQ(box->path(), t.path() / "j.doe");
+    auto again = box->Deliver("", "m1", {}, std::nullopt, Bytes("x"));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*again, DeliveryOutcome::kAlreadyPresent);
+    ASSERT_TRUE(box->Flush().ok());
+  }
+  EXPECT_EQ(Names(t.path()), (std::set<std::string>{"j.doe"}));
+
+  // Both names present (a mail server created the new one empty): an error naming both, and
+  // nothing moved.
+  fs::create_directories(t.path() / "j%2Edoe" / "cur");
+  auto both = MaildirMailbox::Open({t.path(), 16, BatchSync::kSyncfs, {}}, "j.doe");
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.error().message.find("both exist"), std::string::npos) << both.error().message;
+  EXPECT_NE(both.error().message.find("j%2Edoe"), std::string::npos);
+  EXPECT_EQ(Names(t.path()), (std::set<std::string>{"j%2Edoe", "j.doe"}));
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ std::vector<std::unique_ptr<MaildirMailbox>> DeliverToMany(const fs::path& root,
                                                            const std::string& run) {
   std::vector<std::unique_ptr<MaildirMailbox>> boxes;
   for (std::size_t i = 0; i < users; ++i) {
-    auto box = MaildirMailbox::Open({root, 100000, BatchSync::kSyncfs}, Key(i), &batch);
+    auto box = MaildirMailbox::Open({root, 100000, BatchSync::kSyncfs, {}}, Key(i), &batch);
     EXPECT_TRUE(box.ok()) << (box.ok() ? "" : box.error().message);
     if (!box.ok())
       return boxes;
@@ -138,7 +138,7 @@ TEST(MaildirSyncBatch, FullBatchesAdvanceThePipelineOneBackgroundSyncEach) {
   MaildirSyncBatch batch(4);
   auto boxes = DeliverToMany(dir.path(), batch, 3, false, "a");  // 3 messages: not full
   EXPECT_EQ(batch.TEST_counts().syncfs, 0u);
-  auto more = MaildirMailbox::Open({dir.path(), 4, BatchSync::kSyncfs}, Key(0) + "x", &batch);
+  auto more = MaildirMailbox::Open({dir.path(), 4, BatchSync::kSyncfs, {}}, Key(0) + "x", &batch);
   ASSERT_TRUE(more.ok());
   auto deliver_more = [&](int from, int to) {
     for (int i = from; i <= to; ++i) {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -84,6 +85,22 @@ std::string PercentEncodePath(const std::string& path) {
   return out;
 }
 
+// Per process: whether a Slapd owns the container, and the container's endpoint while it is
+// known to be up (set by `up`, cleared by a Stop()), so that `up` runs once per process rather
+// than once per test.
+bool container_owned = false;
+std::optional<ContainerEndpoint> container_up;
+
+Result<ContainerEndpoint, std::string> BringContainerUp() {
+  if (container_up)
+    return *container_up;
+  auto endpoint = ContainerUp();
+  if (!endpoint)
+    return Fail(endpoint.error());
+  container_up = *endpoint;
+  return *endpoint;
+}
+
 std::string Tail(const std::string& text, std::size_t lines) {
   std::size_t at = text.size();
   while (lines-- > 0 && at > 0) {
@@ -104,9 +121,14 @@ Slapd::Slapd(SlapdOptions options, std::string dir)
     : options_(std::move(options)), dir_(std::move(dir)) {}
 
 Result<std::unique_ptr<Slapd>, std::string> Slapd::Start(SlapdOptions options) {
+  if (auto error = ContainerBackendError(); !error.empty())
+    return Fail(error);
   char dir_template[] = "/tmp/ccm.XXXXXX";
   if (mkdtemp(dir_template) == nullptr)
     return Fail(std::string("mkdtemp /tmp/ccm.XXXXXX: ") + std::strerror(errno));
+  if (ContainerBackendSelected() && !container_owned && !options.tls &&
+      options.size_limit == "unlimited")
+    return StartInContainer(std::move(options), dir_template);
   std::unique_ptr<Slapd> server(new Slapd(std::move(options), dir_template));
   if (auto configured = server->Configure(); !configured)
     return Fail(configured.error());
@@ -128,6 +150,27 @@ Result<std::unique_ptr<Slapd>, std::string> Slapd::Start(SlapdOptions options) {
     last_error = launched.error();
   }
   return Fail(last_error);
+}
+
+Result<std::unique_ptr<Slapd>, std::string> Slapd::StartInContainer(SlapdOptions options,
+                                                                    std::string dir) {
+  std::unique_ptr<Slapd> server(new Slapd(std::move(options), std::move(dir)));
+  auto endpoint = BringContainerUp();
+  if (!endpoint)
+    return Fail(endpoint.error());
+  server->container_ = *endpoint;
+  server->container_running_ = true;
+  server->port_ = endpoint->port;
+  server->started_at_ = static_cast<long long>(std::time(nullptr));
+  if (auto wiped = WipeDirectory(*endpoint); !wiped)
+    return Fail(wiped.error());
+  container_owned = true;
+  // The harness's own copy of the password, so that admin_password_file() is in dir() as with
+  // a child process.
+  std::string password = ReadFile(endpoint->password_file);
+  if (password.empty() || !WriteFile(server->admin_password_file(), password))
+    return Fail("cannot copy the container's password file " + endpoint->password_file);
+  return server;
 }
 
 Result<void, std::string> Slapd::Configure() {
@@ -250,6 +293,14 @@ Result<void, std::string> Slapd::WaitReady() {
 }
 
 Result<void, std::string> Slapd::Stop() {
+  if (container_) {
+    if (!container_running_)
+      return {};
+    container_up.reset();
+    container_running_ = false;
+    paused_ = false;
+    return ContainerStop();
+  }
   if (pid_ <= 0)
     return {};
   if (paused_)
@@ -276,10 +327,24 @@ Result<void, std::string> Slapd::Stop() {
 Result<void, std::string> Slapd::Restart() {
   if (auto stopped = Stop(); !stopped)
     return stopped;
+  if (container_) {
+    auto endpoint = BringContainerUp();
+    if (!endpoint)
+      return Fail(endpoint.error());
+    container_running_ = true;
+    return {};
+  }
   return Launch();
 }
 
 Result<void, std::string> Slapd::Pause() {
+  if (container_) {
+    if (!container_running_)
+      return Fail(std::string("cannot pause the container: not running"));
+    auto paused = ContainerPause();
+    paused_ = paused.ok();
+    return paused;
+  }
   if (pid_ <= 0 || kill(pid_, SIGSTOP) != 0)
     return Fail(std::string("cannot pause slapd: not running"));
   // SIGSTOP is delivered asynchronously: wait until the child has really stopped, so that
@@ -296,6 +361,12 @@ Result<void, std::string> Slapd::Pause() {
 }
 
 Result<void, std::string> Slapd::Resume() {
+  if (container_) {
+    auto resumed = ContainerResume();
+    if (resumed)
+      paused_ = false;
+    return resumed;
+  }
   if (pid_ <= 0 || kill(pid_, SIGCONT) != 0)
     return Fail(std::string("cannot resume slapd: not running"));
   int status = 0;
@@ -335,10 +406,14 @@ std::string Slapd::ldaps_uri() const {
 }
 
 std::string Slapd::ldapi_uri() const {
+  if (container_)
+    return container_->ldapi_uri;
   return "ldapi://" + PercentEncodePath(dir_ + "/ldapi");
 }
 
 std::string Slapd::admin_password() const {
+  if (container_)
+    return ReadFile(admin_password_file());
   return kAdminPassword;
 }
 
@@ -347,14 +422,26 @@ std::string Slapd::ca_file() const {
 }
 
 std::string Slapd::ReadLog() const {
+  if (container_)
+    return ContainerLog(started_at_);
   return ReadFile(dir_ + "/slapd.log");
 }
 
 Slapd::~Slapd() {
-  (void)Stop();
+  if (container_) {
+    // The container outlives this server: leave it running for the next one.
+    if (paused_)
+      (void)ContainerResume();
+    if (!container_running_)
+      (void)BringContainerUp();
+    container_owned = false;
+  } else {
+    (void)Stop();
+  }
   const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
   if (test != nullptr && ::testing::Test::HasFailure())
-    std::cerr << "--- slapd log " << dir_ << "/slapd.log (last 40 lines) ---\n"
+    std::cerr << "--- slapd log " << (container_ ? "(container)" : dir_ + "/slapd.log")
+              << " (last 40 lines) ---\n"
               << Tail(ReadLog(), 40) << "--- end of slapd log ---\n";
   if (std::getenv("CCM_KEEP_SLAPD") == nullptr) {
     std::error_code ec;

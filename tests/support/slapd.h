@@ -21,17 +21,28 @@
 // does not leak it), stopped by its pid with SIGTERM (SIGKILL after 5 s) and reaped with waitpid:
 // no zombies. Stop()/Restart() keep the port and the data.
 //
+// Backend: with CCM_TEST_LDAP=container the same class runs the same tests against the
+// containerised directory of scripts/container-ldap (container_directory.h) instead of a child:
+// Start() brings the container up once per process and empties its suffix (the state a fresh
+// child starts in), LoadLdif() loads over the container's ldapi socket, Stop()/Restart() stop and
+// start the container (data kept, as with a child), Pause()/Resume() freeze and thaw it, and
+// ReadLog() reads the container's log since Start(). One Slapd at a time owns the container: a
+// server started while another owns it (a test comparing two directories) is a child, and so
+// is a server with options (TLS, a size limit), because the container's configuration is fixed.
+//
 // Thread safety: externally synchronized.
 #pragma once
 
 #include <sys/types.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ccm/result.h"
+#include "tests/support/container_directory.h"
 
 namespace ccm::test {
 
@@ -75,7 +86,7 @@ class Slapd {
   std::string uri() const;
   /// ldaps://127.0.0.1:<tls port>; empty unless SlapdOptions::tls.
   std::string ldaps_uri() const;
-  /// ldapi://<percent-encoded socket path>
+  /// ldapi://<percent-encoded socket path> (the container's socket is in a host directory)
   std::string ldapi_uri() const;
   int port() const { return port_; }
   std::string admin_dn() const { return "cn=admin,dc=example,dc=test"; }
@@ -89,7 +100,9 @@ class Slapd {
   const std::string& dir() const { return dir_; }
   /// The whole server log so far.
   std::string ReadLog() const;
-  bool running() const { return pid_ > 0; }
+  bool running() const { return container_ ? container_running_ : pid_ > 0; }
+  /// True when this server is the containerised directory (CCM_TEST_LDAP=container).
+  bool in_container() const { return container_.has_value(); }
   pid_t pid() const { return pid_; }
 
   /// An absolute path inside the source tree (e.g. "conf/examples/directory.ldif").
@@ -100,6 +113,8 @@ class Slapd {
   Result<void, std::string> Configure();
   Result<void, std::string> Launch();
   Result<void, std::string> WaitReady();
+  static Result<std::unique_ptr<Slapd>, std::string> StartInContainer(SlapdOptions options,
+                                                                      std::string dir);
 
   SlapdOptions options_;
   std::string dir_;
@@ -107,6 +122,10 @@ class Slapd {
   int tls_port_ = 0;
   pid_t pid_ = -1;
   bool paused_ = false;
+  // The containerised directory's endpoint; empty for a child process.
+  std::optional<ContainerEndpoint> container_;
+  bool container_running_ = false;
+  long long started_at_ = 0;  // unix seconds: ReadLog() reads the log from here
 };
 
 }  // namespace ccm::test

@@ -7,6 +7,10 @@
 // entries under ou=Recipients unless it puts them back. A test that needs a pristine or
 // specially configured server (size limits, TLS, restarts) starts its own Slapd instead.
 //
+// With CCM_TEST_LDAP=container the shared server is the containerised directory (slapd.h), and
+// servers the binary's tests start of their own while it lives are slapd children. ctest runs
+// each test in a process of its own, so there a test's own server is the container.
+//
 // When a test fails, TearDown prints the tail of the server's log.
 //
 // Thread safety: use from the test's thread only.
