@@ -170,6 +170,10 @@ Result<std::unique_ptr<Slapd>, std::string> Slapd::StartInContainer(SlapdOptions
   std::string password = ReadFile(endpoint->password_file);
   if (password.empty() || !WriteFile(server->admin_password_file(), password))
     return Fail("cannot copy the container's password file " + endpoint->password_file);
+  std::error_code mode_error;  // ccmigrate refuses a password file other users can read
+  std::filesystem::permissions(
+      server->admin_password_file(),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, mode_error);
   return server;
 }
 
