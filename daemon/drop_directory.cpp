@@ -46,7 +46,8 @@ std::optional<RetryState> ReadRetry(int set_fd) {
 // Opens or creates one folder of the layout.
 Result<UniqueFd, DropError> OpenOrCreate(int parent, const std::filesystem::path& path,
                                          const std::string& name, mode_t mode) {
-  if (::mkdirat(parent, name.c_str(), mode & 0777) != 0 && errno != EEXIST)
+  const bool created = ::mkdirat(parent, name.c_str(), mode & 0777) == 0;
+  if (!created && errno != EEXIST)
     return Fail(Errno("cannot create " + (path / name).string(), errno));
   UniqueFd fd(spool_fs::OpenDirNoFollow(parent, name));
   if (!fd.valid()) {
@@ -55,8 +56,10 @@ Result<UniqueFd, DropError> OpenOrCreate(int parent, const std::filesystem::path
   // Exactly this mode, whatever the umask, also on a spool made before: setgid on incoming/
   // gives dropped sets the spool's group, so the service can move them; the sticky bit keeps one
   // operator from renaming or deleting another's drop; active/ is the service's alone, so a
-  // claimed set is out of every operator's reach. Fails harmlessly on folders we do not own.
-  ::fchmod(fd.get(), mode);
+  // claimed set is out of every operator's reach. A folder we made must get it; one made before
+  // by someone else keeps the mode its owner gave it.
+  if (::fchmod(fd.get(), mode) != 0 && created)
+    return Fail(Errno("cannot set the mode of " + (path / name).string(), errno));
   return fd;
 }
 
