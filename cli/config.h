@@ -107,6 +107,14 @@ struct Config {
   LogConfig log;
 };
 
+/// Where every command reads its configuration when --config is not given.
+inline constexpr std::string_view kDefaultConfigFile = "/etc/ccmigrate/ccmigrate.toml";
+
+/// The --config value, or kDefaultConfigFile.
+inline std::filesystem::path ConfigFileOption(const std::optional<std::string>& option) {
+  return option ? std::filesystem::path(*option) : std::filesystem::path(kDefaultConfigFile);
+}
+
 /// Reads and validates the configuration file at `file`.
 Result<Config, ConfigError> LoadConfig(const std::filesystem::path& file);
 

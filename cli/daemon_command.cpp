@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "cli/command_line.h"
+#include "cli/command_log.h"
 #include "cli/drop_service_settings.h"
 #include "cli/exit_codes.h"
 #include "cli/import_set_processor.h"
@@ -28,21 +29,23 @@ using daemon::RunMode;
 using daemon::SetLogLevel;
 
 const char* const kDaemonHelp =
-    "usage: ccmigrate daemon --config FILE [--once]\n"
+    "usage: ccmigrate daemon [--config FILE] [--once]\n"
     "\n"
     "Watches the drop directory ([drop] dir) and takes each file set from incoming/ through\n"
     "active/ to done/, deferred/ or failed/. Runs in the foreground; logs to the journal under\n"
     "systemd, else to stderr. SIGTERM stops it (exit 0), SIGHUP reloads the configuration.\n"
     "\n"
-    "  --config FILE  the configuration file (required)\n"
+    "  --config FILE  the configuration file (default: /etc/ccmigrate/ccmigrate.toml)\n"
     "  --once         process what is ready in incoming/, retry everything in deferred/ now,\n"
     "                 then exit: 0 done, 1 warnings, 2 refused, 75 still deferred\n";
 
 const char* const kStatusHelp =
-    "usage: ccmigrate status --config FILE\n"
+    "usage: ccmigrate status [--config FILE]\n"
     "\n"
     "Prints the drop-directory service's state file (<[drop] dir>/status.json): sets per\n"
-    "folder, sets in flight, counters, the last outcome and the last errors.\n";
+    "folder, sets in flight, counters, the last outcome and the last errors.\n"
+    "\n"
+    "  --config FILE  the configuration file (default: /etc/ccmigrate/ccmigrate.toml)\n";
 
 namespace {
 
@@ -70,7 +73,7 @@ int RunDaemon(const std::filesystem::path& config_file, bool once, const DaemonP
     err << "ccmigrate daemon: " << config.error() << "\n";
     return kExitConfig;
   }
-  if (auto log = ConfigureServiceLog(config->log.level); !log) {
+  if (auto log = ConfigureServiceLog(EffectiveLogLevel(config->log.level)); !log) {
     err << "ccmigrate daemon: " << log.error() << "\n";
     return kExitConfig;
   }
@@ -91,7 +94,7 @@ int RunDaemon(const std::filesystem::path& config_file, bool once, const DaemonP
     auto fresh = LoadDaemonConfig(config_file);
     if (!fresh)
       return Fail(fresh.error());
-    if (auto level = SetLogLevel(fresh->log.level); !level)
+    if (auto level = SetLogLevel(EffectiveLogLevel(fresh->log.level)); !level)
       return Fail(level.error());
     if (plugs.reload) {
       if (auto applied = plugs.reload(*fresh); !applied)
@@ -106,7 +109,7 @@ int RunDaemon(const std::filesystem::path& config_file, bool once, const DaemonP
     return kExitConfig;
   }
   io.run();
-  return service.ExitCode();
+  return ExitCodeFor(service.Verdict());
 }
 
 int RunDaemonCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
@@ -120,12 +123,11 @@ int RunDaemonCommandLine(const std::vector<std::string>& args, std::ostream& out
     out << kDaemonHelp;
     return kExitOk;
   }
-  auto config = parsed->Value("config");
-  if (!config || !parsed->positional.empty()) {
+  if (!parsed->positional.empty()) {
     err << kDaemonHelp;
     return kExitUsage;
   }
-  return RunDaemon(*config, parsed->Flag("once"), plugs, err);
+  return RunDaemon(ConfigFileOption(parsed->Value("config")), parsed->Flag("once"), plugs, err);
 }
 
 int RunStatusCommandLine(const std::vector<std::string>& args, std::ostream& out,
@@ -139,12 +141,11 @@ int RunStatusCommandLine(const std::vector<std::string>& args, std::ostream& out
     out << kStatusHelp;
     return kExitOk;
   }
-  auto file = parsed->Value("config");
-  if (!file || !parsed->positional.empty()) {
+  if (!parsed->positional.empty()) {
     err << kStatusHelp;
     return kExitUsage;
   }
-  auto config = LoadDaemonConfig(*file);
+  auto config = LoadDaemonConfig(ConfigFileOption(parsed->Value("config")));
   if (!config) {
     err << "ccmigrate status: " << config.error() << "\n";
     return kExitConfig;
@@ -161,9 +162,9 @@ int RunDaemonWithImporter(const std::vector<std::string>& args, std::ostream& ou
 
 }  // namespace
 
-const Command kDaemonCommand{"daemon", "run the drop-directory service (--config FILE [--once])",
+const Command kDaemonCommand{"daemon", "run the drop-directory service ([--config FILE] [--once])",
                              kDaemonHelp, RunDaemonWithImporter};
-const Command kStatusCommand{"status", "show the drop-directory service's state (--config FILE)",
+const Command kStatusCommand{"status", "show the drop-directory service's state ([--config FILE])",
                              kStatusHelp, RunStatusCommandLine};
 
 }  // namespace ccm::cli

@@ -1,6 +1,17 @@
-// exit_codes.h — the process exit codes every ccmigrate subcommand uses (sysexits-style where a
-// convention exists). Scripts rely on them; change only through an issue.
+// exit_codes.h — the process exit codes of every ccmigrate subcommand (sysexits-style where a
+// convention exists), and the one map from each layer's named outcome onto them. Scripts rely
+// on the codes; change them only through an issue. No layer below the command line knows a
+// process exit code: the importer, the drop service and the reader name their outcomes, and
+// the functions here turn those names into numbers.
+//
+// Thread safety: constants and pure functions.
 #pragma once
+
+#include "daemon/drop_service.h"
+#include "importer/directory_plan.h"
+#include "importer/import_error.h"
+#include "importer/import_report.h"
+#include "parser/diagnostics.h"
 
 namespace ccm::cli {
 
@@ -10,5 +21,21 @@ inline constexpr int kExitInvalid = 2;       ///< input invalid, or the request 
 inline constexpr int kExitUsage = 64;        ///< command-line usage error (EX_USAGE)
 inline constexpr int kExitTempFailure = 75;  ///< temporary failure, retry later (EX_TEMPFAIL)
 inline constexpr int kExitConfig = 78;       ///< configuration error (EX_CONFIG)
+
+/// done 0, done-with-warnings 1, refused 2, deferred and interrupted 75.
+int ExitCodeFor(importer::ImportOutcome outcome);
+
+/// transient 75, permanent 2, configuration 78.
+int ExitCodeFor(importer::ImportErrorKind kind);
+
+/// An import's (or a plan's) exit code: 78 when a configuration error ended it, otherwise its
+/// outcome's.
+int ExitCodeFor(const importer::ImportReport& report);
+
+/// `daemon --once`: deferred 75, rejected 2, warnings 1, clean 0.
+int ExitCodeFor(daemon::RunVerdict verdict);
+
+/// `check` and `fix`: errors 2, warnings 1, otherwise 0.
+int ExitCodeFor(const parser::DiagnosticSink& sink);
 
 }  // namespace ccm::cli

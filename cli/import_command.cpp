@@ -8,6 +8,7 @@
 #include <csignal>
 #include <ostream>
 
+#include "cli/command_log.h"
 #include "cli/config.h"
 #include "cli/directory_settings.h"
 #include "cli/exit_codes.h"
@@ -20,7 +21,7 @@ namespace ccm::cli {
 namespace {
 
 constexpr std::string_view kHelp =
-    "usage: ccmigrate import --config FILE PATH.pkl [--force] [--report-dir DIR]\n"
+    "usage: ccmigrate import [--config FILE] PATH.pkl [--force] [--report-dir DIR]\n"
     "\n"
     "Imports a migration file set: validates it, adds missing MAILMESSAGE sections in memory\n"
     "(KB Q194218), converts each user's custom recipient into a mailbox (one asserted modify;\n"
@@ -28,6 +29,7 @@ constexpr std::string_view kHelp =
     "store under [mailstore] root. Rerunning after any interruption is safe and finishes the\n"
     "job: nothing is converted twice, no message is delivered twice.\n"
     "\n"
+    "  --config FILE     the configuration file (default: /etc/ccmigrate/ccmigrate.toml)\n"
     "  --force           import even when the plan converts or creates more entries than\n"
     "                    [import] max_changes\n"
     "  --report-dir DIR  where report.json, journal.ldif and audit.ldif go (created if\n"
@@ -63,13 +65,17 @@ int RunImportCommand(const std::vector<std::string>& args, std::ostream& out, st
     out << kHelp;
     return kExitOk;
   }
-  if (parsed->positional.size() != 1 || !parsed->Value("config")) {
-    err << "ccmigrate import: expected --config FILE and exactly one PATH.pkl\n" << kHelp;
+  if (parsed->positional.size() != 1) {
+    err << "ccmigrate import: expected exactly one PATH.pkl\n" << kHelp;
     return kExitUsage;
   }
-  auto config = LoadConfig(*parsed->Value("config"));
+  auto config = LoadConfig(ConfigFileOption(parsed->Value("config")));
   if (!config) {
     err << "ccmigrate import: " << config.error().message << "\n";
+    return kExitConfig;
+  }
+  if (auto level = ApplyLogLevel(config->log.level); !level) {
+    err << "ccmigrate import: " << level.error() << "\n";
     return kExitConfig;
   }
   std::filesystem::path pkl = parsed->positional.front();
@@ -116,11 +122,11 @@ int RunImportCommand(const std::vector<std::string>& args, std::ostream& out, st
   if (auto written = WriteReport(report_dir, importer::RenderReportJson(result.report)); !written) {
     err << "ccmigrate import: " << written.error() << "\n";
     // The import itself happened; a missing report is still a failure worth a retry.
-    return result.exit_code == kExitOk || result.exit_code == kExitWarnings ? kExitTempFailure
-                                                                            : result.exit_code;
+    const int code = ExitCodeFor(result.report);
+    return code == kExitOk || code == kExitWarnings ? kExitTempFailure : code;
   }
   out << "  report: " << (report_dir / "report.json").string() << "\n";
-  return result.exit_code;
+  return ExitCodeFor(result.report);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "cli/import_settings.h"
 #include "daemon/blocking_set_processor.h"
 #include "daemon/drop_directory.h"
+#include "daemon/service_log.h"
 #include "importer/ldap_directory_access.h"
 
 namespace ccm::cli {
@@ -85,6 +86,9 @@ Result<std::filesystem::path, std::string> JournalDirFor(const std::filesystem::
 
 SetOutcome ImportOneSet(const std::shared_ptr<SharedConfig>& shared, const ClaimedSet& set,
                         const std::atomic<bool>& stop) {
+  // Whatever the import logs on this worker thread (the directory client's warnings) is about
+  // this set: the journal gets CCM_SET for it too.
+  daemon::SetLogScope log_scope(daemon::PrintableName(set.id()));
   std::shared_ptr<const Config> config = shared->Get();
   auto journal_dir = JournalDirFor(config->drop->state_dir, set);
   if (!journal_dir)
@@ -112,8 +116,10 @@ SetOutcome ImportOneSet(const std::shared_ptr<SharedConfig>& shared, const Claim
 daemon::SetOutcome OutcomeForImport(const importer::ImportResult& result) {
   std::string json = importer::RenderReportJson(result.report);
   const std::string& reason = result.report.reason;
-  if (result.exit_code == 78)
-    return SetOutcome::Deferred("configuration: " + reason, json);
+  // A configuration value, not the set, is at fault: the set waits for the fixed configuration
+  // (a reload) instead of being refused.
+  if (result.report.error_kind == importer::ImportErrorKind::kConfiguration)
+    return SetOutcome::Deferred(reason, json);
   switch (result.report.outcome) {
     case importer::ImportOutcome::kDone:
       return SetOutcome::Done(std::move(json));

@@ -1,7 +1,9 @@
 // main.cpp — the ccmigrate executable: dispatches `ccmigrate COMMAND ...` to the subcommands in
 // kCommands. Each subcommand lives in its own file and is described by a Command (name, summary,
-// help, run). `ccmigrate --help` lists them, `ccmigrate COMMAND --help` prints one command's
-// help, `ccmigrate --version` the version. Unknown commands and options exit 64.
+// help, run). `ccmigrate --help` lists them, `ccmigrate help COMMAND` and `ccmigrate COMMAND
+// --help` print one command's help, `ccmigrate --version` the version. Unknown commands and
+// options exit 64. Before any command runs, logging goes to stderr (command_log.h), at a level
+// -v/-q move.
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -12,6 +14,7 @@
 #include "ccm/version.h"
 #include "cli/check_command.h"
 #include "cli/command_line.h"
+#include "cli/command_log.h"
 #include "cli/daemon_command.h"
 #include "cli/exit_codes.h"
 #include "cli/fix_command.h"
@@ -29,14 +32,26 @@ const Command* const kCommands[] = {&ccm::cli::kCheckCommand,  &ccm::cli::kFixCo
                                     &ccm::cli::kImportCommand, &ccm::cli::kDaemonCommand,
                                     &ccm::cli::kStatusCommand};
 
+const Command* Find(const std::string& name) {
+  for (const Command* command : kCommands) {
+    if (command->name == name)
+      return command;
+  }
+  return nullptr;
+}
+
 void PrintUsage(std::ostream& out) {
-  out << "usage: ccmigrate COMMAND [ARGS]\n"
-         "       ccmigrate COMMAND --help\n"
+  out << "usage: ccmigrate [-v|-q] COMMAND [ARGS]\n"
+         "       ccmigrate help COMMAND\n"
          "       ccmigrate --version\n"
          "\n"
          "ccmigrate finishes Lotus cc:Mail migrations: it validates migration file sets, adds\n"
          "the MAILMESSAGE sections the cc:Mail extractor leaves out (KB Q194218), converts each\n"
          "user's custom recipient into a mailbox in an LDAP directory and delivers the mail.\n"
+         "\n"
+         "Every command logs to stderr; -v (more) and -q (less) move the [log] level, and may\n"
+         "be given more than once. Commands that read a configuration take --config FILE\n"
+         "(default: /etc/ccmigrate/ccmigrate.toml).\n"
          "\n"
          "commands:\n";
   for (const Command* command : kCommands) {
@@ -73,26 +88,39 @@ int main(int argc, char** argv) {
   ForbidCoreDumps();
   RaiseOpenFileLimit();
   std::vector<std::string> args(argv + 1, argv + argc);
+  ccm::cli::StartCommandLog(ccm::cli::TakeVerbosityOptions(args));
   if (args.empty()) {
     PrintUsage(std::cerr);
     return ccm::cli::kExitUsage;
   }
   const std::string& first = args.front();
-  if (first == "--help" || first == "-h" || first == "help") {
+  if (first == "help" && args.size() == 2) {
+    if (const Command* command = Find(args[1])) {
+      std::cout << command->help;
+      return ccm::cli::kExitOk;
+    }
+    std::cerr << "ccmigrate help: unknown command \"" << args[1] << "\"\n";
+    PrintUsage(std::cerr);
+    return ccm::cli::kExitUsage;
+  }
+  if (first == "--help" || first == "-h" || (first == "help" && args.size() == 1)) {
     PrintUsage(std::cout);
     return ccm::cli::kExitOk;
+  }
+  if (first == "help") {
+    std::cerr << "ccmigrate help: expected at most one COMMAND\n";
+    PrintUsage(std::cerr);
+    return ccm::cli::kExitUsage;
   }
   if (first == "--version") {
     std::cout << "ccmigrate " << ccm::kVersion << '\n';
     return ccm::cli::kExitOk;
   }
-  for (const Command* command : kCommands) {
-    if (command->name == first) {
-      std::vector<std::string> rest(args.begin() + 1, args.end());
-      int rc = command->run(rest, std::cout, std::cerr);
-      std::cout.flush();
-      return rc;
-    }
+  if (const Command* command = Find(first)) {
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    int rc = command->run(rest, std::cout, std::cerr);
+    std::cout.flush();
+    return rc;
   }
   std::cerr << "ccmigrate: unknown command \"" << first << "\"\n";
   PrintUsage(std::cerr);

@@ -1,44 +1,32 @@
 // plan_command.cpp — the `plan` subcommand (see plan_command.h).
 #include "cli/plan_command.h"
 
-#include <boost/asio/io_context.hpp>
 #include <ostream>
 
+#include "cli/command_log.h"
 #include "cli/config.h"
 #include "cli/directory_settings.h"
 #include "cli/exit_codes.h"
-#include "cli/set_report.h"
-#include "importer/directory_planner.h"
-#include "importer/migrating_user.h"
+#include "cli/import_settings.h"
+#include "importer/import_job.h"
+#include "importer/ldap_directory_access.h"
 #include "importer/plan_ldif.h"
-#include "ldap/client.h"
-#include "parser/accounts_file.h"
 
 namespace ccm::cli {
 namespace {
 
 constexpr std::string_view kHelp =
-    "usage: ccmigrate plan --config FILE PATH.pkl\n"
+    "usage: ccmigrate plan [--config FILE] PATH.pkl\n"
     "\n"
     "Dry run of an import's directory half: validates the set, resolves every user against\n"
     "the directory and prints, as LDIF, exactly the changes `ccmigrate import` would apply\n"
     "(valid input for `ldapmodify -f`; every modify carries its assertion control). Each\n"
     "user's decision and a summary are '#' comments. Nothing is written. Logs go to stderr.\n"
     "\n"
+    "  --config FILE  the configuration file (default: /etc/ccmigrate/ccmigrate.toml)\n"
+    "\n"
     "Exit codes: 0 clean, 1 warnings, 2 refused (invalid set, or a conflict/skip the policy\n"
     "rejects), 64 usage error, 75 directory unreachable, 78 configuration error.\n";
-
-int ExitFor(importer::ImportErrorKind kind) {
-  switch (kind) {
-    case importer::ImportErrorKind::kTransient:
-      return kExitTempFailure;
-    case importer::ImportErrorKind::kConfiguration:
-      return kExitConfig;
-    case importer::ImportErrorKind::kPermanent:
-      return kExitInvalid;
-  }
-  return kExitInvalid;
-}
 
 int RunPlan(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   auto parsed = ParseArgs(args, {{"config", true}});
@@ -50,86 +38,63 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     out << kHelp;
     return kExitOk;
   }
-  if (parsed->positional.size() != 1 || !parsed->Value("config")) {
-    err << "ccmigrate plan: expected --config FILE and exactly one PATH.pkl\n" << kHelp;
+  if (parsed->positional.size() != 1) {
+    err << "ccmigrate plan: expected exactly one PATH.pkl\n" << kHelp;
     return kExitUsage;
   }
-  auto config = LoadConfig(*parsed->Value("config"));
+  auto config = LoadConfig(ConfigFileOption(parsed->Value("config")));
   if (!config) {
     err << "ccmigrate plan: " << config.error().message << "\n";
     return kExitConfig;
   }
-
-  parser::ScanOptions scan_options;
-  scan_options.reader.lenient = config->import.lenient;
-  if (!config->import.accounts_file.empty()) {
-    auto accounts = parser::ReadAccountsFile(config->import.accounts_file.string());
-    if (!accounts) {
-      err << "ccmigrate plan: [import] accounts_file: " << accounts.error() << "\n";
-      return kExitConfig;
-    }
-    scan_options.accounts = std::move(*accounts);
-    scan_options.accounts_file = config->import.accounts_file.string();
+  if (auto level = ApplyLogLevel(config->log.level); !level) {
+    err << "ccmigrate plan: " << level.error() << "\n";
+    return kExitConfig;
   }
-  ScannedSet set = ScanSetAt(parsed->positional.front(), scan_options);
-  if (!set.scan || set.sink->errors() > 0) {
-    PrintProblems(set, err);
-    err << "ccmigrate plan: " << set.path.pkl << ": INVALID (" << set.sink->errors()
-        << " errors); refused, nothing planned\n";
-    return kExitInvalid;
+  // The import's own options and preparation: what is printed is what `import` applies.
+  auto options = ImportJobOptionsFor(*config, parsed->positional.front(), {});
+  if (!options) {
+    err << "ccmigrate plan: " << options.error() << "\n";
+    return kExitConfig;
   }
-  PrintProblems(set, err);
-  // As `import` counts them: the Q194218 warning is what the in-memory fix resolves.
-  bool set_warnings = false;
-  for (const parser::Diagnostic& d : set.sink->kept()) {
-    if (d.severity == parser::Severity::kWarning && d.message.find("Q194218") == std::string::npos)
-      set_warnings = true;
-  }
-
-  const std::vector<importer::MigratingUser> users = importer::UsersOfSet(*set.scan);
-  err << "ccmigrate plan: " << set.path.pkl << ": " << users.size() << " users; resolving in "
+  err << "ccmigrate plan: " << options->pkl_path.string() << ": resolving users in "
       << config->ldap.base_dn << " on " << config->ldap.uri << "\n";
   auto connection = ConnectionFor(config->ldap);
   if (!connection) {
     err << "ccmigrate plan: " << connection.error() << "\n";
     return kExitConfig;
   }
-  boost::asio::io_context io;
-  auto plan = [&] {
-    ldap::Client client(io.get_executor(), std::move(*connection));
-    auto result = importer::PlanDirectory(io, client, users, PlannerOptionsFor(*config));
-    return result;
-  }();
-  io.restart();
-  io.poll();
-  if (!plan) {
-    err << "ccmigrate plan: " << importer::ImportErrorKindName(plan.error().kind)
-        << " failure: " << plan.error().message << "\n";
-    return ExitFor(plan.error().kind);
+  importer::LdapDirectoryAccess directory(std::move(*connection), PlannerOptionsFor(*config), 1,
+                                          config->import.journal_key_file);
+  const importer::PlannedImport planned = importer::PrepareImport(*options, directory);
+  const importer::ImportReport& report = planned.report;
+  for (const std::string& problem : report.warnings)
+    err << problem << "\n";
+  if (report.warnings_not_shown > 0)
+    err << "ccmigrate plan: " << report.warnings_not_shown << " more problems not shown\n";
+  for (const importer::SynthesisedReport& s : report.synthesised) {
+    err << "ccmigrate plan: " << s.address << ": no MAILMESSAGE section; the import supplies an "
+        << "empty one (" << s.reason << ")\n";
   }
-  auto ldif = importer::RenderPlanLdif(*plan);
+  if (!planned.plan) {
+    err << "ccmigrate plan: " << report.set << ": " << importer::ImportOutcomeName(report.outcome)
+        << " (" << report.reason << "); nothing planned\n";
+    return ExitCodeFor(report);
+  }
+  auto ldif = importer::RenderPlanLdif(*planned.plan);
   if (!ldif) {
     err << "ccmigrate plan: " << ldif.error() << "\n";
     return kExitInvalid;
   }
   out << *ldif;
-  const std::size_t changes = plan->ConversionsAndCreations();
-  if (config->import.max_changes > 0 &&
-      changes > static_cast<std::size_t>(config->import.max_changes)) {
-    out << "# guard: " << changes
-        << " conversions/creations exceed [import] max_changes = " << config->import.max_changes
+  if (importer::MassChangeGuardTrips(*planned.plan, options->max_changes)) {
+    out << "# guard: " << planned.plan->ConversionsAndCreations()
+        << " conversions/creations exceed [import] max_changes = " << options->max_changes
         << "; `import` refuses this set unless --force\n";
   }
-  switch (importer::VerdictOf(*plan, PlanPolicyFor(config->import))) {
-    case importer::PlanVerdict::kClean:
-      return set_warnings ? kExitWarnings : kExitOk;
-    case importer::PlanVerdict::kWarnings:
-      return kExitWarnings;
-    case importer::PlanVerdict::kRefused:
-      err << "ccmigrate plan: refused by policy ([import] on_conflict / on_not_found)\n";
-      return kExitInvalid;
-  }
-  return kExitInvalid;
+  if (report.outcome == importer::ImportOutcome::kRefused)
+    err << "ccmigrate plan: " << report.reason << " ([import] on_conflict / on_not_found)\n";
+  return ExitCodeFor(report);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <ostream>
 
+#include "cli/command_log.h"
 #include "cli/config.h"
 #include "cli/directory_settings.h"
 #include "cli/exit_codes.h"
@@ -15,7 +16,7 @@ namespace ccm::cli {
 namespace {
 
 constexpr std::string_view kHelp =
-    "usage: ccmigrate rollback JOURNAL --config FILE\n"
+    "usage: ccmigrate rollback JOURNAL [--config FILE]\n"
     "\n"
     "Undoes the directory changes an import journaled in JOURNAL (journal.ldif beside the\n"
     "set's report), newest first: every converted entry gets back its prior object classes,\n"
@@ -23,6 +24,8 @@ constexpr std::string_view kHelp =
     "still what the import made: an entry someone changed since is reported, not touched.\n"
     "Running it again is safe (already restored entries are reported as such).\n"
     "Only directory state is restored: delivered mail stays in the mail store.\n"
+    "\n"
+    "  --config FILE  the configuration file (default: /etc/ccmigrate/ccmigrate.toml)\n"
     "\n"
     "Exit codes: 0 all restored, 1 some entries not restored (reported), 2 damaged journal,\n"
     "64 usage error, 75 directory unreachable (rerun), 78 configuration error.\n";
@@ -37,13 +40,17 @@ int RunRollback(const std::vector<std::string>& args, std::ostream& out, std::os
     out << kHelp;
     return kExitOk;
   }
-  if (parsed->positional.size() != 1 || !parsed->Value("config")) {
-    err << "ccmigrate rollback: expected JOURNAL and --config FILE\n" << kHelp;
+  if (parsed->positional.size() != 1) {
+    err << "ccmigrate rollback: expected exactly one JOURNAL\n" << kHelp;
     return kExitUsage;
   }
-  auto config = LoadConfig(*parsed->Value("config"));
+  auto config = LoadConfig(ConfigFileOption(parsed->Value("config")));
   if (!config) {
     err << "ccmigrate rollback: " << config.error().message << "\n";
+    return kExitConfig;
+  }
+  if (auto level = ApplyLogLevel(config->log.level); !level) {
+    err << "ccmigrate rollback: " << level.error() << "\n";
     return kExitConfig;
   }
   auto key = importer::LoadJournalKey(config->import.journal_key_file);
@@ -54,8 +61,11 @@ int RunRollback(const std::vector<std::string>& args, std::ostream& out, std::os
   auto records = importer::ReadJournal(parsed->positional.front(), *key);
   if (!records) {
     err << "ccmigrate rollback: " << records.error().message << "; nothing was changed\n";
-    return records.error().kind == importer::ImportErrorKind::kConfiguration ? kExitUsage
-                                                                             : kExitInvalid;
+    // The journal is the command's operand: one that cannot be read is a usage error, not a
+    // configuration one.
+    if (records.error().kind == importer::ImportErrorKind::kConfiguration)
+      return kExitUsage;
+    return ExitCodeFor(records.error().kind);
   }
   if (auto scope = importer::CheckRollbackScope(*records, config->ldap.base_dn); !scope) {
     err << "ccmigrate rollback: " << scope.error() << "; nothing was changed\n";
@@ -75,9 +85,7 @@ int RunRollback(const std::vector<std::string>& args, std::ostream& out, std::os
   io.poll();
   if (!result) {
     err << "ccmigrate rollback: " << result.error().message << "\n";
-    return result.error().kind == importer::ImportErrorKind::kTransient       ? kExitTempFailure
-           : result.error().kind == importer::ImportErrorKind::kConfiguration ? kExitConfig
-                                                                              : kExitInvalid;
+    return ExitCodeFor(result.error().kind);
   }
   for (const auto& entry : result->entries) {
     out << importer::RollbackStatusName(entry.status) << " " << entry.dn << " (journal line "

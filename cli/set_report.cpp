@@ -3,8 +3,6 @@
 
 #include <ostream>
 
-#include "cli/exit_codes.h"
-
 namespace ccm::cli {
 
 SetPath SplitSetPath(const std::string& path) {
@@ -49,14 +47,6 @@ void PrintProblems(ScannedSet& set, std::ostream& out) {
     out << set.path.pkl << ":0: info: " << set.sink->dropped()
         << " more problems were counted but not shown\n";
   }
-}
-
-int ExitCodeFor(const parser::DiagnosticSink& sink) {
-  if (sink.errors() > 0)
-    return kExitInvalid;
-  if (sink.warnings() > 0)
-    return kExitWarnings;
-  return kExitOk;
 }
 
 }  // namespace ccm::cli

@@ -1,7 +1,7 @@
 // set_report.h — what `check` and `fix` share: locating a set from PATH.pkl, scanning it from
 // disk, printing problem lines ("FILE:LINE: severity: message", byte offsets for secondary
-// files) with text transcoded to UTF-8, and the exit code a scan earns (0 valid, 1 valid with
-// warnings, 2 invalid).
+// files) with text transcoded to UTF-8. The exit code a scan earns is ExitCodeFor(sink) in
+// exit_codes.h.
 //
 // Thread safety: functions; one call per process.
 #pragma once
@@ -44,8 +44,5 @@ std::string ToUtf8(ScannedSet& set, const std::string& text);
 
 /// Prints every kept problem line, and a note when some were not kept.
 void PrintProblems(ScannedSet& set, std::ostream& out);
-
-/// 0, 1 or 2 from the diagnostics.
-int ExitCodeFor(const parser::DiagnosticSink& sink);
 
 }  // namespace ccm::cli

@@ -1,5 +1,5 @@
 // drop_service.cpp — the drop directory's service loop. See drop_service.h for the behaviour,
-// signals, --once and exit codes.
+// signals and --once.
 #include "daemon/drop_service.h"
 
 #include <signal.h>
@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 
 #include "daemon/json_text.h"
+#include "daemon/service_log.h"
 
 namespace ccm::daemon {
 namespace {
@@ -148,8 +149,8 @@ void DropService::Scan(bool full) {
   std::optional<SteadyTime> next_wake;
   if (!stopping_) {
     for (const auto& placed : spool_->RecoverGatherings(hooks_.listed_files)) {
-      spdlog::info("set {}: finished an interrupted gathering of loose files",
-                   PrintableName(placed));
+      LogSet(spdlog::level::info, "set {}: finished an interrupted gathering of loose files",
+             PrintableName(placed));
     }
     // Crash leftovers first (they were claimed earliest), then due retries, then new sets.
     if (full || mode_ == RunMode::kOnce)
@@ -187,7 +188,8 @@ void DropService::ScanActive() {
       continue;
     auto claim = spool_->ResumeActive(name);
     if (!claim) {
-      spdlog::error("set {}: cannot resume: {}", PrintableName(name), claim.error().message);
+      LogSet(spdlog::level::err, "set {}: cannot resume: {}", PrintableName(name),
+             claim.error().message);
       status_.AddError(name, claim.error().message);
       continue;
     }
@@ -224,8 +226,8 @@ void DropService::ScanDeferred(std::optional<SteadyTime>& next_wake) {
       return;
     auto claim = spool_->ClaimDeferred(d.name);
     if (!claim) {
-      spdlog::error("set {}: cannot claim for retry: {}", PrintableName(d.name),
-                    claim.error().message);
+      LogSet(spdlog::level::err, "set {}: cannot claim for retry: {}", PrintableName(d.name),
+             claim.error().message);
       status_.AddError(d.name, claim.error().message);
       continue;
     }
@@ -260,7 +262,7 @@ void DropService::ScanIncoming(std::optional<SteadyTime>& next_wake) {
       KeepEarliest(next_wake, verdict.recheck_at);
       if (waiting_[key] != verdict.reason) {
         waiting_[key] = verdict.reason;
-        spdlog::debug("set {}: waiting: {}", id, verdict.reason);
+        LogSet(spdlog::level::debug, "set {}: waiting: {}", id, verdict.reason);
       }
       continue;
     }
@@ -279,11 +281,12 @@ void DropService::ScanIncoming(std::optional<SteadyTime>& next_wake) {
       tracker_.Forget(key);
       waiting_.erase(key);
       if (!gathered) {
-        spdlog::error("set {}: cannot gather loose files: {}", id, gathered.error().message);
+        LogSet(spdlog::level::err, "set {}: cannot gather loose files: {}", id,
+               gathered.error().message);
         status_.AddError(entry.name, gathered.error().message);
       } else if (*gathered) {
-        spdlog::info("set {}: gathered loose files of {} into incoming/{}",
-                     PrintableName(**gathered), id, PrintableName(**gathered));
+        LogSet(spdlog::level::info, "set {}: gathered loose files of {} into incoming/{}",
+               PrintableName(**gathered), id, PrintableName(**gathered));
         KeepEarliest(next_wake, Clock::now());  // claim the new folder on the next pass
         boost::asio::post(io_, [this] { Scan(false); });
       }
@@ -292,17 +295,17 @@ void DropService::ScanIncoming(std::optional<SteadyTime>& next_wake) {
     if (!HasSlot())
       continue;  // stays in incoming/; claimed when a slot frees
     for (const auto& u : obs->unlisted) {
-      spdlog::info("set {}: file {} is not listed in {}; ignored", id, PrintableName(u),
-                   PrintableName(obs->pkl_name));
+      LogSet(spdlog::level::info, "set {}: file {} is not listed in {}; ignored", id,
+             PrintableName(u), PrintableName(obs->pkl_name));
     }
     auto claim = spool_->ClaimIncoming(entry.name);
     tracker_.Forget(key);
     waiting_.erase(key);
     if (!claim) {
-      spdlog::error("set {}: cannot claim: {}", id, claim.error().message);
+      LogSet(spdlog::level::err, "set {}: cannot claim: {}", id, claim.error().message);
       status_.AddError(entry.name, claim.error().message);
     } else if (!*claim) {
-      spdlog::info("set {}: taken by another process", id);
+      LogSet(spdlog::level::info, "set {}: taken by another process", id);
     } else {
       Launch(std::move(**claim));
     }
@@ -316,8 +319,8 @@ void DropService::Refuse(const IncomingEntry& entry, const std::string& reason) 
   if (entry.loose_pkl) {
     auto gathered = spool_->GatherLooseSet(entry.name, hooks_.listed_files);
     if (!gathered) {
-      spdlog::error("set {}: refused ({}) but cannot be gathered: {}", PrintableName(entry.name),
-                    reason, gathered.error().message);
+      LogSet(spdlog::level::err, "set {}: refused ({}) but cannot be gathered: {}",
+             PrintableName(entry.name), reason, gathered.error().message);
       status_.AddError(entry.name, gathered.error().message);
       return;
     }
@@ -327,8 +330,8 @@ void DropService::Refuse(const IncomingEntry& entry, const std::string& reason) 
   }
   auto claim = spool_->ClaimIncoming(folder);
   if (!claim) {
-    spdlog::error("set {}: refused ({}) but cannot be claimed: {}", PrintableName(folder), reason,
-                  claim.error().message);
+    LogSet(spdlog::level::err, "set {}: refused ({}) but cannot be claimed: {}",
+           PrintableName(folder), reason, claim.error().message);
     status_.AddError(folder, claim.error().message);
     return;
   }
@@ -339,12 +342,13 @@ void DropService::Refuse(const IncomingEntry& entry, const std::string& reason) 
 
 void DropService::FinishRefusal(ClaimedSet set, const std::string& reason) {
   const std::string id = set.id();
-  spdlog::warn("set {}: refused: {}", PrintableName(id), reason);
+  LogSet(spdlog::level::warn, "set {}: refused: {}", PrintableName(id), reason);
   auto outcome = SetOutcome::Rejected(reason);
   const auto report = MinimalReport(id, outcome);
   auto where = spool_->Finish(std::move(set), FinalPlace::kFailed, report, reason);
   if (!where) {
-    spdlog::error("set {}: cannot move to failed/: {}", PrintableName(id), where.error().message);
+    LogSet(spdlog::level::err, "set {}: cannot move to failed/: {}", PrintableName(id),
+           where.error().message);
     status_.AddError(id, where.error().message);
     return;
   }
@@ -360,12 +364,11 @@ void DropService::Launch(ClaimedSet claimed) {
   once_tried_.insert(id);
   status_.in_flight.insert(id);
   ++status_.claimed;
-  spdlog::info("set {}: claimed from {} into active/ (packing list {}{})", PrintableName(id),
-               OriginName(set->origin()),
-               set->pkl_name().empty() ? "missing" : PrintableName(set->pkl_name()),
-               set->previous_attempts() > 0
-                   ? ", attempt " + std::to_string(set->previous_attempts() + 1)
-                   : std::string());
+  LogSet(spdlog::level::info, "set {}: claimed from {} into active/ (packing list {}{})",
+         PrintableName(id), OriginName(set->origin()),
+         set->pkl_name().empty() ? "missing" : PrintableName(set->pkl_name()),
+         set->previous_attempts() > 0 ? ", attempt " + std::to_string(set->previous_attempts() + 1)
+                                      : std::string());
   PublishStatus();
   processor_.Process(*set, [this, set](SetOutcome outcome) {
     boost::asio::post(io_, [this, set, outcome = std::move(outcome)]() mutable {
@@ -382,10 +385,10 @@ void DropService::OnDone(const std::shared_ptr<ClaimedSet>& set, SetOutcome outc
   const char* name = OutcomeName(outcome.kind);
 
   if (outcome.kind == SetOutcome::Kind::kInterrupted) {
-    spdlog::info(
-        "set {}: interrupted at a safe point ({}); stays in active/ and resumes at "
-        "the next start",
-        pid, outcome.reason);
+    LogSet(spdlog::level::info,
+           "set {}: interrupted at a safe point ({}); stays in active/ and resumes at "
+           "the next start",
+           pid, outcome.reason);
     ++status_.interrupted;
     any_deferred_ = true;
     status_.last_outcome = DropStatus::Event{WallClock::now(), id, name, outcome.reason};
@@ -409,8 +412,8 @@ void DropService::OnDone(const std::shared_ptr<ClaimedSet>& set, SetOutcome outc
       reason = "rejected (no reason given)";
     auto where = spool_->Finish(std::move(*set), place, report, reason, retry ? &*retry : nullptr);
     if (!where) {
-      spdlog::error("set {}: {} but cannot be moved: {}; it stays in active/", pid, name,
-                    where.error().message);
+      LogSet(spdlog::level::err, "set {}: {} but cannot be moved: {}; it stays in active/", pid,
+             name, where.error().message);
       status_.AddError(id, where.error().message);
       any_deferred_ = true;
     } else {
@@ -420,20 +423,20 @@ void DropService::OnDone(const std::shared_ptr<ClaimedSet>& set, SetOutcome outc
         if (outcome.warnings)
           ++status_.done_with_warnings;
         any_warnings_ = any_warnings_ || outcome.warnings;
-        spdlog::info("set {}: done{} -> {}", pid, outcome.warnings ? " with warnings" : "",
-                     where->string());
+        LogSet(spdlog::level::info, "set {}: done{} -> {}", pid,
+               outcome.warnings ? " with warnings" : "", where->string());
       } else if (outcome.kind == SetOutcome::Kind::kDeferred) {
         ++status_.deferred;
         any_deferred_ = true;
         once_tried_.insert(final_name);
         const auto delay = std::chrono::duration_cast<std::chrono::seconds>(retry->next_attempt -
                                                                             WallClock::now());
-        spdlog::warn("set {}: deferred ({}); attempt {}, next in {} s -> {}", pid, outcome.reason,
-                     retry->attempts, delay.count(), where->string());
+        LogSet(spdlog::level::warn, "set {}: deferred ({}); attempt {}, next in {} s -> {}", pid,
+               outcome.reason, retry->attempts, delay.count(), where->string());
       } else {
         ++status_.rejected;
         any_rejected_ = true;
-        spdlog::warn("set {}: rejected ({}) -> {}", pid, reason, where->string());
+        LogSet(spdlog::level::warn, "set {}: rejected ({}) -> {}", pid, reason, where->string());
       }
       if (outcome.kind != SetOutcome::Kind::kDone && !outcome.reason.empty()) {
         // Listed for the operator, but an outcome is not a service error: not counted.
@@ -536,16 +539,16 @@ void DropService::Reload() {
   Scan(false);
 }
 
-int DropService::ExitCode() const {
+RunVerdict DropService::Verdict() const {
   if (mode_ == RunMode::kDaemon)
-    return 0;
+    return RunVerdict::kClean;
   if (any_deferred_)
-    return 75;
+    return RunVerdict::kDeferred;
   if (any_rejected_)
-    return 2;
+    return RunVerdict::kRejected;
   if (any_warnings_)
-    return 1;
-  return 0;
+    return RunVerdict::kWarnings;
+  return RunVerdict::kClean;
 }
 
 void DropService::PublishStatus() {

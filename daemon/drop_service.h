@@ -8,7 +8,8 @@
 // claims ready ones, gathers loose ones and refuses hostile ones to failed/ — never more than
 // max_sets_in_flight sets at once. A claimed set goes to the SetProcessor; its named outcome
 // moves it to done/, deferred/ (with retry.json) or failed/ (with reason.txt), report.json
-// inside. Every log line about a set starts with "set <id>: ".
+// inside. Every log line about a set starts with "set <id>: " and carries CCM_SET=<id> in the
+// journal (LogSet, service_log.h).
 //
 // Signals (asio::signal_set): SIGTERM/SIGINT stop claiming, ask the processor to reach a safe
 // point, wait up to stop_grace for sets in flight, then return from run() (exit 0); SIGHUP
@@ -17,8 +18,9 @@
 //
 // --once (RunMode::kOnce): processes what is ready in incoming/ (waiting at most one quiet
 // period for sets still settling), retries everything in deferred/ immediately (each set at
-// most once per run) and resumes active/, then returns. ExitCode(): 75 if any set was deferred
-// or interrupted, else 2 if any was rejected, else 1 if any was done with warnings, else 0.
+// most once per run) and resumes active/, then returns. Verdict(): kDeferred if any set was
+// deferred or interrupted, else kRejected if any was rejected, else kWarnings if any was done
+// with warnings, else kClean (the command line maps it onto an exit code).
 //
 // systemd: READY=1 after the first scan, STATUS= on every change, WATCHDOG=1 when enabled.
 // Status file: <dir>/status.json (drop_status.h).
@@ -64,6 +66,10 @@ struct DropServiceHooks {
   bool handle_signals = true;
 };
 
+/// What one run of the service amounts to, worst first: a set deferred or interrupted, a set
+/// rejected, a set done with warnings, or nothing to report.
+enum class RunVerdict { kDeferred, kRejected, kWarnings, kClean };
+
 class DropService {
  public:
   DropService(boost::asio::io_context& io, DropSettings settings, SetProcessor& processor,
@@ -79,8 +85,9 @@ class DropService {
   void Stop();
   /// What SIGHUP does.
   void Reload();
-  /// The exit code once the io_context has returned (see the file comment).
-  int ExitCode() const;
+  /// What the run amounts to once the io_context has returned (see the file comment);
+  /// always kClean in daemon mode.
+  RunVerdict Verdict() const;
   /// The live status (also in <dir>/status.json).
   const DropStatus& status() const { return status_; }
   const DropSettings& settings() const { return settings_; }

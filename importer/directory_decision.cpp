@@ -126,9 +126,9 @@ UserPlan PlanConvert(UserPlan plan, const ldap::Entry& entry, const PlanOptions&
   }
   plan.reason = "custom recipient becomes a mailbox on " + plan.mailbox_home;
   if (user.has_mailbox_record) {
-    plan.warnings.push_back(
-        "info: the set's DIRECTORY mailbox record collides with custom recipient " + entry.dn +
-        "; converting it instead of creating a mailbox (KB Q200564, Q234665)");
+    plan.notes.push_back("the set's DIRECTORY mailbox record collides with custom recipient " +
+                         entry.dn +
+                         "; converting it instead of creating a mailbox (KB Q200564, Q234665)");
   }
 
   std::vector<std::string> proxies;

@@ -14,7 +14,7 @@
 //   none, a DIRECTORY mailbox record, create enabled     → create (an add under create_base_dn)
 //   none otherwise                                       → skip-not-found
 // Near misses become warnings on the user's plan, whatever the decision; a DIRECTORY
-// mailbox record colliding with a custom recipient is reported as info.
+// mailbox record colliding with a custom recipient is a note on the plan, not a warning.
 //
 // Convert = ONE modify on the custom recipient's DN (the DN never changes, so group memberships
 // survive), asserted on (&(objectClass=ccmCustomRecipient)(ccmTargetAddress=<old target>)):

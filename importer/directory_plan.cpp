@@ -36,10 +36,8 @@ std::size_t DirectoryPlan::ConversionsAndCreations() const {
 }
 
 std::size_t DirectoryPlan::UsersWithWarnings() const {
-  return static_cast<std::size_t>(std::count_if(users.begin(), users.end(), [](const UserPlan& u) {
-    return std::any_of(u.warnings.begin(), u.warnings.end(),
-                       [](const std::string& w) { return w.rfind("info: ", 0) != 0; });
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      users.begin(), users.end(), [](const UserPlan& u) { return !u.warnings.empty(); }));
 }
 
 PlanVerdict VerdictOf(const DirectoryPlan& plan, const PlanPolicy& policy) {

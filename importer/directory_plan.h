@@ -23,6 +23,10 @@ namespace ccm::importer {
 /// What happens to one user.
 enum class Decision { kConvert, kDeliver, kCreate, kSkipNotFound, kConflict };
 
+/// Every decision, in the order reports list them.
+inline constexpr Decision kDecisions[] = {Decision::kConvert, Decision::kDeliver, Decision::kCreate,
+                                          Decision::kSkipNotFound, Decision::kConflict};
+
 /// "convert", "deliver", "create", "skip-not-found", "conflict".
 std::string_view DecisionName(Decision decision);
 
@@ -39,10 +43,13 @@ struct UserPlan {
   std::string mailbox_home;
   /// Human text for skip/conflict (and a one-line summary for the others).
   std::string reason;
-  /// Near misses, the DIRECTORY-record collision, and similar notes; reported, never acted
-  /// on. An entry starting with "info: " is informational (the collision) and does not make a plan
-  /// "with warnings".
+  /// Near misses and similar problems; reported, never acted on; they make the plan "with
+  /// warnings".
   std::vector<std::string> warnings;
+  /// Informational items (e.g. the set's DIRECTORY mailbox record collides with the custom
+  /// recipient that is converted instead); reported, but they do not make a plan "with
+  /// warnings".
+  std::vector<std::string> notes;
   /// The write, if any (convert; deliver when the migrate proxy or store is missing; create).
   std::optional<DirectoryChange> change;
   /// The matched entry as read during planning (journaled before the change is applied).
@@ -62,7 +69,7 @@ struct DirectoryPlan {
   std::size_t Changes() const;
   /// Entries converted or created (what [import] max_changes limits).
   std::size_t ConversionsAndCreations() const;
-  /// Users with at least one warning that is not "info: ".
+  /// Users with at least one warning (notes do not count).
   std::size_t UsersWithWarnings() const;
 };
 

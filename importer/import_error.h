@@ -3,10 +3,11 @@
 // An ImportError says what kind of failure it is, because the kind decides the set's outcome:
 //   transient      the directory (or a file system) was unreachable or busy; nothing is left
 //                  half-applied for any user (one modify per user is atomic), so the caller
-//                  defers the set and a rerun converges (exit code 75);
-//   permanent      something about the set or the directory that a rerun will not fix
-//                  (rejected, exit 2);
-//   configuration  a configuration value is unusable (exit 78).
+//                  defers the set and a rerun converges;
+//   permanent      something about the set or the directory that a rerun will not fix (the
+//                  set is refused);
+//   configuration  a configuration value is unusable.
+// The command line maps kinds to exit codes (cli/exit_codes.h); the importer knows none.
 // `message` names the user (source address), DN and operation involved.
 //
 // Thread safety: a plain value.
@@ -28,8 +29,5 @@ struct ImportError {
   ImportErrorKind kind = ImportErrorKind::kPermanent;
   std::string message;
 };
-
-/// The ccmigrate exit code for a failure of this kind: 75, 2 or 78.
-int ExitCodeFor(ImportErrorKind kind);
 
 }  // namespace ccm::importer

@@ -84,40 +84,43 @@ bool Receives(Decision d) {
   return d == Decision::kConvert || d == Decision::kDeliver || d == Decision::kCreate;
 }
 
-int ExitCodeOf(ImportOutcome outcome) {
-  switch (outcome) {
-    case ImportOutcome::kDone:
-      return 0;
-    case ImportOutcome::kDoneWithWarnings:
-      return 1;
-    case ImportOutcome::kRefused:
-      return 2;
-    case ImportOutcome::kDeferred:
-    case ImportOutcome::kInterrupted:
-      return 75;
-  }
-  return 2;
-}
-
-// The state of one run, so that every early exit writes the same report.
+// The state of one run. Each step either continues (returns true) or ends the job with a
+// named outcome (returns false; result_ then holds the ending), so that every early exit
+// writes the same report.
 class Job {
  public:
   Job(const ImportJobOptions& options, DirectoryAccess& directory)
       : options_(options), directory_(directory) {}
 
+  /// validate → plan → guard → apply → deliver → conclude.
   ImportResult Run();
+  /// validate → plan → conclude: what `plan` shows, by the same steps.
+  PlannedImport Prepare();
 
  private:
-  ImportResult Finish(ImportOutcome outcome, std::string reason, int exit_code = -1);
-  ImportResult Abrupt();
+  // The steps, in order.
+  bool Validate();
+  bool PlanDirectory();
+  bool Guard();
+  bool ApplyDirectory();
+  bool DeliverMail();
+  void Conclude();
+
+  bool End(ImportOutcome outcome, std::string reason,
+           std::optional<ImportErrorKind> error_kind = std::nullopt);
+  bool EndAbruptly();
+  // Ends the job for a failed directory operation, by the error's kind.
+  bool EndFor(const ImportError& error, std::string_view rerun_note);
   std::string Utf8(std::string_view text) {
     return text_ ? text_->ToUtf8(text) : std::string(text);
   }
   void SetWarning(std::string text);
+  void ReportSkippedPab();
   // Delivers the tasks' mail (parallel_delivery.h) into `store`; false when the job must end
   // now (result_ is then set).
   bool Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
                std::size_t users_done_before);
+  bool DeliverPublic(const std::vector<const parser::SectionInfo*>& public_sections);
 
   const ImportJobOptions& options_;
   DirectoryAccess& directory_;
@@ -128,6 +131,8 @@ class Job {
   std::optional<parser::TextConverter> text_;
   std::string text_error_;  // why there is no converter for the set's code page
   parser::DiagnosticSink sink_{1000};
+  std::optional<DirectoryPlan> plan_;
+  std::vector<bool> may_deliver_;  // per plan user, after apply
   std::unique_ptr<Progress> progress_;
   std::uint64_t messages_done_ = 0;  // over earlier Deliver() calls
   std::optional<ImportResult> result_;
@@ -141,19 +146,34 @@ void Job::SetWarning(std::string text) {
   }
 }
 
-ImportResult Job::Finish(ImportOutcome outcome, std::string reason, int exit_code) {
+bool Job::End(ImportOutcome outcome, std::string reason,
+              std::optional<ImportErrorKind> error_kind) {
   report_.outcome = outcome;
   report_.reason = std::move(reason);
+  report_.error_kind = error_kind;
   report_.timings.total = Since(start_);
   ImportResult result;
-  result.exit_code = exit_code >= 0 ? exit_code : ExitCodeOf(outcome);
   result.interrupted = outcome == ImportOutcome::kInterrupted;
   result.report = std::move(report_);
-  return result;
+  result_ = std::move(result);
+  return false;
 }
 
-ImportResult Job::Abrupt() {
-  return Finish(ImportOutcome::kInterrupted, "stopped by a TEST_ hook");
+bool Job::EndAbruptly() {
+  return End(ImportOutcome::kInterrupted, "stopped by a TEST_ hook");
+}
+
+bool Job::EndFor(const ImportError& e, std::string_view rerun_note) {
+  switch (e.kind) {
+    case ImportErrorKind::kTransient:
+      return End(ImportOutcome::kDeferred, "directory: " + e.message + std::string(rerun_note),
+                 e.kind);
+    case ImportErrorKind::kConfiguration:
+      return End(ImportOutcome::kRefused, "configuration: " + e.message, e.kind);
+    case ImportErrorKind::kPermanent:
+      break;
+  }
+  return End(ImportOutcome::kRefused, "directory: " + e.message, e.kind);
 }
 
 bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
@@ -180,30 +200,27 @@ bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<
   const DeliveryHalt& halt = *end.halt;
   switch (halt.kind) {
     case DeliveryHalt::Kind::kTestAbort:
-      result_ = Abrupt();
-      break;
+      return EndAbruptly();
     case DeliveryHalt::Kind::kStopped:
-      result_ = Finish(ImportOutcome::kInterrupted, halt.reason);
-      break;
+      return End(ImportOutcome::kInterrupted, halt.reason);
     case DeliveryHalt::Kind::kFailed:
-      result_ = Finish(ImportOutcome::kDeferred, halt.reason);
-      break;
+      return End(ImportOutcome::kDeferred, halt.reason, ImportErrorKind::kTransient);
   }
-  return false;
+  return End(ImportOutcome::kDeferred, halt.reason, ImportErrorKind::kTransient);
 }
 
-ImportResult Job::Run() {
+// Validates the whole set before touching anything; the users and the in-memory Q194218 fix
+// (users without a MAILMESSAGE section get an empty one).
+bool Job::Validate() {
   report_.set = options_.pkl_path.string();
   report_.source_timezone = options_.source_zone.name();
-
-  // 1. Validate the whole set before touching anything.
   auto phase = Clock::now();
   std::filesystem::path dir = options_.pkl_path.parent_path();
   if (dir.empty())
     dir = ".";
   auto opened = parser::DiskDirectory::OpenPath(dir.string());
   if (!opened)
-    return Finish(ImportOutcome::kRefused, "cannot open the set: " + opened.error());
+    return End(ImportOutcome::kRefused, "cannot open the set: " + opened.error());
   set_dir_ = std::move(*opened);
   parser::ScanOptions scan_options{options_.reader, options_.accounts, options_.accounts_file,
                                    options_.caller_files};
@@ -211,7 +228,7 @@ ImportResult Job::Run() {
       parser::ScanFileSet(*set_dir_, options_.pkl_path.filename().string(), scan_options, sink_);
   report_.timings.validate = Since(phase);
   if (!scan)
-    return Finish(ImportOutcome::kRefused, "invalid set: " + scan.error().ToString());
+    return End(ImportOutcome::kRefused, "invalid set: " + scan.error().ToString());
   scan_ = std::move(*scan);
   report_.code_page = scan_->packing_list.code_page.number();
   if (auto converter = parser::TextConverter::Create(scan_->packing_list.code_page)) {
@@ -220,193 +237,215 @@ ImportResult Job::Run() {
     text_error_ = converter.error();
   }
   for (const parser::Diagnostic& d : sink_.kept()) {
-    // The Q194218 warning is resolved by the in-memory fix below and reported per user under
-    // synthesised_sections; repeating it would mark every such set "with warnings".
-    if (d.severity == parser::Severity::kWarning && d.message.find("Q194218") != std::string::npos)
+    // The in-memory fix resolves a missing MAILMESSAGE section; the report lists it under
+    // synthesised_sections instead, so it does not make the run "with warnings".
+    if (d.code == parser::DiagnosticCode::kUserWithoutMailMessageSection)
       continue;
     if (d.severity != parser::Severity::kInfo)
       SetWarning(Utf8(d.ToString()));
   }
   report_.warnings_not_shown += sink_.dropped();
   if (!scan_->valid || sink_.errors() > 0) {
-    return Finish(ImportOutcome::kRefused,
-                  "invalid set: " + std::to_string(sink_.errors()) + " error(s); nothing changed");
+    return End(ImportOutcome::kRefused,
+               "invalid set: " + std::to_string(sink_.errors()) + " error(s); nothing changed");
   }
-
-  // 2. Users, and the in-memory Q194218 fix: users without a section get an empty one.
-  std::vector<MigratingUser> users = UsersOfSet(*scan_);
   for (const parser::SynthesisedSection& s : parser::PlanFix(*scan_).sections) {
     report_.synthesised.push_back({Utf8(s.address), s.file, s.reason});
   }
+  return true;
+}
 
-  // 3. Plan.
-  phase = Clock::now();
-  auto plan = directory_.Plan(users);
+// Resolves and decides every user against the directory; refuses what the policy rejects.
+bool Job::PlanDirectory() {
+  auto phase = Clock::now();
+  auto plan = directory_.Plan(UsersOfSet(*scan_));
   report_.timings.plan = Since(phase);
-  if (!plan) {
-    const ImportError& e = plan.error();
-    if (e.kind == ImportErrorKind::kTransient)
-      return Finish(ImportOutcome::kDeferred, "directory: " + e.message);
-    if (e.kind == ImportErrorKind::kConfiguration)
-      return Finish(ImportOutcome::kRefused, "configuration: " + e.message, 78);
-    return Finish(ImportOutcome::kRefused, "directory: " + e.message);
-  }
-  for (const UserPlan& p : plan->users) {
+  if (!plan)
+    return EndFor(plan.error(), "");
+  plan_ = std::move(*plan);
+  for (const UserPlan& p : plan_->users) {
     UserReport u;
     u.address = Utf8(p.user.source_address);
-    u.decision = std::string(DecisionName(p.decision));
+    u.decision = p.decision;
     u.dn = p.dn;
     u.mail_store = p.mail_store;
     u.reason = p.reason;
-    // The planner marks informational items (DIRECTORY-record collisions) with "info: "; they are
-    // notes.
-    for (const std::string& w : p.warnings) {
-      (w.rfind("info: ", 0) == 0 ? u.notes : u.warnings).push_back(w);
-    }
+    u.warnings = p.warnings;
+    u.notes = p.notes;
     report_.users.push_back(std::move(u));
   }
-  if (VerdictOf(*plan, options_.policy) == PlanVerdict::kRefused) {
-    return Finish(ImportOutcome::kRefused,
-                  "refused by policy: " + std::to_string(plan->Count(Decision::kConflict)) +
-                      " conflict(s), " + std::to_string(plan->Count(Decision::kSkipNotFound)) +
-                      " user(s) not found; nothing changed");
+  if (VerdictOf(*plan_, options_.policy) == PlanVerdict::kRefused) {
+    return End(ImportOutcome::kRefused,
+               "refused by policy: " + std::to_string(plan_->Count(Decision::kConflict)) +
+                   " conflict(s), " + std::to_string(plan_->Count(Decision::kSkipNotFound)) +
+                   " user(s) not found; nothing changed");
   }
+  return true;
+}
 
-  // 4. Mass-change guard.
-  std::size_t changes = plan->ConversionsAndCreations();
-  if (!options_.force && options_.max_changes > 0 &&
-      changes > static_cast<std::size_t>(options_.max_changes)) {
-    return Finish(
-        ImportOutcome::kRefused,
-        "the plan converts or creates " + std::to_string(changes) +
-            " entries, more than [import] max_changes = " + std::to_string(options_.max_changes) +
-            "; rerun with --force or raise the limit; nothing changed");
-  }
+// The mass-change guard: refuses a plan that converts or creates more than max_changes.
+bool Job::Guard() {
+  if (options_.force || !MassChangeGuardTrips(*plan_, options_.max_changes))
+    return true;
+  return End(
+      ImportOutcome::kRefused,
+      "the plan converts or creates " + std::to_string(plan_->ConversionsAndCreations()) +
+          " entries, more than [import] max_changes = " + std::to_string(options_.max_changes) +
+          "; rerun with --force or raise the limit; nothing changed");
+}
 
-  // 5. Apply (journal before each change).
-  phase = Clock::now();
-  auto applied = directory_.Apply(*plan, options_.output_dir);
+// Applies the plan (the directory half journals each prior entry first) and records, per
+// user, whether mail may be delivered.
+bool Job::ApplyDirectory() {
+  auto phase = Clock::now();
+  auto applied = directory_.Apply(*plan_, options_.output_dir);
   report_.timings.apply = Since(phase);
-  if (!applied) {
-    const ImportError& e = applied.error();
-    if (e.kind == ImportErrorKind::kTransient)
-      return Finish(ImportOutcome::kDeferred,
-                    "directory: " + e.message + "; a rerun finishes the set");
-    return Finish(ImportOutcome::kRefused, "directory: " + e.message,
-                  e.kind == ImportErrorKind::kConfiguration ? 78 : 2);
-  }
-  std::vector<bool> may_deliver(plan->users.size(), false);
-  for (std::size_t i = 0; i < plan->users.size(); ++i) {
+  if (!applied)
+    return EndFor(applied.error(), "; a rerun finishes the set");
+  may_deliver_.assign(plan_->users.size(), false);
+  for (std::size_t i = 0; i < plan_->users.size(); ++i) {
     UserReport& u = report_.users[i];
-    const UserPlan& p = plan->users[i];
+    const UserPlan& p = plan_->users[i];
     AppliedUser a = i < applied->users.size() ? applied->users[i] : AppliedUser{};
     if (a.status == AppliedUser::Status::kApplied) {
-      u.directory = "applied";
+      u.directory = DirectoryStatus::kApplied;
       ++report_.directory_changes_applied;
     } else if (a.status == AppliedUser::Status::kFailed) {
-      u.directory = "failed";
+      u.directory = DirectoryStatus::kFailed;
       u.warnings.push_back("directory change failed: " + a.message + "; no mail delivered");
     } else {
-      u.directory = "unchanged";
+      u.directory = DirectoryStatus::kUnchanged;
     }
-    may_deliver[i] =
+    may_deliver_[i] =
         Receives(p.decision) && a.status != AppliedUser::Status::kFailed && !p.mail_store.empty();
   }
   if (options_.TEST_stop_after_directory)
-    return Abrupt();
+    return EndAbruptly();
+  return true;
+}
 
-  // 6. Deliver.
-  phase = Clock::now();
-  // Every worker converts text with a converter of its own; a code page without one refuses
-  // the set before anything is delivered.
-  if (!text_) {
-    return Finish(
-        ImportOutcome::kRefused,
-        "code page " + std::to_string(scan_->packing_list.code_page.number()) + ": " + text_error_);
-  }
+void Job::ReportSkippedPab() {
   for (const parser::SectionInfo& s : scan_->sections) {
     if (s.kind == parser::SectionKind::kPab) {
       report_.skipped_sections.push_back(
-          {"PAB", Utf8(s.owner), s.file, s.header_line, s.records,
+          {SkippedKind::kPab, Utf8(s.owner), s.file, s.header_line, s.records,
            "PAB sections are validated but not delivered (out of scope for the directory "
            "conversion)"});
     }
   }
+}
+
+// Delivers every receiving user's messages, then the public folders.
+bool Job::DeliverMail() {
+  auto phase = Clock::now();
+  // Every worker converts text with a converter of its own; a code page without one refuses
+  // the set before anything is delivered.
+  if (!text_) {
+    return End(
+        ImportOutcome::kRefused,
+        "code page " + std::to_string(scan_->packing_list.code_page.number()) + ": " + text_error_);
+  }
+  ReportSkippedPab();
   auto [by_owner, public_sections] = MailSectionsOf(*scan_);
   progress_ = std::make_unique<Progress>(options_.progress, options_.progress_label,
                                          options_.progress_terminal, options_.progress_interval,
-                                         plan->users.size());
+                                         plan_->users.size());
   std::vector<MailboxTask> tasks;
   std::size_t users_not_receiving = 0;
-  for (std::size_t i = 0; i < plan->users.size(); ++i) {
+  for (std::size_t i = 0; i < plan_->users.size(); ++i) {
     UserReport& u = report_.users[i];
-    auto& sections = by_owner[plan->users[i].user.match_key];
-    if (may_deliver[i]) {
-      tasks.push_back({plan->users[i].mail_store, std::move(sections), &u});
+    auto& sections = by_owner[plan_->users[i].user.match_key];
+    if (may_deliver_[i]) {
+      tasks.push_back({plan_->users[i].mail_store, std::move(sections), &u});
       continue;
     }
     ++users_not_receiving;
     for (const parser::SectionInfo* s : sections)
       u.messages += s->records;
     if (u.messages > 0) {
-      u.warnings.push_back(std::to_string(u.messages) + " message(s) not delivered (" + u.decision +
-                           ")");
+      u.warnings.push_back(std::to_string(u.messages) + " message(s) not delivered (" +
+                           std::string(DecisionName(u.decision)) + ")");
     }
   }
   if (!Deliver(options_.mailstore, options_.delivery_threads, tasks, users_not_receiving))
-    return std::move(*result_);
+    return false;
+  if (!DeliverPublic(public_sections))
+    return false;
+  report_.timings.deliver = Since(phase);
+  progress_->Finish(plan_->users.size(), messages_done_);
+  return true;
+}
 
-  // Public folders.
-  if (!public_sections.empty() && options_.public_root.empty()) {
+bool Job::DeliverPublic(const std::vector<const parser::SectionInfo*>& public_sections) {
+  if (public_sections.empty())
+    return true;
+  if (options_.public_root.empty()) {
     for (const parser::SectionInfo* s : public_sections) {
       report_.skipped_sections.push_back(
-          {"PublicMessages", "", s->file, s->header_line, s->records,
+          {SkippedKind::kPublicMessages, "", s->file, s->header_line, s->records,
            "[mailstore] public_root is not configured; public-folder items were not delivered"});
     }
-  } else if (!public_sections.empty()) {
-    MaildirOptions store = options_.mailstore;
-    store.root = options_.public_root;
-    UserReport pub;
-    pub.address = "PublicMessages";
-    std::vector<MailboxTask> public_task{{"PublicMessages", public_sections, &pub}};
-    if (!Deliver(store, 1, public_task, plan->users.size()))
-      return std::move(*result_);
-    report_.public_root = options_.public_root.string();
-    report_.public_delivered = pub.messages_delivered;
-    report_.public_already_present = pub.messages_already_present;
-    for (auto& w : pub.warnings)
-      SetWarning(std::move(w));
-    if (pub.messages_failed > 0)
-      SetWarning(std::to_string(pub.messages_failed) + " public message(s) not delivered");
+    return true;
   }
-  report_.timings.deliver = Since(phase);
-  progress_->Finish(plan->users.size(), messages_done_);
+  MaildirOptions store = options_.mailstore;
+  store.root = options_.public_root;
+  UserReport pub;
+  pub.address = "PublicMessages";
+  std::vector<MailboxTask> public_task{{"PublicMessages", public_sections, &pub}};
+  if (!Deliver(store, 1, public_task, plan_->users.size()))
+    return false;
+  report_.public_root = options_.public_root.string();
+  report_.public_delivered = pub.messages_delivered;
+  report_.public_already_present = pub.messages_already_present;
+  for (auto& w : pub.warnings)
+    SetWarning(std::move(w));
+  if (pub.messages_failed > 0)
+    SetWarning(std::to_string(pub.messages_failed) + " public message(s) not delivered");
+  return true;
+}
 
-  // 7. The named outcome.
+// The named outcome of a job that ran its steps to the end: done, or done with warnings.
+void Job::Conclude() {
   bool warnings = report_.WarningCount() > 0;
-  for (const UserReport& u : report_.users) {
-    if (u.decision == "skip-not-found" || u.decision == "conflict" || u.directory == "failed" ||
-        u.messages_failed > 0)
-      warnings = true;
+  for (const UserReport& u : report_.users)
+    warnings = warnings || u.Incomplete();
+  for (const SkippedSection& s : report_.skipped_sections)
+    warnings = warnings || s.kind == SkippedKind::kPublicMessages;
+  if (!warnings) {
+    End(ImportOutcome::kDone, "");
+    return;
   }
-  for (const SkippedSection& s : report_.skipped_sections) {
-    if (s.kind == "PublicMessages")
-      warnings = true;
-  }
-  if (warnings) {
-    std::size_t not_done = plan->Count(Decision::kSkipNotFound) + plan->Count(Decision::kConflict);
-    return Finish(ImportOutcome::kDoneWithWarnings,
-                  not_done > 0 ? std::to_string(not_done) + " user(s) skipped or in conflict"
-                               : "see warnings");
-  }
-  return Finish(ImportOutcome::kDone, "");
+  std::size_t not_done = plan_->Count(Decision::kSkipNotFound) + plan_->Count(Decision::kConflict);
+  End(ImportOutcome::kDoneWithWarnings,
+      not_done > 0 ? std::to_string(not_done) + " user(s) skipped or in conflict" : "see warnings");
+}
+
+ImportResult Job::Run() {
+  if (Validate() && PlanDirectory() && Guard() && ApplyDirectory() && DeliverMail())
+    Conclude();
+  return std::move(*result_);
+}
+
+PlannedImport Job::Prepare() {
+  if (Validate() && PlanDirectory())
+    Conclude();
+  return {std::move(result_->report), std::move(plan_)};
 }
 
 }  // namespace
 
+bool MassChangeGuardTrips(const DirectoryPlan& plan, std::int64_t max_changes) {
+  return max_changes > 0 && plan.ConversionsAndCreations() > static_cast<std::size_t>(max_changes);
+}
+
 ImportResult RunImport(const ImportJobOptions& options, DirectoryAccess& directory) {
   Job job(options, directory);
   return job.Run();
+}
+
+PlannedImport PrepareImport(const ImportJobOptions& options, DirectoryAccess& directory) {
+  Job job(options, directory);
+  return job.Prepare();
 }
 
 }  // namespace ccm::importer

@@ -1,7 +1,12 @@
-// import_job.h — one whole import of a file set: validate → users and the in-memory
-// Q194218 fix → plan the directory → mass-change guard → apply (journal first) → deliver
-// every converted/delivered/created user's messages → report. Used by `ccmigrate import` and by
-// the daemon's set processor.
+// import_job.h — one whole import of a file set, in named steps:
+//   validate   scan the whole set; the users and the in-memory Q194218 fix
+//   plan       resolve every user against the directory and decide (policy may refuse)
+//   guard      the mass-change guard
+//   apply      the directory changes (journal first)
+//   deliver    every converted/delivered/created user's messages, then public folders
+//   conclude   the named outcome
+// Used by `ccmigrate import` and by the daemon's set processor; `ccmigrate plan` runs the
+// first two steps through PrepareImport, so that what it prints is what `import` applies.
 //
 // Inputs: ImportJobOptions (from the configuration and the command line) and a DirectoryAccess,
 // the directory half (planning and applying against LDAP; LdapDirectoryAccess in
@@ -116,12 +121,29 @@ struct ImportJobOptions {
 
 /// How a job ended.
 struct ImportResult {
-  ImportReport report;
+  ImportReport report;       ///< report.outcome names the ending
   bool interrupted = false;  ///< a stop request (or a TEST_ hook) ended it early
-  int exit_code = 0;         ///< 0, 1, 2, 75 or 78 (ccmigrate import's)
 };
 
 /// Runs one import; see the file comment. Never throws for bad input.
 ImportResult RunImport(const ImportJobOptions& options, DirectoryAccess& directory);
+
+/// What an import would do, as far as its directory plan.
+struct PlannedImport {
+  /// The report after validation and planning: outcome refused (invalid set, policy),
+  /// deferred (directory unreachable), or done / done-with-warnings as the import would end
+  /// if every change and message succeeded. Nothing applied, nothing delivered.
+  ImportReport report;
+  /// The plan `import` would apply (also when the policy refuses it); none when validation or
+  /// planning failed.
+  std::optional<DirectoryPlan> plan;
+};
+
+/// The first steps of RunImport, the very same ones (validate, users and the in-memory fix,
+/// resolve, plan), without the guard, apply or delivery: what `ccmigrate plan` prints.
+PlannedImport PrepareImport(const ImportJobOptions& options, DirectoryAccess& directory);
+
+/// True when the plan converts or creates more entries than max_changes (0 = no limit).
+bool MassChangeGuardTrips(const DirectoryPlan& plan, std::int64_t max_changes);
 
 }  // namespace ccm::importer

@@ -52,6 +52,35 @@ std::string_view ImportOutcomeName(ImportOutcome outcome) {
   return "refused";
 }
 
+std::string_view DirectoryStatusName(DirectoryStatus status) {
+  switch (status) {
+    case DirectoryStatus::kNotApplied:
+      return "not-applied";
+    case DirectoryStatus::kApplied:
+      return "applied";
+    case DirectoryStatus::kUnchanged:
+      return "unchanged";
+    case DirectoryStatus::kFailed:
+      return "failed";
+  }
+  return "not-applied";
+}
+
+std::string_view SkippedKindName(SkippedKind kind) {
+  switch (kind) {
+    case SkippedKind::kPab:
+      return "PAB";
+    case SkippedKind::kPublicMessages:
+      return "PublicMessages";
+  }
+  return "PAB";
+}
+
+bool UserReport::Incomplete() const {
+  return decision == Decision::kSkipNotFound || decision == Decision::kConflict ||
+         directory == DirectoryStatus::kFailed || messages_failed > 0;
+}
+
 std::uint64_t ImportReport::MessagesDelivered() const {
   std::uint64_t n = 0;
   for (const auto& u : users)
@@ -67,11 +96,13 @@ std::uint64_t ImportReport::WarningCount() const {
 }
 
 std::string RenderReportJson(const ImportReport& r) {
-  std::map<std::string, std::uint64_t> by_decision = {
-      {"convert", 0}, {"deliver", 0}, {"create", 0}, {"skip-not-found", 0}, {"conflict", 0}};
+  // Keyed by name: the totals keep their alphabetical order in report.json.
+  std::map<std::string_view, std::uint64_t> by_decision;
+  for (Decision d : kDecisions)
+    by_decision[DecisionName(d)] = 0;
   std::uint64_t messages = 0, delivered = 0, present = 0, failed = 0;
   for (const auto& u : r.users) {
-    ++by_decision[u.decision];
+    ++by_decision[DecisionName(u.decision)];
     messages += u.messages;
     delivered += u.messages_delivered;
     present += u.messages_already_present;
@@ -85,6 +116,8 @@ std::string RenderReportJson(const ImportReport& r) {
   w.Member("set", r.set);
   w.Member("outcome", ImportOutcomeName(r.outcome));
   w.Member("reason", r.reason);
+  if (r.error_kind)
+    w.Member("error_kind", ImportErrorKindName(*r.error_kind));
   w.Member("source_timezone", r.source_timezone);
   w.Key("code_page");
   w.Int(r.code_page);
@@ -121,11 +154,11 @@ std::string RenderReportJson(const ImportReport& r) {
   for (const auto& u : r.users) {
     w.BeginObject();
     w.Member("address", u.address);
-    w.Member("decision", u.decision);
+    w.Member("decision", DecisionName(u.decision));
     w.Member("dn", u.dn);
     w.Member("mail_store", u.mail_store);
     w.Member("reason", u.reason);
-    w.Member("directory", u.directory);
+    w.Member("directory", DirectoryStatusName(u.directory));
     w.Member("messages", u.messages);
     w.Member("messages_delivered", u.messages_delivered);
     w.Member("messages_already_present", u.messages_already_present);
@@ -151,7 +184,7 @@ std::string RenderReportJson(const ImportReport& r) {
   w.BeginArray();
   for (const auto& s : r.skipped_sections) {
     w.BeginObject();
-    w.Member("kind", s.kind);
+    w.Member("kind", SkippedKindName(s.kind));
     w.Member("owner", s.owner);
     w.Member("file", s.file);
     w.Member("line", s.line);
@@ -178,7 +211,7 @@ std::string RenderReportJson(const ImportReport& r) {
 }
 
 std::string RenderReportSummary(const ImportReport& r) {
-  std::map<std::string, std::uint64_t> by_decision;
+  std::map<Decision, std::uint64_t> by_decision;
   std::uint64_t messages = 0, delivered = 0, present = 0, failed = 0;
   for (const auto& u : r.users) {
     ++by_decision[u.decision];
@@ -191,9 +224,9 @@ std::string RenderReportSummary(const ImportReport& r) {
   if (!r.reason.empty())
     out += " (" + Printable(r.reason) + ")";
   out += "\n  users: " + std::to_string(r.users.size());
-  for (const char* d : {"convert", "deliver", "create", "skip-not-found", "conflict"}) {
+  for (Decision d : kDecisions) {
     if (by_decision[d] > 0)
-      out += ", " + std::to_string(by_decision[d]) + " " + d;
+      out += ", " + std::to_string(by_decision[d]) + " " + std::string(DecisionName(d));
   }
   out += "; directory changes applied: " + std::to_string(r.directory_changes_applied) + "\n";
   out += "  messages: " + std::to_string(messages) + " in the set, " + std::to_string(delivered) +
@@ -207,9 +240,9 @@ std::string RenderReportSummary(const ImportReport& r) {
            Printable(r.public_root) + "\n";
   }
   for (const auto& s : r.skipped_sections) {
-    out += "  skipped " + s.kind + " section " + Printable(s.file) + ":" + std::to_string(s.line) +
-           (s.owner.empty() ? "" : " (" + Printable(s.owner) + ")") + ": " + Printable(s.reason) +
-           "\n";
+    out += "  skipped " + std::string(SkippedKindName(s.kind)) + " section " + Printable(s.file) +
+           ":" + std::to_string(s.line) + (s.owner.empty() ? "" : " (" + Printable(s.owner) + ")") +
+           ": " + Printable(s.reason) + "\n";
   }
   for (const auto& s : r.synthesised) {
     out += "  synthesised MAILMESSAGE section for " + Printable(s.address) + " (" +
@@ -218,10 +251,9 @@ std::string RenderReportSummary(const ImportReport& r) {
   constexpr std::size_t kShown = 10;
   std::size_t shown = 0;
   for (const auto& u : r.users) {
-    if (u.decision == "skip-not-found" || u.decision == "conflict" || u.directory == "failed" ||
-        u.messages_failed > 0) {
+    if (u.Incomplete()) {
       if (shown++ < kShown) {
-        out += "  " + u.decision + ": " + Printable(u.address) +
+        out += "  " + std::string(DecisionName(u.decision)) + ": " + Printable(u.address) +
                (u.reason.empty() ? "" : " — " + Printable(u.reason)) + "\n";
       }
     }

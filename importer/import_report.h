@@ -4,6 +4,7 @@
 // report.json (keys are stable; scripts rely on them):
 //   {"ccmigrate_report": 1, "set": PATH, "outcome": "done"|"done-with-warnings"|"deferred"|
 //    "refused"|"interrupted", "reason": TEXT, "source_timezone": NAME, "code_page": N,
+//    "error_kind": "transient"|"permanent"|"configuration" (only when an error ended the run),
 //    "totals": {"users", "convert", "deliver", "create", "skip-not-found", "conflict",
 //               "directory_changes_applied", "messages", "messages_delivered",
 //               "messages_already_present", "messages_failed", "warnings"},
@@ -27,34 +28,55 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "importer/directory_plan.h"
+#include "importer/import_error.h"
+
 namespace ccm::importer {
 
-/// How an import ended (the daemon maps these onto its done/deferred/rejected folders).
+/// How an import ended (the daemon maps these onto its done/deferred/rejected folders; the
+/// command line maps them onto exit codes).
 enum class ImportOutcome { kDone, kDoneWithWarnings, kDeferred, kRefused, kInterrupted };
 
 /// "done", "done-with-warnings", "deferred", "refused", "interrupted".
 std::string_view ImportOutcomeName(ImportOutcome outcome);
 
+/// What applying the plan did to one user's entry.
+enum class DirectoryStatus { kNotApplied, kApplied, kUnchanged, kFailed };
+
+/// "not-applied", "applied", "unchanged", "failed".
+std::string_view DirectoryStatusName(DirectoryStatus status);
+
+/// Which kind of section was validated but not delivered.
+enum class SkippedKind { kPab, kPublicMessages };
+
+/// "PAB", "PublicMessages".
+std::string_view SkippedKindName(SkippedKind kind);
+
 /// One user's line of the report.
 struct UserReport {
-  std::string address;   ///< source address, UTF-8
-  std::string decision;  ///< DecisionName(): convert, deliver, create, skip-not-found, conflict
+  std::string address;  ///< source address, UTF-8
+  Decision decision = Decision::kSkipNotFound;
   std::string dn;
   std::string mail_store;  ///< the Maildir key (convert/deliver/create)
   std::string reason;
-  std::string directory = "not-applied";  ///< applied | unchanged | failed | not-applied
-  std::uint64_t messages = 0;             ///< records in the user's MAILMESSAGE sections
-  std::uint64_t messages_delivered = 0;   ///< written durably by this run
+  DirectoryStatus directory = DirectoryStatus::kNotApplied;
+  std::uint64_t messages = 0;            ///< records in the user's MAILMESSAGE sections
+  std::uint64_t messages_delivered = 0;  ///< written durably by this run
   std::uint64_t messages_already_present = 0;
   std::uint64_t messages_failed = 0;
   std::vector<std::string> warnings;
-  /// Informational notes (the planner's "info: " items, e.g. DIRECTORY-record collisions):
-  /// reported, but they do not make the run "done with warnings".
+  /// Informational notes (UserPlan::notes): reported, but they do not make the run "done with
+  /// warnings".
   std::vector<std::string> notes;
+
+  /// Skipped, in conflict, its directory change failed, or a message was not delivered: the
+  /// run cannot be "done" without warnings.
+  bool Incomplete() const;
 };
 
 /// A MAILMESSAGE section the in-memory Q194218 fix supplied.
@@ -66,7 +88,7 @@ struct SynthesisedReport {
 
 /// A section that was parsed and validated but not delivered.
 struct SkippedSection {
-  std::string kind;  ///< "PAB" or "PublicMessages"
+  SkippedKind kind = SkippedKind::kPab;
   std::string owner;
   std::string file;
   std::uint64_t line = 0;
@@ -84,6 +106,9 @@ struct ImportReport {
   std::string set;  ///< path of the packing list
   ImportOutcome outcome = ImportOutcome::kDone;
   std::string reason;  ///< one line; empty for a clean run
+  /// The kind of the error that ended the run, when one did (deferred or refused by a failure
+  /// rather than by a decision): lets a caller tell a configuration error from a bad set.
+  std::optional<ImportErrorKind> error_kind;
   std::string source_timezone;
   int code_page = 0;
   std::vector<UserReport> users;

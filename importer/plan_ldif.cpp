@@ -48,6 +48,8 @@ Result<std::string, std::string> RenderPlanLdif(const DirectoryPlan& plan) {
       out += "# mail store: " + CommentText(u.mail_store) + "\n";
     for (const std::string& w : u.warnings)
       out += "# warning: " + CommentText(w) + "\n";
+    for (const std::string& n : u.notes)
+      out += "# note: " + CommentText(n) + "\n";
     if (u.change) {
       auto record = RenderChangeLdif(*u.change);
       if (!record)
@@ -56,8 +58,7 @@ Result<std::string, std::string> RenderPlanLdif(const DirectoryPlan& plan) {
     }
   }
   out += "\n# summary: " + std::to_string(plan.users.size()) + " users";
-  for (Decision d : {Decision::kConvert, Decision::kDeliver, Decision::kCreate,
-                     Decision::kSkipNotFound, Decision::kConflict}) {
+  for (Decision d : kDecisions) {
     out += ", " + std::string(DecisionName(d)) + " " + std::to_string(plan.Count(d));
   }
   out += "\n# summary: " + std::to_string(plan.Changes()) + " directory changes, " +

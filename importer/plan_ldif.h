@@ -3,8 +3,9 @@
 // One change record per planned write, in plan order: `changetype: modify` for convert/deliver
 // with the RFC 4528 assertion as a `control: 1.3.6.1.1.12 true:: <BER, base64>` line (so that
 // `ldapmodify -f` applies exactly what `import` applies, guard included), and `changetype: add`
-// for create. Every user gets '#' comment lines (address, decision, reason, store, warnings)
-// before its record, or alone when nothing is written; a summary in '#' lines ends the output.
+// for create. Every user gets '#' comment lines (address, decision, reason, store, warnings,
+// notes) before its record, or alone when nothing is written; a summary in '#' lines ends the
+// output.
 // Records are written by the ldap layer's LDIF writer (base64 for unsafe values); comment text
 // has control characters replaced, so export data can never break out of a comment.
 //

@@ -4,6 +4,8 @@
 // A Diagnostic names the file, the physical line (primary files, packing lists) or the byte
 // offset (secondary files), the field or column when known, a severity and a message. Its text
 // form is "FILE:LINE: severity: message" (for secondary files the number is the byte offset).
+// A diagnostic that some program acts on (beyond counting it by severity) carries a
+// DiagnosticCode, so that code decides on the code, never on the message text.
 // The sink keeps the first `limit` diagnostics and keeps counting past the bound, so a set with
 // a million bad lines costs bounded memory but still reports honest totals.
 //
@@ -19,6 +21,15 @@ namespace ccm::parser {
 
 enum class Severity { kError, kWarning, kInfo };
 
+/// What a diagnostic is about, for the diagnostics a program acts on. Everything else is
+/// kGeneral: reported and counted by severity, never interpreted.
+enum class DiagnosticCode {
+  kGeneral,
+  /// A user to be migrated has no MAILMESSAGE section (KB Q194218); `ccmigrate fix` and the
+  /// import's in-memory fix supply an empty one.
+  kUserWithoutMailMessageSection,
+};
+
 /// "error", "warning" or "info".
 const char* SeverityName(Severity severity);
 
@@ -30,6 +41,7 @@ struct Diagnostic {
   std::string field;        ///< column or field name, empty when not about one field
   Severity severity = Severity::kError;
   std::string message;
+  DiagnosticCode code = DiagnosticCode::kGeneral;
 
   /// "FILE:LINE: severity: [field: ]message".
   std::string ToString() const;

@@ -391,10 +391,12 @@ Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {
   for (auto& user : scan_.users) {
     user.has_mailmessage_section = mail_owners_.count(user.key) > 0;
     if (!user.has_mailmessage_section) {
-      sink_.Report(AtLine(user.file, user.line, Severity::kWarning,
-                          "user \"" + user.address +
-                              "\" has no MAILMESSAGE section (KB Q194218); `ccmigrate fix` adds "
-                              "an empty one"));
+      Diagnostic missing = AtLine(user.file, user.line, Severity::kWarning,
+                                  "user \"" + user.address +
+                                      "\" has no MAILMESSAGE section (KB Q194218); `ccmigrate "
+                                      "fix` adds an empty one");
+      missing.code = DiagnosticCode::kUserWithoutMailMessageSection;
+      sink_.Report(std::move(missing));
     }
   }
   scan_.valid = sink_.errors() == errors_before;

@@ -47,7 +47,7 @@ TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
   fs::create_directories(options.output_dir);
   DeliverEveryone directory;
   ImportResult imported = RunImport(options, directory);
-  ASSERT_EQ(imported.exit_code, 0) << imported.report.reason;
+  ASSERT_EQ(imported.report.outcome, importer::ImportOutcome::kDone) << imported.report.reason;
 
   test::ProgramOutcome naive =
       RunTool({"--set", kSample.string(), "--root", (work.path() / "naive").string(),

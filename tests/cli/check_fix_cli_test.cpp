@@ -1,5 +1,6 @@
 // check_fix_cli_test.cpp — runs the built `ccmigrate` binary on fixtures: check and fix output
-// lines, --json keys, exit codes 0/1/2/64, --help/--version, and the fix refusals.
+// lines, --json keys, exit codes 0/1/2/64, --help/--version/help COMMAND, the fix refusals, and
+// that log lines go to stderr at the [log] level moved by -v/-q.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -193,6 +194,54 @@ TEST_F(Cli, FixPabOwnerAndAccountsFile) {
       << run.out;
   std::string pkl = Slurp(out / "BRPO.PKL");
   EXPECT_EQ(pkl.substr(pkl.size() - 22), "CCMFIX01.PRI,Primary\r\n");
+}
+
+TEST_F(Cli, HelpCommandPrintsThatCommandsHelp) {
+  for (const char* command : {"check", "fix", "plan", "import", "rollback", "daemon", "status"}) {
+    Outcome help = Ccm(std::string("help ") + command);
+    EXPECT_EQ(help.rc, 0) << command << help.err;
+    EXPECT_NE(help.out.find(std::string("usage: ccmigrate ") + command), std::string::npos)
+        << help.out;
+    EXPECT_EQ(help.out, Ccm(std::string(command) + " --help").out) << command;
+  }
+  EXPECT_EQ(Ccm("help nosuch").rc, 64);
+  EXPECT_EQ(Ccm("help plan import").rc, 64);
+  Outcome all = Ccm("help");
+  EXPECT_EQ(all.rc, 0);
+  EXPECT_NE(all.out.find("ccmigrate help COMMAND"), std::string::npos) << all.out;
+}
+
+// The directory cannot be reached (nothing listens on port 1) and TLS verification is off, so
+// connecting logs a warning: it must reach stderr, never stdout, and follow the level.
+TEST_F(Cli, LogsGoToStderrAtTheConfiguredLevelMovedByVerbosity) {
+  std::ofstream(tmp_ / "password") << "secret\n";
+  auto config = [&](const std::string& level) {
+    fs::path path = tmp_ / ("ccmigrate-" + level + ".toml");
+    std::ofstream(path) << "[ldap]\nuri = \"ldap://127.0.0.1:1\"\nbind_dn = \"cn=admin\"\n"
+                        << "password_file = \"" << (tmp_ / "password").string() << "\"\n"
+                        << "base_dn = \"dc=example,dc=test\"\ntls_verify = false\n"
+                        << "timeout_seconds = 2\n[import]\ndefault_home = \"mail1\"\n"
+                        << "[mailstore]\nroot = \"" << (tmp_ / "mail").string() << "\"\n"
+                        << "[log]\nlevel = \"" << level << "\"\n";
+    return path.string();
+  };
+  const std::string pkl = Appendix() + "/HQPO.PKL";
+  const std::string warning = "TLS certificate verification is OFF";
+
+  Outcome info = Ccm("plan --config " + config("info") + " " + pkl);
+  EXPECT_EQ(info.rc, 75) << info.err;
+  EXPECT_EQ(info.out.find(warning), std::string::npos) << info.out;
+  EXPECT_NE(info.err.find(warning), std::string::npos) << info.err;
+
+  Outcome quiet = Ccm("-q plan -q --config " + config("info") + " " + pkl);  // info - 2: error
+  EXPECT_EQ(quiet.rc, 75);
+  EXPECT_EQ(quiet.err.find(warning), std::string::npos) << quiet.err;
+
+  Outcome error_level = Ccm("plan --config " + config("error") + " " + pkl);
+  EXPECT_EQ(error_level.err.find(warning), std::string::npos) << error_level.err;
+  Outcome verbose = Ccm("plan -v --config " + config("error") + " " + pkl);
+  EXPECT_NE(verbose.err.find(warning), std::string::npos) << verbose.err;
+  EXPECT_TRUE(verbose.out.empty()) << verbose.out;
 }
 
 }  // namespace

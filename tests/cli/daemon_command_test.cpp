@@ -97,7 +97,7 @@ TEST(DaemonCommand, ConfigurationAndUsageErrors) {
             kExitConfig);
   EXPECT_EQ(made, 0);  // no processor is built for a bad configuration
 
-  EXPECT_EQ(RunDaemonCommandLine({}, out, err, PlugsWith(made, seen)), kExitUsage);
+  EXPECT_EQ(RunDaemonCommandLine({"stray"}, out, err, PlugsWith(made, seen)), kExitUsage);
   EXPECT_EQ(RunDaemonCommandLine({"--config", "x", "--bogus"}, out, err, PlugsWith(made, seen)),
             kExitUsage);
   std::ostringstream help;

@@ -105,9 +105,17 @@ TEST_F(ImportCommandTest, DirectoryDownIsATemporaryFailure) {
   EXPECT_NE(out_.str().find("deferred"), std::string::npos) << out_.str();
 }
 
+TEST_F(ImportCommandTest, ConfigurationDefaultsToEtcCcmigrate) {
+  if (fs::exists("/etc/ccmigrate/ccmigrate.toml"))
+    GTEST_SKIP() << "this machine has /etc/ccmigrate/ccmigrate.toml";
+  std::ostringstream out, err;
+  EXPECT_EQ(kImportCommand.run({"x.pkl"}, out, err), 78);
+  EXPECT_NE(err.str().find("/etc/ccmigrate/ccmigrate.toml"), std::string::npos) << err.str();
+}
+
 TEST_F(ImportCommandTest, UsageAndConfigurationErrors) {
   std::ostringstream out, err;
-  EXPECT_EQ(kImportCommand.run({"x.pkl"}, out, err), 64);
+  EXPECT_EQ(kImportCommand.run({}, out, err), 64);
   EXPECT_EQ(
       kImportCommand.run({"--config", (tmp_.path() / "none.toml").string(), "x.pkl"}, out, err),
       78);
@@ -130,11 +138,11 @@ TEST(ImportSetProcessor, OutcomesMapOntoDropOutcomes) {
   EXPECT_EQ(OutcomeForImport(r).kind, SetOutcome::Kind::kDeferred);
   EXPECT_EQ(OutcomeForImport(r).reason, "directory down");
   r.report.outcome = importer::ImportOutcome::kRefused;
-  r.exit_code = 2;
+  r.report.error_kind = importer::ImportErrorKind::kPermanent;
   EXPECT_EQ(OutcomeForImport(r).kind, SetOutcome::Kind::kRejected);
-  r.exit_code = 78;
+  r.report.error_kind = importer::ImportErrorKind::kConfiguration;
   EXPECT_EQ(OutcomeForImport(r).kind, SetOutcome::Kind::kDeferred);
-  r.exit_code = 75;
+  r.report.error_kind.reset();
   r.report.outcome = importer::ImportOutcome::kInterrupted;
   EXPECT_EQ(OutcomeForImport(r).kind, SetOutcome::Kind::kInterrupted);
 }

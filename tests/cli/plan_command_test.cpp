@@ -111,7 +111,7 @@ TEST_F(PlanCommandTest, PrintsOnlyLdifThatLdapmodifyApplies) {
 }
 
 TEST_F(PlanCommandTest, ExitCodes) {
-  EXPECT_EQ(RunCommand(kPlanCommand, {pkl_}).rc, 64);
+  EXPECT_EQ(RunCommand(kPlanCommand, {}).rc, 64);
   EXPECT_EQ(RunCommand(kPlanCommand, {"--config", dir_ + "/missing.toml", pkl_}).rc, 78);
 
   // An invalid set is refused before the directory is asked anything.

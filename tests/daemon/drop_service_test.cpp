@@ -146,7 +146,7 @@ TEST(DropService, SetsFlowToDoneDeferredAndFailed) {
   EXPECT_TRUE(fs::is_empty(tmp.path() / "active"));
   EXPECT_TRUE(fs::is_empty(tmp.path() / "incoming"));
   EXPECT_EQ(proc.seen.size(), 3u);
-  EXPECT_EQ(service.ExitCode(), 0);  // the daemon exits 0 on SIGTERM/Stop
+  EXPECT_EQ(service.Verdict(), RunVerdict::kClean);  // the daemon exits 0 on SIGTERM/Stop
   const auto status = ReadFile(tmp.path() / "status.json");
   EXPECT_NE(status.find("\"state\": \"stopped\""), std::string::npos) << status;
   EXPECT_NE(status.find("\"done\": 1, \"deferred\": 1, \"failed\": 1"), std::string::npos)
@@ -425,7 +425,7 @@ TEST(DropService, SigtermDuringWorkStopsAtASafePointAndTheSetResumesLater) {
     };
     check();
     io.run();  // returns once the set reached its safe point
-    EXPECT_EQ(service.ExitCode(), 0);
+    EXPECT_EQ(service.Verdict(), RunVerdict::kClean);
     EXPECT_TRUE(In(tmp.path(), "active", "ok-long"));
   }
   asio::io_context io;
@@ -479,7 +479,7 @@ TEST(DropService, SighupWithAGoodConfigurationAppliesIt) {
   EXPECT_EQ(service.settings().quiet_period, 100ms);
 }
 
-int RunOnce(const fs::path& spool, ScriptedProcessor::Script script) {
+RunVerdict RunOnce(const fs::path& spool, ScriptedProcessor::Script script) {
   asio::io_context io;
   ScriptedProcessor proc(io, std::move(script));
   DropService service(io, FastSettings(spool), proc);
@@ -507,39 +507,40 @@ int RunOnce(const fs::path& spool, ScriptedProcessor::Script script) {
   };
   poll();
   io.run();
-  return service.ExitCode();
+  return service.Verdict();
 }
 
-TEST(DropService, OnceProcessesWhatIsReadyAndReturnsTheImportExitCode) {
+TEST(DropService, OnceProcessesWhatIsReadyAndReturnsTheWorstOutcome) {
   TempDir tmp;
   DropSet(tmp.path(), "ok1");
   DropSet(tmp.path(), "ok2");
-  EXPECT_EQ(RunOnce(tmp.path(), ByName), 0);
+  EXPECT_EQ(RunOnce(tmp.path(), ByName), RunVerdict::kClean);
   EXPECT_TRUE(In(tmp.path(), "done", "ok1") && In(tmp.path(), "done", "ok2"));
 
   DropSet(tmp.path(), "warn1");
-  EXPECT_EQ(RunOnce(tmp.path(), ByName), 1);
+  EXPECT_EQ(RunOnce(tmp.path(), ByName), RunVerdict::kWarnings);
   DropSet(tmp.path(), "bad1");
-  EXPECT_EQ(RunOnce(tmp.path(), ByName), 2);
+  EXPECT_EQ(RunOnce(tmp.path(), ByName), RunVerdict::kRejected);
 }
 
-TEST(DropService, OnceRetriesDeferredSetsAtOnceAndExits75WhileStillUnreachable) {
+TEST(DropService, OnceRetriesDeferredSetsAtOnceAndStaysDeferredWhileStillUnreachable) {
   TempDir tmp;
   DropSet(tmp.path(), "later1");
   auto unreachable = [](const ClaimedSet&, int) {
     return SetOutcome::Deferred("directory unreachable");
   };
-  EXPECT_EQ(RunOnce(tmp.path(), unreachable), 75);
+  EXPECT_EQ(RunOnce(tmp.path(), unreachable), RunVerdict::kDeferred);
   EXPECT_TRUE(In(tmp.path(), "deferred", "later1"));
-  // The retry time is in the future, but --once retries now; still unreachable: 75 again, and
+  // The retry time is in the future, but --once retries now; still unreachable: deferred again, and
   // the set stays in deferred/, never failed/.
-  EXPECT_EQ(RunOnce(tmp.path(), unreachable), 75);
+  EXPECT_EQ(RunOnce(tmp.path(), unreachable), RunVerdict::kDeferred);
   EXPECT_TRUE(In(tmp.path(), "deferred", "later1"));
   EXPECT_TRUE(fs::is_empty(tmp.path() / "failed"));
   EXPECT_NE(ReadFile(tmp.path() / "deferred" / "later1" / "retry.json").find("\"attempts\": 2"),
             std::string::npos);
   // The directory is back.
-  EXPECT_EQ(RunOnce(tmp.path(), [](const ClaimedSet&, int) { return SetOutcome::Done("{}"); }), 0);
+  EXPECT_EQ(RunOnce(tmp.path(), [](const ClaimedSet&, int) { return SetOutcome::Done("{}"); }),
+            RunVerdict::kClean);
   EXPECT_TRUE(In(tmp.path(), "done", "later1"));
 }
 
@@ -554,7 +555,7 @@ TEST(DropService, OnceTakesEveryReadySetEvenWhenTheyQueueForOneSlot) {
   DropService service(io, settings, proc);
   ASSERT_TRUE(service.Start(RunMode::kOnce).ok());
   io.run();
-  EXPECT_EQ(service.ExitCode(), 0);
+  EXPECT_EQ(service.Verdict(), RunVerdict::kClean);
   EXPECT_EQ(proc.seen.size(), 3u);
   EXPECT_TRUE(fs::is_empty(tmp.path() / "incoming"));
 }
@@ -562,7 +563,7 @@ TEST(DropService, OnceTakesEveryReadySetEvenWhenTheyQueueForOneSlot) {
 TEST(DropService, OnceWaitsOneQuietPeriodForASetStillSettling) {
   TempDir tmp;
   DropSet(tmp.path(), "ok-fresh", /*old=*/false);  // mtimes now: needs one quiet period
-  EXPECT_EQ(RunOnce(tmp.path(), ByName), 0);
+  EXPECT_EQ(RunOnce(tmp.path(), ByName), RunVerdict::kClean);
   EXPECT_TRUE(In(tmp.path(), "done", "ok-fresh"));
 }
 

@@ -101,17 +101,17 @@ class ImportJobSlapdTest : public ::testing::Test {
 
 TEST_F(ImportJobSlapdTest, AppendixAEndToEnd) {
   ImportResult r = Run(Options());
-  ASSERT_EQ(r.exit_code, 0) << RenderReportJson(r.report);
+  ASSERT_EQ(r.report.outcome, ImportOutcome::kDone) << RenderReportJson(r.report);
   ASSERT_EQ(r.report.users.size(), 2u);
   const UserReport& avery = r.report.users[0];
   const UserReport& jordan = r.report.users[1];
-  EXPECT_EQ(avery.decision, "convert");
-  EXPECT_EQ(avery.directory, "applied");
+  EXPECT_EQ(avery.decision, Decision::kConvert);
+  EXPECT_EQ(avery.directory, DirectoryStatus::kApplied);
   EXPECT_EQ(avery.dn, "cn=Avery Quinn,ou=Recipients,dc=example,dc=test");
   EXPECT_EQ(avery.mail_store, "aquinn");
   EXPECT_EQ(avery.messages_delivered, 3u);
-  EXPECT_EQ(jordan.decision, "convert");
-  EXPECT_EQ(jordan.directory, "applied");
+  EXPECT_EQ(jordan.decision, Decision::kConvert);
+  EXPECT_EQ(jordan.directory, DirectoryStatus::kApplied);
   EXPECT_EQ(jordan.messages, 0u);
   EXPECT_EQ(r.report.directory_changes_applied, 2u);
   ExpectAveryDeliveredOnce();
@@ -124,12 +124,12 @@ TEST_F(ImportJobSlapdTest, AppendixAEndToEnd) {
 }
 
 TEST_F(ImportJobSlapdTest, RerunChangesNothingAndDeliversNothingTwice) {
-  ASSERT_EQ(Run(Options()).exit_code, 0);
+  ASSERT_EQ(Run(Options()).report.outcome, ImportOutcome::kDone);
   auto before = StoreFiles();
   ImportResult again = Run(Options());
-  EXPECT_EQ(again.exit_code, 0) << RenderReportJson(again.report);
-  EXPECT_EQ(again.report.users[0].decision, "deliver");
-  EXPECT_EQ(again.report.users[1].decision, "deliver");
+  EXPECT_EQ(again.report.outcome, ImportOutcome::kDone) << RenderReportJson(again.report);
+  EXPECT_EQ(again.report.users[0].decision, Decision::kDeliver);
+  EXPECT_EQ(again.report.users[1].decision, Decision::kDeliver);
   EXPECT_EQ(again.report.directory_changes_applied, 0u);
   EXPECT_EQ(again.report.users[0].messages_delivered, 0u);
   EXPECT_EQ(again.report.users[0].messages_already_present, 3u);
@@ -142,7 +142,7 @@ TEST_F(ImportJobSlapdTest, InterruptedAtSeveralPointsThenRerun) {
   o.TEST_stop_after_directory = true;
   ImportResult first = Run(o);
   EXPECT_TRUE(first.interrupted);
-  EXPECT_EQ(first.exit_code, 75);
+  EXPECT_EQ(first.report.outcome, ImportOutcome::kInterrupted);
   EXPECT_EQ(first.report.directory_changes_applied, 2u);
   EXPECT_TRUE(StoreFiles().empty());
 
@@ -159,7 +159,7 @@ TEST_F(ImportJobSlapdTest, InterruptedAtSeveralPointsThenRerun) {
 
   o.TEST_stop_after_messages.reset();
   ImportResult last = Run(o);
-  EXPECT_EQ(last.exit_code, 0) << RenderReportJson(last.report);
+  EXPECT_EQ(last.report.outcome, ImportOutcome::kDone) << RenderReportJson(last.report);
   EXPECT_EQ(last.report.directory_changes_applied, 0u);
   EXPECT_EQ(last.report.users[0].messages_delivered + last.report.users[0].messages_already_present,
             3u);
@@ -170,14 +170,14 @@ TEST_F(ImportJobSlapdTest, UnreachableDirectoryDefersAndChangesNothing) {
   ASSERT_TRUE(slapd_->Stop().ok());
   ImportResult r = Run(Options());
   EXPECT_EQ(r.report.outcome, ImportOutcome::kDeferred) << RenderReportJson(r.report);
-  EXPECT_EQ(r.exit_code, 75);
+  EXPECT_EQ(r.report.outcome, ImportOutcome::kDeferred);
   EXPECT_TRUE(StoreFiles().empty());
   EXPECT_FALSE(fs::exists(out_.path() / "audit.ldif"));
 
   // Back up: the rerun finishes the job.
   ASSERT_TRUE(slapd_->Restart().ok());
   ImportResult rerun = Run(Options());
-  EXPECT_EQ(rerun.exit_code, 0) << RenderReportJson(rerun.report);
+  EXPECT_EQ(rerun.report.outcome, ImportOutcome::kDone) << RenderReportJson(rerun.report);
   EXPECT_EQ(rerun.report.directory_changes_applied, 2u);
   ExpectAveryDeliveredOnce();
 }

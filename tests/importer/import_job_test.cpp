@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "importer/directory_decision.h"
+#include "importer/plan_ldif.h"
 #include "parser/field_codec.h"
 #include "parser/source_address.h"
 #include "tests/support/temp_dir.h"
@@ -80,6 +81,7 @@ class MemoryDirectory final : public DirectoryAccess {
       }
       out.users.push_back(a);
     }
+    last_applied = plan;
     return out;
   }
 
@@ -106,6 +108,7 @@ class MemoryDirectory final : public DirectoryAccess {
   }
 
   std::vector<ldap::Entry> entries;
+  std::optional<DirectoryPlan> last_applied;  // the plan Apply was last given
   bool unreachable = false;
   int plans = 0;
   int changes_applied = 0;
@@ -149,24 +152,23 @@ class ImportJobTest : public ::testing::Test {
 
 TEST_F(ImportJobTest, AppendixAEndToEnd) {
   ImportResult r = RunImport(Options(), directory_);
-  EXPECT_EQ(r.exit_code, 0) << RenderReportJson(r.report);
-  EXPECT_EQ(r.report.outcome, ImportOutcome::kDone) << r.report.reason;
+  EXPECT_EQ(r.report.outcome, ImportOutcome::kDone) << RenderReportJson(r.report);
   ASSERT_EQ(r.report.users.size(), 2u);
   const UserReport& avery = r.report.users[0];
   const UserReport& jordan = r.report.users[1];
   EXPECT_EQ(avery.address, "CCMAIL:Quinn, Avery at HQPO");
-  EXPECT_EQ(avery.decision, "convert");
-  EXPECT_EQ(avery.directory, "applied");
+  EXPECT_EQ(avery.decision, Decision::kConvert);
+  EXPECT_EQ(avery.directory, DirectoryStatus::kApplied);
   EXPECT_EQ(avery.messages, 3u);
   EXPECT_EQ(avery.messages_delivered, 3u);
-  EXPECT_EQ(jordan.decision, "convert");
-  EXPECT_EQ(jordan.directory, "applied");
+  EXPECT_EQ(jordan.decision, Decision::kConvert);
+  EXPECT_EQ(jordan.directory, DirectoryStatus::kApplied);
   EXPECT_EQ(jordan.messages, 0u);
   EXPECT_EQ(r.report.directory_changes_applied, 2u);
   ASSERT_EQ(r.report.synthesised.size(), 1u);
   EXPECT_EQ(r.report.synthesised[0].address, "CCMAIL:Lee, Jordan at HQPO");
   ASSERT_EQ(r.report.skipped_sections.size(), 1u);
-  EXPECT_EQ(r.report.skipped_sections[0].kind, "PAB");
+  EXPECT_EQ(r.report.skipped_sections[0].kind, SkippedKind::kPab);
   EXPECT_EQ(r.report.skipped_sections[0].records, 2u);  // Morgan Ellis and the Cutover Team list
 
   auto files = StoreFiles();
@@ -187,13 +189,13 @@ TEST_F(ImportJobTest, AppendixAEndToEnd) {
 }
 
 TEST_F(ImportJobTest, RerunChangesNothingAndDeliversNothingTwice) {
-  ASSERT_EQ(RunImport(Options(), directory_).exit_code, 0);
+  ASSERT_EQ(RunImport(Options(), directory_).report.outcome, ImportOutcome::kDone);
   auto before = StoreFiles();
   auto entries = directory_.entries;
   ImportResult r = RunImport(Options(), directory_);
-  EXPECT_EQ(r.exit_code, 0) << RenderReportSummary(r.report);
-  EXPECT_EQ(r.report.users[0].decision, "deliver");
-  EXPECT_EQ(r.report.users[1].decision, "deliver");
+  EXPECT_EQ(r.report.outcome, ImportOutcome::kDone) << RenderReportSummary(r.report);
+  EXPECT_EQ(r.report.users[0].decision, Decision::kDeliver);
+  EXPECT_EQ(r.report.users[1].decision, Decision::kDeliver);
   EXPECT_EQ(r.report.directory_changes_applied, 0u);
   EXPECT_EQ(r.report.users[0].messages_delivered, 0u);
   EXPECT_EQ(r.report.users[0].messages_already_present, 3u);
@@ -206,13 +208,13 @@ TEST_F(ImportJobTest, StopAfterTheDirectoryThenRerun) {
   o.TEST_stop_after_directory = true;
   ImportResult first = RunImport(o, directory_);
   EXPECT_TRUE(first.interrupted);
-  EXPECT_EQ(first.exit_code, 75);
+  EXPECT_EQ(first.report.outcome, ImportOutcome::kInterrupted);
   EXPECT_EQ(directory_.changes_applied, 2);
   EXPECT_TRUE(StoreFiles().empty());
 
   ImportResult second = RunImport(Options(), directory_);
-  EXPECT_EQ(second.exit_code, 0) << RenderReportSummary(second.report);
-  EXPECT_EQ(second.report.users[0].decision, "deliver");
+  EXPECT_EQ(second.report.outcome, ImportOutcome::kDone) << RenderReportSummary(second.report);
+  EXPECT_EQ(second.report.users[0].decision, Decision::kDeliver);
   EXPECT_EQ(directory_.changes_applied, 2);  // nothing converted twice
   EXPECT_EQ(second.report.users[0].messages_delivered, 3u);
   EXPECT_EQ(StoreFiles().size(), 3u);
@@ -230,7 +232,7 @@ TEST_F(ImportJobTest, StopAfterSomeMessagesThenRerunDeliversEachExactlyOnce) {
     EXPECT_TRUE(first.interrupted);
     o.TEST_stop_after_messages.reset();
     ImportResult second = RunImport(o, directory);
-    EXPECT_EQ(second.exit_code, 0) << RenderReportSummary(second.report);
+    EXPECT_EQ(second.report.outcome, ImportOutcome::kDone) << RenderReportSummary(second.report);
     EXPECT_EQ(
         second.report.users[0].messages_delivered + second.report.users[0].messages_already_present,
         3u);
@@ -251,7 +253,6 @@ TEST_F(ImportJobTest, UnreachableDirectoryDefersAndChangesNothing) {
   directory_.unreachable = true;
   ImportResult r = RunImport(Options(), directory_);
   EXPECT_EQ(r.report.outcome, ImportOutcome::kDeferred);
-  EXPECT_EQ(r.exit_code, 75);
   EXPECT_NE(r.report.reason.find("server down"), std::string::npos);
   EXPECT_EQ(directory_.changes_applied, 0);
   EXPECT_TRUE(StoreFiles().empty());
@@ -262,13 +263,12 @@ TEST_F(ImportJobTest, MassChangeGuardRefusesUnlessForced) {
   o.max_changes = 1;
   ImportResult refused = RunImport(o, directory_);
   EXPECT_EQ(refused.report.outcome, ImportOutcome::kRefused);
-  EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.report.reason.find("max_changes"), std::string::npos);
   EXPECT_EQ(directory_.changes_applied, 0);
   EXPECT_TRUE(StoreFiles().empty());
 
   o.force = true;
-  EXPECT_EQ(RunImport(o, directory_).exit_code, 0);
+  EXPECT_EQ(RunImport(o, directory_).report.outcome, ImportOutcome::kDone);
   EXPECT_EQ(directory_.changes_applied, 2);
 }
 
@@ -277,8 +277,52 @@ TEST_F(ImportJobTest, InvalidSetIsRefused) {
   o.pkl_path = out_.path() / "MISSING.PKL";
   ImportResult r = RunImport(o, directory_);
   EXPECT_EQ(r.report.outcome, ImportOutcome::kRefused);
-  EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(directory_.plans, 0);
+}
+
+TEST_F(ImportJobTest, PrepareImportPlansExactlyWhatRunImportApplies) {
+  PlannedImport planned = PrepareImport(Options(), directory_);
+  ASSERT_TRUE(planned.plan.has_value()) << planned.report.reason;
+  EXPECT_EQ(planned.report.outcome, ImportOutcome::kDone) << planned.report.reason;
+  EXPECT_EQ(planned.report.users.size(), 2u);
+  EXPECT_EQ(planned.report.synthesised.size(), 1u);  // Jordan's section, from the in-memory fix
+  EXPECT_EQ(directory_.changes_applied, 0);
+  EXPECT_TRUE(StoreFiles().empty());
+  auto printed = RenderPlanLdif(*planned.plan);
+  ASSERT_TRUE(printed.ok());
+  EXPECT_NE(printed->find("changetype: modify"), std::string::npos);
+
+  ImportResult r = RunImport(Options(), directory_);
+  ASSERT_EQ(r.report.outcome, ImportOutcome::kDone) << r.report.reason;
+  ASSERT_TRUE(directory_.last_applied.has_value());
+  auto applied = RenderPlanLdif(*directory_.last_applied);
+  ASSERT_TRUE(applied.ok());
+  EXPECT_EQ(*applied, *printed);
+}
+
+TEST_F(ImportJobTest, PrepareImportNamesHowItEnded) {
+  directory_.unreachable = true;
+  PlannedImport down = PrepareImport(Options(), directory_);
+  EXPECT_FALSE(down.plan.has_value());
+  EXPECT_EQ(down.report.outcome, ImportOutcome::kDeferred);
+  EXPECT_EQ(down.report.error_kind, ImportErrorKind::kTransient);
+
+  ImportJobOptions o = Options();
+  o.pkl_path = out_.path() / "MISSING.PKL";
+  PlannedImport invalid = PrepareImport(o, directory_);
+  EXPECT_FALSE(invalid.plan.has_value());
+  EXPECT_EQ(invalid.report.outcome, ImportOutcome::kRefused);
+  EXPECT_FALSE(invalid.report.error_kind.has_value());  // the set, not an error, refused it
+
+  // A second entry for Avery: a conflict the default policy refuses; the plan is still there
+  // to show why.
+  directory_.unreachable = false;
+  directory_.entries.push_back(CustomRecipient("Avery Q", "AQ", "CCMAIL:Quinn, Avery at HQPO"));
+  PlannedImport conflict = PrepareImport(Options(), directory_);
+  ASSERT_TRUE(conflict.plan.has_value());
+  EXPECT_EQ(conflict.report.outcome, ImportOutcome::kRefused);
+  EXPECT_EQ(conflict.plan->Count(Decision::kConflict), 1u);
+  EXPECT_EQ(directory_.changes_applied, 0);
 }
 
 TEST_F(ImportJobTest, ProgressLinesWhenNotATerminal) {
@@ -286,7 +330,7 @@ TEST_F(ImportJobTest, ProgressLinesWhenNotATerminal) {
   ImportJobOptions o = Options();
   o.progress = &progress;
   o.progress_interval = std::chrono::seconds(0);
-  ASSERT_EQ(RunImport(o, directory_).exit_code, 0);
+  ASSERT_EQ(RunImport(o, directory_).report.outcome, ImportOutcome::kDone);
   EXPECT_NE(progress.str().find("import: users 2/2, messages 3"), std::string::npos)
       << progress.str();
   EXPECT_EQ(progress.str().find('\r'), std::string::npos);

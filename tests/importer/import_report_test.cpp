@@ -15,22 +15,22 @@ ImportReport Sample() {
   r.code_page = 1252;
   UserReport avery;
   avery.address = "CCMAIL:Quinn, Avery at HQPO";
-  avery.decision = "convert";
+  avery.decision = Decision::kConvert;
   avery.dn = "cn=Avery Quinn,ou=Recipients,dc=example,dc=test";
   avery.mail_store = "aquinn";
-  avery.directory = "applied";
+  avery.directory = DirectoryStatus::kApplied;
   avery.messages = 3;
   avery.messages_delivered = 2;
   avery.messages_already_present = 1;
   avery.warnings.push_back("00000001.PRI:14: 2 Body sections in one chain");
   UserReport ghost;
   ghost.address = "CCMAIL:Ghost \"Q\"\nat HQPO";
-  ghost.decision = "skip-not-found";
+  ghost.decision = Decision::kSkipNotFound;
   ghost.reason = "no entry";
   r.users = {avery, ghost};
   r.synthesised.push_back({"CCMAIL:Lee, Jordan at HQPO", "CCMFIX01.PRI", "DB8: no mail"});
-  r.skipped_sections.push_back(
-      {"PAB", "CCMAIL:Quinn, Avery at HQPO", "00000001.PRI", 1, 2, "PAB delivery is out of scope"});
+  r.skipped_sections.push_back({SkippedKind::kPab, "CCMAIL:Quinn, Avery at HQPO", "00000001.PRI", 1,
+                                2, "PAB delivery is out of scope"});
   r.directory_changes_applied = 1;
   r.timings = {0.010, 0.020, 0.030, 0.0405, 0.1};
   return r;

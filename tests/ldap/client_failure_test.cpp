@@ -8,11 +8,11 @@
 
 #include "ldap/client.h"
 #include "ldap/escape.h"
-#include "ldap/sync_client.h"
 #include "tests/ldap/test_config.h"
 #include "tests/support/program.h"
 #include "tests/support/slapd.h"
 #include "tests/support/slapd_fixture.h"
+#include "tests/support/sync_client.h"
 
 namespace ccm::ldap {
 namespace {

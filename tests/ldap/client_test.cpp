@@ -14,9 +14,9 @@
 #include <set>
 
 #include "ldap/escape.h"
-#include "ldap/sync_client.h"
 #include "tests/ldap/test_config.h"
 #include "tests/support/slapd_fixture.h"
+#include "tests/support/sync_client.h"
 
 namespace ccm::ldap {
 namespace {

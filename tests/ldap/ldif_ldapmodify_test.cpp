@@ -6,9 +6,9 @@
 #include "ldap/escape.h"
 #include "ldap/ldif_reader.h"
 #include "ldap/ldif_writer.h"
-#include "ldap/sync_client.h"
 #include "tests/ldap/test_config.h"
 #include "tests/support/slapd_fixture.h"
+#include "tests/support/sync_client.h"
 
 namespace ccm::ldap {
 namespace {

@@ -55,6 +55,13 @@ TEST(FileSet, AppendixAOracle) {
   EXPECT_EQ(missing[0]->address, "CCMAIL:Lee, Jordan at HQPO");
   EXPECT_TRUE(HasProblem(sink, Severity::kWarning, "Directory.pri", 5, "Q194218"));
   EXPECT_EQ(sink.warnings(), 1u) << Dump(sink);
+  // Code that acts on this warning (the import's in-memory fix) finds it by its code.
+  std::vector<std::uint64_t> coded;
+  for (const Diagnostic& d : sink.kept()) {
+    if (d.code == DiagnosticCode::kUserWithoutMailMessageSection)
+      coded.push_back(d.where);
+  }
+  EXPECT_EQ(coded, std::vector<std::uint64_t>{5}) << Dump(sink);
   // Message 2 has 1 attachment, message 3 is a free document; every pointer frames.
   EXPECT_EQ(scan.summary.attachments, 1u);
   EXPECT_EQ(scan.summary.documents, 1u);

@@ -1,6 +1,6 @@
 // sync_client.cpp — SyncClient: each call starts the asynchronous operation and runs the
 // private io_context until the completion arrives. See sync_client.h.
-#include "ldap/sync_client.h"
+#include "tests/support/sync_client.h"
 
 #include <ldap.h>
 

@@ -1,6 +1,7 @@
-// sync_client.h — ccm::ldap::SyncClient: blocking calls over Client, for tools (the `plan`
-// command), tests and scripts. Each call runs a private io_context until its operation
-// completes; behaviour (timeouts, reconnect, errors as values) is Client's.
+// sync_client.h — ccm::ldap::SyncClient: blocking calls over Client, for tests (setting up
+// and inspecting a directory step by step). Production code drives Client on its own
+// io_context (importer/ldap_directory_access.h). Each call runs a private io_context until its
+// operation completes; behaviour (timeouts, reconnect, errors as values) is Client's.
 //
 // Thread safety: not thread-safe; one thread at a time. Do not use it inside another
 // io_context's handlers (it blocks).
