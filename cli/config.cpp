@@ -2,11 +2,12 @@
 // key: its name (unknown keys are errors, so a typo never silently falls back to a default), its
 // type, its range, and whether it is required. toml++ exceptions stay inside this file.
 //
-// Relative paths (password_file, ca_file, accounts_file, root, public_root, dir) are resolved
-// against the configuration file's directory, so a service and a shell read the same file alike.
-// The password file is read here, bounded to 4 KiB; one trailing newline (LF or CR LF) is
-// dropped; its content never appears in a message. [mailstore] group is resolved here (it must
-// exist and hold this process), so a wrong group stops every command at start.
+// Relative paths (password_file, ca_file, accounts_file, journal_key_file, root, public_root,
+// dir) are resolved against the configuration file's directory, so a service and a shell read
+// the same file alike.
+// The password file is not read here (see config.h).
+// [mailstore] group is resolved here (it must exist and hold this process), so a wrong group
+// stops every command at start.
 #include "cli/config.h"
 
 #include <toml++/toml.h>
@@ -24,8 +25,6 @@ namespace ccm::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::size_t kMaxPasswordBytes = 4096;
 
 std::string Where(const fs::path& origin, const toml::source_region& region) {
   std::ostringstream out;
@@ -162,33 +161,6 @@ class TableReader {
   std::set<std::string> consumed_;
 };
 
-Result<Secret, std::string> ReadPassword(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return Fail(std::string("cannot open ") + file.string());
-  std::string content;
-  char buffer[512];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    content.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (content.size() > kMaxPasswordBytes) {
-      return Fail(file.string() + " is larger than 4 KiB; is this really a password file?");
-    }
-  }
-  if (in.bad())
-    return Fail(std::string("cannot read ") + file.string());
-  if (!content.empty() && content.back() == '\n') {
-    content.pop_back();
-    if (!content.empty() && content.back() == '\r')
-      content.pop_back();
-  }
-  if (content.empty())
-    return Fail(file.string() + " is empty");
-  if (content.find_first_of(std::string_view("\0\n", 2)) != std::string::npos) {
-    return Fail(file.string() + " holds more than one line or a NUL byte");
-  }
-  return Secret(std::move(content));
-}
-
 const toml::table* SubTable(const toml::table& root, std::string_view name, const fs::path& origin,
                             std::optional<ConfigError>& error) {
   const toml::node* node = root.get(name);
@@ -222,14 +194,6 @@ void ReadLdap(const toml::table& root, const fs::path& origin, LdapConfig& c,
   r.Finish();
   if (error || t == nullptr)
     return;
-  if (!c.password_file.empty()) {
-    auto secret = ReadPassword(c.password_file);
-    if (!secret) {
-      r.Fail(*t->get("password_file"), "password_file", secret.error());
-      return;
-    }
-    c.password = std::move(*secret);
-  }
   if (!c.bind_dn.empty() && c.password_file.empty() && c.sasl_mechanism.empty()) {
     r.Fail(*t->get("bind_dn"), "bind_dn",
            "a simple bind needs password_file (or set sasl_mechanism = \"EXTERNAL\")");
@@ -254,6 +218,7 @@ void ReadImport(const toml::table& root, const fs::path& origin, ImportConfig& c
   r.Path("accounts_file", c.accounts_file, false);
   r.Bool("transliteration", c.transliteration);
   r.Path("transliteration_table", c.transliteration_table, false);
+  r.Path("journal_key_file", c.journal_key_file, false);
   r.Finish();
   if (!error && !c.transliteration_table.empty()) {
     if (auto table = importer::Transliteration::WithTableFile(c.transliteration_table); !table)
@@ -299,6 +264,8 @@ void ReadDrop(const toml::table& root, const fs::path& origin, std::optional<Dro
   r.Int("retry_initial_seconds", c.retry_initial_seconds, 1, 86400);
   r.Int("retry_max_seconds", c.retry_max_seconds, 1, 7 * 86400);
   r.Int("max_set_bytes", c.max_set_bytes, 1, INT64_MAX);
+  r.Int("max_listed_files", c.max_listed_files, 1, 16777216);
+  r.Path("state_dir", c.state_dir, false);
   r.Finish();
   if (error)
     return;

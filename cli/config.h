@@ -2,16 +2,17 @@
 // example) read into plain structs. Everything below the daemon takes these plain options, never
 // TOML.
 //
-// Inputs: the configuration file (path given with --config) and, when [ldap] password_file is
-// set, that file (relative paths in the configuration are relative to the configuration file's
-// directory). Every key, its type, default and allowed range is listed in docs/configuration.md.
+// Inputs: the configuration file (path given with --config); relative paths in it are relative
+// to the configuration file's directory. Every key, its type, default and allowed range is listed
+// in docs/configuration.md.
 //
 // Diagnostics: unknown keys, wrong types, out-of-range values and missing required keys are
 // ConfigErrors whose message names the file, line, column and the key (`[ldap] uri`); a TOML
 // syntax error names the line and column. The first problem found is returned.
 //
-// Security: the password file's content is read into a Secret, which has no printing operator;
-// no message ever contains it. The password file is bounded (4 KiB).
+// Security: the password file is only named here, never read: only a command that binds reads
+// it (ConnectionFor in directory_settings.h, through ldap::ReadSecretFile), so `status`, `check`
+// and `fix` work for users who cannot read it.
 //
 // Thread safety: LoadConfig/ParseConfig are pure functions of their input (plus file reads);
 // the structs are plain values.
@@ -34,19 +35,6 @@ struct ConfigError {
   std::string message;
 };
 
-/// A password read from [ldap] password_file. Deliberately not printable.
-class Secret {
- public:
-  Secret() = default;
-  explicit Secret(std::string value) : value_(std::move(value)) {}
-  /// The secret itself; pass it straight to the bind call, never to a log.
-  const std::string& Reveal() const { return value_; }
-  bool empty() const { return value_.empty(); }
-
- private:
-  std::string value_;
-};
-
 enum class NotFoundPolicy { kWarn, kReject };      ///< [import] on_not_found
 enum class ConflictPolicy { kReject, kSkipUser };  ///< [import] on_conflict
 
@@ -54,8 +42,7 @@ enum class ConflictPolicy { kReject, kSkipUser };  ///< [import] on_conflict
 struct LdapConfig {
   std::string uri;                      ///< required
   std::string bind_dn;                  ///< "" = anonymous or SASL
-  std::filesystem::path password_file;  ///< resolved; empty when not set
-  Secret password;                      ///< the file's content, one trailing newline removed
+  std::filesystem::path password_file;  ///< resolved; empty when not set; read only to bind
   std::string base_dn;                  ///< required
   std::string sasl_mechanism;           ///< "" (simple bind) or "EXTERNAL"
   bool starttls = false;
@@ -79,6 +66,8 @@ struct ImportConfig {
   std::filesystem::path accounts_file;  ///< resolved; empty when not set
   bool transliteration = false;         ///< look non-ASCII user addresses up by an ASCII spelling
   std::filesystem::path transliteration_table;  ///< resolved; empty = the built-in table only
+  /// resolved; the key that authenticates journals (importer/journal_key.h)
+  std::filesystem::path journal_key_file = "/var/lib/ccmigrate/state/journal.key";
 };
 
 /// [mailstore]
@@ -100,6 +89,9 @@ struct DropConfig {
   std::int64_t retry_initial_seconds = 30;
   std::int64_t retry_max_seconds = 3600;
   std::int64_t max_set_bytes = 68719476736;  ///< 64 GiB
+  std::int64_t max_listed_files = 65536;     ///< 1..16777216
+  /// resolved; the service's own state (each set's journal and audit), out of operators' reach
+  std::filesystem::path state_dir = "/var/lib/ccmigrate/state";
 };
 
 /// [log]
@@ -128,8 +120,7 @@ inline std::filesystem::path ConfigFileOption(const std::optional<std::string>& 
 /// Reads and validates the configuration file at `file`.
 Result<Config, ConfigError> LoadConfig(const std::filesystem::path& file);
 
-/// Validates configuration text; `origin` names it in messages and anchors relative paths
-/// (the password file is read relative to origin's directory).
+/// Validates configuration text; `origin` names it in messages and anchors relative paths.
 Result<Config, ConfigError> ParseConfig(std::string_view text, const std::filesystem::path& origin);
 
 }  // namespace ccm::cli

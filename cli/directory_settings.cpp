@@ -5,7 +5,7 @@
 
 namespace ccm::cli {
 
-ldap::ConnectionConfig ConnectionFor(const LdapConfig& config) {
+Result<ldap::ConnectionConfig, std::string> ConnectionFor(const LdapConfig& config) {
   ldap::ConnectionConfig out;
   out.uri = config.uri;
   if (config.sasl_mechanism == "EXTERNAL") {
@@ -15,7 +15,10 @@ ldap::ConnectionConfig ConnectionFor(const LdapConfig& config) {
   } else {
     out.bind = ldap::BindMethod::kSimple;
     out.bind_dn = config.bind_dn;
-    out.password = ldap::Secret(config.password.Reveal());
+    auto password = ldap::ReadSecretFile(config.password_file.string());
+    if (!password)
+      return Fail("[ldap] password_file: " + password.error());
+    out.password = std::move(*password);
   }
   out.start_tls = config.starttls;
   out.ca_file = config.ca_file.string();

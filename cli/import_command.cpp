@@ -99,6 +99,11 @@ int RunImportCommand(const std::vector<std::string>& args, std::ostream& out, st
     err << "ccmigrate import: " << options.error() << "\n";
     return kExitConfig;
   }
+  auto connection = ConnectionFor(config->ldap);
+  if (!connection) {
+    err << "ccmigrate import: " << connection.error() << "\n";
+    return kExitConfig;
+  }
   options->force = parsed->Flag("force");
   options->progress = &err;
   options->progress_terminal = ::isatty(STDERR_FILENO) == 1;
@@ -106,8 +111,9 @@ int RunImportCommand(const std::vector<std::string>& args, std::ostream& out, st
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
 
-  importer::LdapDirectoryAccess directory(ConnectionFor(config->ldap), PlannerOptionsFor(*config),
-                                          static_cast<std::size_t>(config->ldap.connections));
+  importer::LdapDirectoryAccess directory(std::move(*connection), PlannerOptionsFor(*config),
+                                          static_cast<std::size_t>(config->ldap.connections),
+                                          config->import.journal_key_file);
   importer::ImportResult result = importer::RunImport(*options, directory);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

@@ -9,13 +9,16 @@
 //                                      flush; stays in active/, resumed at the next start)
 //   configuration error → deferred    (the set is not at fault; a reload may fix it)
 // The report text goes back to the service, which writes report.json. The journal and audit
-// files go into <set folder>/ccmigrate-import/, so they travel with the set into done/ or
-// failed/. Progress goes to stderr as periodic lines labelled with the set id.
+// files go into the service's own state directory, <[drop] state_dir>/sets/<id>.<inode>/ (made
+// through directory descriptors, 0700, never through a link), and report.json names it
+// (`journal_dir`): nothing in the set's folder, which an operator wrote, is ever read back as
+// state. Progress goes to stderr as periodic lines labelled with the set id.
 //
-// Security: the set folder was claimed by the service (O_NOFOLLOW, flock); the job re-opens it
-// by path (parser::DiskDirectory, which opens every file O_NOFOLLOW and checks it is regular).
-// Honest marker: re-opening by path rather than from ClaimedSet::dir_fd() trusts that nobody
-// swaps active/<id> while the flock is held.
+// Security: the set folder was claimed by the service into active/, which only the service can
+// enter (0700); the job re-opens it by path (parser::DiskDirectory, which opens every file
+// O_NOFOLLOW|O_NONBLOCK and checks it is a regular file with one link). Honest marker:
+// re-opening by path rather than from ClaimedSet::dir_fd() trusts that nobody swaps active/<id>
+// while the flock is held, which only the service user and root can.
 //
 // Thread safety: as BlockingSetProcessor; the configuration is swapped under a mutex on reload
 // and each job copies what it needs when it starts.

@@ -4,6 +4,7 @@
 // --help` print one command's help, `ccmigrate --version` the version. Unknown commands and
 // options exit 64. Before any command runs, logging goes to stderr (command_log.h), at a level
 // -v/-q move.
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <iostream>
@@ -73,9 +74,18 @@ void RaiseOpenFileLimit() {
   }
 }
 
+// The process holds the LDAP password and the journal key in memory: no core dump may write them
+// to disk and no other process of the same user may ptrace it (the unit also sets LimitCORE=0).
+void ForbidCoreDumps() {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  const rlimit none{0, 0};
+  ::setrlimit(RLIMIT_CORE, &none);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  ForbidCoreDumps();
   RaiseOpenFileLimit();
   std::vector<std::string> args(argv + 1, argv + argc);
   ccm::cli::StartCommandLog(ccm::cli::TakeVerbosityOptions(args));

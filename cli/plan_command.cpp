@@ -59,8 +59,13 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   err << "ccmigrate plan: " << options->pkl_path.string() << ": resolving users in "
       << config->ldap.base_dn << " on " << config->ldap.uri << "\n";
-  importer::LdapDirectoryAccess directory(ConnectionFor(config->ldap), PlannerOptionsFor(*config),
-                                          1);
+  auto connection = ConnectionFor(config->ldap);
+  if (!connection) {
+    err << "ccmigrate plan: " << connection.error() << "\n";
+    return kExitConfig;
+  }
+  importer::LdapDirectoryAccess directory(std::move(*connection), PlannerOptionsFor(*config), 1,
+                                          config->import.journal_key_file);
   const importer::PlannedImport planned = importer::PrepareImport(*options, directory);
   const importer::ImportReport& report = planned.report;
   for (const std::string& problem : report.warnings)

@@ -53,18 +53,32 @@ int RunRollback(const std::vector<std::string>& args, std::ostream& out, std::os
     err << "ccmigrate rollback: " << level.error() << "\n";
     return kExitConfig;
   }
-  auto records = importer::ReadJournal(parsed->positional.front());
+  auto key = importer::LoadJournalKey(config->import.journal_key_file);
+  if (!key) {
+    err << "ccmigrate rollback: " << key.error().message << "\n";
+    return kExitConfig;
+  }
+  auto records = importer::ReadJournal(parsed->positional.front(), *key);
   if (!records) {
-    err << "ccmigrate rollback: " << records.error().message << "\n";
+    err << "ccmigrate rollback: " << records.error().message << "; nothing was changed\n";
     // The journal is the command's operand: one that cannot be read is a usage error, not a
     // configuration one.
     if (records.error().kind == importer::ImportErrorKind::kConfiguration)
       return kExitUsage;
     return ExitCodeFor(records.error().kind);
   }
+  if (auto scope = importer::CheckRollbackScope(*records, config->ldap.base_dn); !scope) {
+    err << "ccmigrate rollback: " << scope.error() << "; nothing was changed\n";
+    return kExitInvalid;
+  }
+  auto connection = ConnectionFor(config->ldap);
+  if (!connection) {
+    err << "ccmigrate rollback: " << connection.error() << "\n";
+    return kExitConfig;
+  }
   boost::asio::io_context io;
   auto result = [&] {
-    ldap::Client client(io.get_executor(), ConnectionFor(config->ldap));
+    ldap::Client client(io.get_executor(), std::move(*connection));
     return importer::Rollback(io, client, *records);
   }();
   io.restart();

@@ -13,6 +13,7 @@
 #include "daemon/drop_directory.h"
 #include "daemon/drop_status.h"
 #include "daemon/spool_fs.h"
+#include "daemon/state_json.h"
 
 namespace ccm::cli {
 
@@ -33,13 +34,7 @@ int RunStatusCommand(const std::filesystem::path& drop_dir, std::ostream& out, s
     return 1;
   }
   out << *text;
-  long pid = 0;
-  if (auto pos = text->find("\"pid\":"); pos != std::string::npos) {
-    const char* p = text->data() + pos + 6;
-    while (*p == ' ')
-      ++p;
-    std::from_chars(p, text->data() + text->size(), pid);
-  }
+  const std::int64_t pid = daemon::ParseStatusPid(*text).value_or(0);
   const bool running = pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
   err << "ccmigrate status: daemon pid " << pid << (running ? " is running" : " is not running")
       << "\n";

@@ -46,36 +46,24 @@ std::optional<RetryState> ReadRetry(int set_fd) {
 // Opens or creates one folder of the layout.
 Result<UniqueFd, DropError> OpenOrCreate(int parent, const std::filesystem::path& path,
                                          const std::string& name, mode_t mode) {
-  if (::mkdirat(parent, name.c_str(), mode & 0777) == 0) {
-    // Exactly this mode, whatever the umask; setgid on incoming/ gives dropped sets the spool's
-    // group, so the service can move them.
-    if (::fchmodat(parent, name.c_str(), mode, 0) != 0)
-      return Fail(Errno("cannot set the mode of " + (path / name).string(), errno));
-  } else if (errno != EEXIST) {
+  const bool created = ::mkdirat(parent, name.c_str(), mode & 0777) == 0;
+  if (!created && errno != EEXIST)
     return Fail(Errno("cannot create " + (path / name).string(), errno));
-  }
   UniqueFd fd(spool_fs::OpenDirNoFollow(parent, name));
   if (!fd.valid()) {
     return Fail(Errno("cannot open " + (path / name).string() + " as a directory", errno));
   }
+  // Exactly this mode, whatever the umask, also on a spool made before: setgid on incoming/
+  // gives dropped sets the spool's group, so the service can move them; the sticky bit keeps one
+  // operator from renaming or deleting another's drop; active/ is the service's alone, so a
+  // claimed set is out of every operator's reach. A folder we made must get it; one made before
+  // by someone else keeps the mode its owner gave it.
+  if (::fchmod(fd.get(), mode) != 0 && created)
+    return Fail(Errno("cannot set the mode of " + (path / name).string(), errno));
   return fd;
 }
 
 }  // namespace
-
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-UniqueFd::~UniqueFd() {
-  if (fd_ >= 0)
-    ::close(fd_);
-}
 
 Result<DropDirectory, DropError> DropDirectory::Open(const std::filesystem::path& root) {
   if (root.empty())
@@ -95,8 +83,8 @@ Result<DropDirectory, DropError> DropDirectory::Open(const std::filesystem::path
     UniqueFd* fd;
     const char* name;
     mode_t mode;
-  } folders[] = {{&d.incoming_, "incoming", 02770},
-                 {&d.active_, "active", 0750},
+  } folders[] = {{&d.incoming_, "incoming", 03770},
+                 {&d.active_, "active", 0700},
                  {&d.done_, "done", 0750},
                  {&d.deferred_, "deferred", 0750},
                  {&d.failed_, "failed", 0750}};
@@ -118,10 +106,14 @@ std::vector<IncomingEntry> DropDirectory::ListIncoming(std::vector<IgnoredEntry>
     if (!st)
       continue;
     if (S_ISDIR(st->st_mode)) {
-      out.push_back({name, false});
+      out.push_back({name, false});  // Observe refuses an over-long name
     } else if (S_ISREG(st->st_mode)) {
-      if (IsPackingListName(name))
+      if (IsPackingListName(name) && name.size() > kMaxSetNameBytes) {
+        if (ignored)
+          ignored->push_back({name, "a packing list name longer than 200 bytes"});
+      } else if (IsPackingListName(name)) {
         out.push_back({name, true});
+      }
       // Other loose regular files wait to be gathered by their packing list.
     } else if (ignored) {
       ignored->push_back({name, S_ISLNK(st->st_mode) ? "a symbolic link" : "not a file or folder"});
@@ -131,12 +123,13 @@ std::vector<IncomingEntry> DropDirectory::ListIncoming(std::vector<IgnoredEntry>
 }
 
 std::string DropDirectory::UniqueId(const std::string& name, int source_fd) const {
+  const std::string base = name.substr(0, kMaxSetNameBytes);
   for (int n = 1;; ++n) {
-    const std::string id = n == 1 ? name : name + "-" + std::to_string(n);
+    const std::string id = n == 1 ? base : base + "-" + std::to_string(n);
     bool taken = false;
     for (int fd : {active_.get(), done_.get(), deferred_.get(), failed_.get()}) {
       // The set's own folder does not make its name taken.
-      if (fd == source_fd && n == 1)
+      if (fd == source_fd && n == 1 && base == name)
         continue;
       if (spool_fs::StatNoFollow(fd, id))
         taken = true;
@@ -183,7 +176,7 @@ Result<std::optional<ClaimedSet>, DropError> DropDirectory::ClaimFrom(int from_f
       }
       if (attempt > 100)
         return Fail(DropError{"no free set id for " + where});
-      id = name + "-" + std::to_string(attempt + 2);
+      id = name.substr(0, kMaxSetNameBytes) + "-" + std::to_string(attempt + 2);
     }
     ::fsync(from_fd);
     ::fsync(active_.get());
@@ -196,6 +189,12 @@ Result<std::optional<ClaimedSet>, DropError> DropDirectory::ClaimFrom(int from_f
   set.origin_ = origin;
   if (auto retry = ReadRetry(fd.get()))
     set.previous_attempts_ = retry->attempts;
+  if (origin == ClaimOrigin::kResumed) {
+    // Only a refusal writes reason.txt into a set in active/ (sets with their own are refused
+    // before they get there).
+    if (auto reason = spool_fs::ReadSmallFile(fd.get(), "reason.txt", 4096))
+      set.refused_before_ = std::move(*reason);
+  }
   set.fd_ = std::move(fd);
   return std::optional<ClaimedSet>(std::move(set));
 }
@@ -279,16 +278,21 @@ Result<std::filesystem::path, DropError> DropDirectory::Finish(ClaimedSet set, F
                                                                const RetryState* retry) {
   const int fd = set.dir_fd();
   const std::string where = set.dir().string();
-  if (int err = spool_fs::WriteFileAtomic(fd, "report.json", report_json)) {
-    return Fail(Errno("cannot write report.json in " + where, err));
-  }
+  // A refused set goes to failed/ even when a name of ours is taken by something the set
+  // brought that cannot be replaced (a folder called report.json): it must never stay in
+  // active/, where it would be resumed. Its reason is then in the log and status.json.
+  const bool refusing = place == FinalPlace::kFailed;
   if (place == FinalPlace::kFailed) {
     std::string text = reason;
     if (text.empty() || text.back() != '\n')
       text += '\n';
-    if (int err = spool_fs::WriteFileAtomic(fd, "reason.txt", text)) {
+    // reason.txt first: should the move below fail, a resumed set is recognised as refused.
+    if (int err = spool_fs::WriteFileAtomic(fd, "reason.txt", text); err && !refusing) {
       return Fail(Errno("cannot write reason.txt in " + where, err));
     }
+  }
+  if (int err = spool_fs::WriteFileAtomic(fd, "report.json", report_json); err && !refusing) {
+    return Fail(Errno("cannot write report.json in " + where, err));
   }
   if (place == FinalPlace::kDeferred && retry != nullptr) {
     if (int err = spool_fs::WriteFileAtomic(fd, kRetryFileName, FormatRetryState(*retry))) {

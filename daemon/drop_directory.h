@@ -23,6 +23,10 @@
 // only ever fstatat'ed, so they cannot block. A set folder with a link, FIFO, device, bad
 // listed name or over max_set_bytes is reported hostile (the service refuses it to failed/);
 // anything else odd in incoming/ is returned as ignored (the service logs it) and left alone.
+// A set folder that holds a name the spool or the import writes (ReservedSetNames), whose name
+// is longer than kMaxSetNameBytes, or whose packing list lists more than max_listed_files
+// names is refused at once; a refused set reaches failed/ even when its own report.json name is
+// taken by something we cannot replace (the reason then stays in the log and status.json).
 // Our own files in a set folder: report.json, reason.txt, retry.json (written via a dot temp
 // file and rename, O_NOFOLLOW|O_NONBLOCK).
 //
@@ -36,6 +40,7 @@
 #include <vector>
 
 #include "ccm/result.h"
+#include "ccm/unique_fd.h"
 #include "daemon/listed_files.h"
 #include "daemon/retry_schedule.h"
 #include "daemon/set_readiness.h"
@@ -48,27 +53,28 @@ inline const std::vector<std::string>& SpoolFileNames() {
   return names;
 }
 
+/// Names the spool or an import writes into a set's folder: a set that arrives holding one of
+/// them (in any case) is refused, so that nothing an operator brings becomes ccmigrate's state.
+inline const std::vector<std::string>& ReservedSetNames() {
+  static const std::vector<std::string> names = {"report.json", "reason.txt", kRetryFileName,
+                                                 "ccmigrate-import"};
+  return names;
+}
+
+/// The longest set folder or loose packing-list name the spool takes (bytes). Longer names are
+/// refused (folders) or left alone (loose files): the spool's own names add a prefix or a
+/// suffix to them, which must stay within the file system's 255 bytes.
+inline constexpr std::size_t kMaxSetNameBytes = 200;
+
+/// The most files a packing list may list before the set is refused ([drop] max_listed_files).
+inline constexpr std::size_t kDefaultMaxListedFiles = 65536;
+
 /// A failed spool operation; the message names the operation, the path and errno's text.
 struct DropError {
   std::string message;
 };
 
-/// Owns a file descriptor; closes it on destruction.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd();
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
+using ccm::UniqueFd;
 
 /// Where a claimed set came from.
 enum class ClaimOrigin { kIncoming, kDeferred, kResumed };
@@ -92,6 +98,9 @@ class ClaimedSet {
   ClaimOrigin origin() const { return origin_; }
   /// How often the set was deferred before (from retry.json; 0 when none).
   int previous_attempts() const { return previous_attempts_; }
+  /// For a set resumed from active/: the reason it was refused with before (its reason.txt),
+  /// when a crash or a failed move kept it from reaching failed/. Such a set is never imported.
+  const std::optional<std::string>& refused_before() const { return refused_before_; }
 
  private:
   friend class DropDirectory;
@@ -101,6 +110,7 @@ class ClaimedSet {
   std::string pkl_name_;
   ClaimOrigin origin_ = ClaimOrigin::kIncoming;
   int previous_attempts_ = 0;
+  std::optional<std::string> refused_before_;
 };
 
 /// A candidate in incoming/.
@@ -129,10 +139,13 @@ struct SpoolCounts {
 /// The spool. Open() creates the layout; every other call works on directory fds.
 class DropDirectory {
  public:
-  /// Opens (creating if missing: root and state folders 0750, incoming/ 02770) the spool.
+  /// Opens (creating if missing) the spool and sets its folders' modes: root 0750, incoming/
+  /// 03770 (setgid, sticky), active/ 0700, done/ deferred/ failed/ 0750.
   static Result<DropDirectory, DropError> Open(const std::filesystem::path& root);
 
   const std::filesystem::path& root() const { return root_; }
+  /// Sets the packing-list cap (default kDefaultMaxListedFiles).
+  void set_max_listed_files(std::size_t limit) { max_listed_files_ = limit; }
 
   /// Candidates in incoming/ (set folders and loose .pkl files), in name order; `ignored`
   /// (optional) receives entries that are neither (links, FIFOs, devices, stray files).
@@ -180,6 +193,7 @@ class DropDirectory {
 
   std::filesystem::path root_;
   UniqueFd root_fd_, incoming_, active_, done_, deferred_, failed_;
+  std::size_t max_listed_files_ = kDefaultMaxListedFiles;
 };
 
 /// True for names the spool never picks up: `.*`, `*.tmp`, `*~`, `*.part`.

@@ -71,6 +71,7 @@ Result<void, DropError> DropService::Start(RunMode mode) {
   if (!spool)
     return Fail(spool.error());
   spool_.emplace(std::move(*spool));
+  spool_->set_max_listed_files(settings_.max_listed_files);
 
   if (hooks_.handle_signals) {
     signals_.add(SIGTERM);
@@ -192,6 +193,11 @@ void DropService::ScanActive() {
       status_.AddError(name, claim.error().message);
       continue;
     }
+    if (*claim && (*claim)->refused_before()) {
+      // Refused once: finish the refusal, never import it.
+      FinishRefusal(std::move(**claim), *(*claim)->refused_before());
+      continue;
+    }
     if (*claim)
       Launch(std::move(**claim));
   }
@@ -199,7 +205,14 @@ void DropService::ScanActive() {
 
 void DropService::ScanDeferred(std::optional<SteadyTime>& next_wake) {
   const auto now_wall = WallClock::now();
+  // The service never schedules a retry further out than the longest back-off plus its jitter;
+  // a retry.json that says otherwise was not written by it, and the set is simply due now.
+  const auto latest = now_wall + std::chrono::duration_cast<WallClock::duration>(
+                                     settings_.retry.max * (1.0 + settings_.retry.jitter) +
+                                     std::chrono::seconds(1));
   for (auto& d : spool_->ListDeferred()) {
+    if (d.retry.next_attempt > latest)
+      d.retry.next_attempt = now_wall;
     if (mode_ == RunMode::kOnce) {
       if (once_tried_.contains(d.name))
         continue;
@@ -324,7 +337,10 @@ void DropService::Refuse(const IncomingEntry& entry, const std::string& reason) 
   }
   if (!*claim)
     return;  // another process took it
-  ClaimedSet set = std::move(**claim);
+  FinishRefusal(std::move(**claim), reason);
+}
+
+void DropService::FinishRefusal(ClaimedSet set, const std::string& reason) {
   const std::string id = set.id();
   LogSet(spdlog::level::warn, "set {}: refused: {}", PrintableName(id), reason);
   auto outcome = SetOutcome::Rejected(reason);

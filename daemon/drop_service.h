@@ -102,6 +102,8 @@ class DropService {
   void Launch(ClaimedSet set);
   void OnDone(const std::shared_ptr<ClaimedSet>& set, SetOutcome outcome);
   void Refuse(const IncomingEntry& entry, const std::string& reason);
+  /// Writes the refusal into a claimed set and moves it to failed/.
+  void FinishRefusal(ClaimedSet set, const std::string& reason);
   void Shutdown();
   void PublishStatus();
   void WaitForSignal();

@@ -31,6 +31,8 @@ struct DropSettings {
   std::chrono::milliseconds rescan_interval{std::chrono::seconds(60)};
   RetryPolicy retry;
   std::uint64_t max_set_bytes = 64ull << 30;
+  /// A packing list listing more files than this is refused at once.
+  std::size_t max_listed_files = 65536;
   /// A set that stays incomplete (listed files missing, no packing list) and unchanged this
   /// long is refused instead of waiting forever.
   std::chrono::milliseconds incomplete_timeout{std::chrono::minutes(10)};

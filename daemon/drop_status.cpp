@@ -9,6 +9,19 @@
 
 namespace ccm::daemon {
 
+namespace {
+
+// status.json is read by people and tools; one entry never carries more than this of a reason.
+constexpr std::size_t kMaxEntryBytes = 1024;
+
+std::string Bounded(const std::string& text) {
+  if (text.size() <= kMaxEntryBytes)
+    return text;
+  return text.substr(0, kMaxEntryBytes) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
+}  // namespace
+
 void DropStatus::AddError(std::string set, std::string message, bool count) {
   if (count)
     ++errors;
@@ -56,7 +69,7 @@ std::string FormatStatus(const DropStatus& s, std::chrono::system_clock::time_po
     j += "{\"at\": " + JsonQuote(Rfc3339(s.last_outcome->at)) +
          ", \"set\": " + JsonQuote(s.last_outcome->set) +
          ", \"outcome\": " + JsonQuote(s.last_outcome->outcome) +
-         ", \"reason\": " + JsonQuote(s.last_outcome->message) + "},\n";
+         ", \"reason\": " + JsonQuote(Bounded(s.last_outcome->message)) + "},\n";
   } else {
     j += "null,\n";
   }
@@ -64,7 +77,8 @@ std::string FormatStatus(const DropStatus& s, std::chrono::system_clock::time_po
   first = true;
   for (const auto& e : s.last_errors) {
     j += std::string(first ? "\n" : ",\n") + "    {\"at\": " + JsonQuote(Rfc3339(e.at)) +
-         ", \"set\": " + JsonQuote(e.set) + ", \"message\": " + JsonQuote(e.message) + "}";
+         ", \"set\": " + JsonQuote(Bounded(e.set)) +
+         ", \"message\": " + JsonQuote(Bounded(e.message)) + "}";
     first = false;
   }
   j += first ? "]\n" : "\n  ]\n";

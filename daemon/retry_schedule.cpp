@@ -2,34 +2,12 @@
 #include "daemon/retry_schedule.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 
 #include "daemon/json_text.h"
+#include "daemon/state_json.h"
 
 namespace ccm::daemon {
-namespace {
-
-// Finds `"key":` and parses the integer after it.
-std::optional<std::int64_t> IntAfterKey(std::string_view text, std::string_view key) {
-  const std::string needle = "\"" + std::string(key) + "\"";
-  auto pos = text.find(needle);
-  if (pos == std::string_view::npos)
-    return std::nullopt;
-  pos = text.find(':', pos + needle.size());
-  if (pos == std::string_view::npos)
-    return std::nullopt;
-  ++pos;
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t'))
-    ++pos;
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data() + pos, text.data() + text.size(), value);
-  if (ec != std::errc() || end == text.data() + pos)
-    return std::nullopt;
-  return value;
-}
-
-}  // namespace
 
 std::chrono::milliseconds BackoffDelay(int attempts, const RetryPolicy& policy) {
   if (attempts < 1)
@@ -65,13 +43,14 @@ std::string FormatRetryState(const RetryState& state) {
 }
 
 std::optional<RetryState> ParseRetryState(std::string_view text) {
-  auto attempts = IntAfterKey(text, "attempts");
-  auto next_ms = IntAfterKey(text, "next_attempt_unix_ms");
-  if (!attempts || !next_ms || *attempts < 0 || *attempts > 1'000'000)
+  const auto fields = ParseRetryFields(text);
+  if (!fields)
     return std::nullopt;
   RetryState state;
-  state.attempts = static_cast<int>(*attempts);
-  state.next_attempt = std::chrono::system_clock::time_point(std::chrono::milliseconds(*next_ms));
+  state.attempts = static_cast<int>(fields->attempts);
+  state.next_attempt = std::chrono::system_clock::time_point(
+      std::chrono::milliseconds(fields->next_attempt_unix_ms));
+  state.last_reason = fields->last_reason;
   return state;
 }
 

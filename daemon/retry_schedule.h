@@ -5,9 +5,10 @@
 // so that a restarted daemon resumes each set's own schedule instead of retrying everything at
 // once. Delay after the n-th deferral: min(initial * 2^(n-1), max), plus optional jitter.
 //
-// Inputs: the file is read bounded (4 KiB), through a directory fd, without following links; a
-// missing or unreadable file means "due now, attempts 0" (the safe default: a rerun is
-// idempotent). Diagnostics: none; callers log.
+// Inputs: the file is read bounded (4 KiB), through a directory fd, without following links, and
+// parsed as JSON (state_json.h): attempts must be 0..1,000,000 and next_attempt_unix_ms a time
+// before the year 2200. A missing, unreadable or out-of-range file means "due now, attempts 0"
+// (the safe default: a rerun is idempotent). Diagnostics: none; callers log.
 //
 // Thread safety: pure functions; FormatRetryState/ParseRetryState are reentrant.
 #pragma once

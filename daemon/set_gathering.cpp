@@ -6,8 +6,8 @@
 // gone); move each listed file present in incoming/ (matched case-insensitively); rename the
 // folder to the .pkl's stem, made unique (-2, -3 ...). A crash part-way leaves a .gather folder
 // holding the .pkl: RecoverGatherings moves any listed files still loose and places it.
-// Security: only regular files are moved; names come from the directory listing, matched to
-// listed names, never used as paths. See drop_directory.h.
+// Security: only regular files with one link owned by the .pkl's owner are moved; names come from
+// the directory listing, matched to listed names, never used as paths. See drop_directory.h.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -31,8 +31,11 @@ std::string StemOf(const std::string& pkl_name) {
   return stem;
 }
 
-// Moves the listed files that lie loose in incoming/ into the gathering folder.
-void MoveListedFiles(int incoming_fd, int gather_fd, const std::vector<std::string>& listed) {
+// Moves the listed files that lie loose in incoming/ into the gathering folder: only regular
+// files with one link that belong to the packing list's owner (`owner`), so that nobody's set
+// takes in another operator's files.
+void MoveListedFiles(int incoming_fd, int gather_fd, const std::vector<std::string>& listed,
+                     uid_t owner) {
   std::map<std::string, std::string> by_lower;
   for (const auto& n : spool_fs::ListNames(incoming_fd)) {
     if (!n.empty() && n[0] != '.')
@@ -43,7 +46,7 @@ void MoveListedFiles(int incoming_fd, int gather_fd, const std::vector<std::stri
     if (it == by_lower.end())
       continue;
     auto st = spool_fs::StatNoFollow(incoming_fd, it->second);
-    if (!st || !S_ISREG(st->st_mode))
+    if (!st || !S_ISREG(st->st_mode) || st->st_nlink != 1 || st->st_uid != owner)
       continue;
     spool_fs::RenameNoReplace(incoming_fd, it->second, gather_fd, it->second);
   }
@@ -99,7 +102,7 @@ Result<std::optional<std::string>, DropError> DropDirectory::GatherLooseSet(
   }
   auto listed = listed_files(root_ / "incoming" / gather / pkl_name);
   if (listed)
-    MoveListedFiles(in, gfd.get(), *listed);
+    MoveListedFiles(in, gfd.get(), *listed, pkl_st->st_uid);
   ::fsync(gfd.get());
   return Place(in, gather, StemOf(pkl_name));
 }
@@ -124,7 +127,7 @@ std::vector<std::string> DropDirectory::RecoverGatherings(const ListedFilesFn& l
     }
     auto listed = listed_files(root_ / "incoming" / name / pkl_name);
     if (listed)
-      MoveListedFiles(in, gfd.get(), *listed);
+      MoveListedFiles(in, gfd.get(), *listed, st->st_uid);
     auto where = Place(in, name, StemOf(pkl_name));
     if (where && *where)
       placed.push_back(**where);

@@ -47,6 +47,11 @@ bool IsBareFileName(const std::string& name) {
   });
 }
 
+bool IsReservedName(const std::string& lower_name) {
+  const auto& reserved = ReservedSetNames();
+  return std::find(reserved.begin(), reserved.end(), lower_name) != reserved.end();
+}
+
 bool IsOwnFile(const std::string& name) {
   const auto& own = SpoolFileNames();
   return std::find(own.begin(), own.end(), name) != own.end();
@@ -115,7 +120,19 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
     }
     dir_fd = folder.get();
     dir_path /= entry.name;
+    if (entry.name.size() > kMaxSetNameBytes) {
+      obs.hostile = "the set folder's name is " + std::to_string(entry.name.size()) +
+                    " bytes long, more than " + std::to_string(kMaxSetNameBytes);
+      return obs;
+    }
     names = spool_fs::ListNames(dir_fd);
+    for (const auto& n : names) {
+      if (IsReservedName(spool_fs::Lower(n))) {
+        obs.hostile =
+            "the set holds " + PrintableName(n) + ", a name ccmigrate reserves for its own files";
+        return obs;
+      }
+    }
     for (const auto& n : names) {
       if (IsIgnoredName(n) || !IsPackingListName(n))
         continue;
@@ -136,6 +153,7 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
   }
 
   std::vector<std::pair<std::string, struct stat>> counted;
+  uid_t pkl_uid = 0;  // every listed file must belong to the packing list's owner
   WallTime newest{};
   bool any_mtime = false;
   auto count = [&](const std::string& name, const struct stat& st) {
@@ -160,8 +178,20 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
       obs.hostile = "packing list " + PrintableName(obs.pkl_name) + " is " + KindName(st->st_mode);
       return obs;
     }
+    if (st->st_nlink > 1) {
+      obs.hostile = "packing list " + PrintableName(obs.pkl_name) + " is a hard link (" +
+                    std::to_string(st->st_nlink) + " links)";
+      return obs;
+    }
+    pkl_uid = st->st_uid;
     count(obs.pkl_name, *st);
     auto listed = listed_files(PathViaFd(dir_fd, dir_path, obs.pkl_name));
+    if (listed && listed->size() > max_listed_files_) {
+      obs.hostile = "packing list " + PrintableName(obs.pkl_name) + " lists " +
+                    std::to_string(listed->size()) + " files, more than [drop] max_listed_files " +
+                    std::to_string(max_listed_files_);
+      return obs;
+    }
     if (listed) {
       obs.listing_ok = true;
       obs.listed = std::move(*listed);
@@ -201,6 +231,17 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
     }
     if (!S_ISREG(st->st_mode)) {
       obs.hostile = "listed file " + PrintableName(name) + " is " + KindName(st->st_mode);
+      return obs;
+    }
+    if (st->st_nlink > 1) {
+      obs.hostile = "listed file " + PrintableName(name) + " is a hard link (" +
+                    std::to_string(st->st_nlink) + " links)";
+      return obs;
+    }
+    if (st->st_uid != pkl_uid) {
+      obs.hostile = "listed file " + PrintableName(name) + " belongs to uid " +
+                    std::to_string(st->st_uid) + ", the packing list to uid " +
+                    std::to_string(pkl_uid);
       return obs;
     }
     count(it->second.front(), *st);

@@ -7,13 +7,18 @@
 namespace ccm::daemon {
 namespace {
 
+// The first few names and how many more: a reason is logged, written to reason.txt and kept in
+// status.json, so it stays short however many files a packing list names.
 std::string JoinNames(const std::vector<std::string>& names) {
+  constexpr std::size_t kShown = 10;
   std::string out;
-  for (const auto& n : names) {
+  for (std::size_t i = 0; i < names.size() && i < kShown; ++i) {
     if (!out.empty())
       out += ", ";
-    out += n;
+    out += names[i].size() > 64 ? names[i].substr(0, 64) + "..." : names[i];
   }
+  if (names.size() > kShown)
+    out += " and " + std::to_string(names.size() - kShown) + " more";
   return out;
 }
 

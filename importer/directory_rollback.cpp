@@ -93,6 +93,71 @@ Result<InverseChange, std::string> InverseOf(const JournalRecord& record) {
   return InverseChange{std::move(modifications), ldap::Filter::And(std::move(ours))};
 }
 
+namespace {
+
+// "ou=People, DC=Example" and "ou=people,dc=example" name the same entry for this check.
+std::string DnKey(std::string_view dn) {
+  std::string out;
+  for (char c : dn) {
+    if (c == ' ' && (out.empty() || out.back() == ',' || out.back() == '='))
+      continue;
+    if (c == ',' || c == '=') {
+      while (!out.empty() && out.back() == ' ')
+        out.pop_back();
+    }
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
+bool IsUnder(std::string_view dn, std::string_view base) {
+  const std::string d = DnKey(dn);
+  const std::string b = DnKey(base);
+  if (b.empty())
+    return true;
+  if (d == b)
+    return true;
+  return d.size() > b.size() + 1 && d.compare(d.size() - b.size(), b.size(), b) == 0 &&
+         d[d.size() - b.size() - 1] == ',' &&
+         (d.size() < b.size() + 2 || d[d.size() - b.size() - 2] != '\\');
+}
+
+bool IsManaged(const ldap::Modification& m) {
+  for (std::string_view name :
+       {"ccmTargetAddress", "ccmMailboxHome", "ccmMailStore", "ccmProxyAddress"}) {
+    if (ldap::EqualsIgnoreCase(m.attribute, name))
+      return true;
+  }
+  if (!ldap::EqualsIgnoreCase(m.attribute, "objectClass"))
+    return false;
+  for (const std::string& v : m.values) {
+    if (!ldap::EqualsIgnoreCase(v, "ccmCustomRecipient") &&
+        !ldap::EqualsIgnoreCase(v, "ccmMailbox"))
+      return false;
+  }
+  return !m.values.empty();
+}
+
+}  // namespace
+
+Result<void, std::string> CheckRollbackScope(const std::vector<JournalRecord>& records,
+                                             std::string_view base_dn) {
+  for (const JournalRecord& record : records) {
+    const std::string where = "journal line " + std::to_string(record.line) + ": ";
+    if (!IsUnder(record.dn, base_dn))
+      return Fail(where + record.dn + " is not under [ldap] base_dn " + std::string(base_dn));
+    for (const ldap::Modification& m : record.modifications) {
+      if (!IsManaged(m)) {
+        return Fail(where + "the change to " + record.dn + " touches " + m.attribute +
+                    ", which ccmigrate does not manage");
+      }
+    }
+  }
+  return {};
+}
+
 Result<RollbackResult, ImportError> Rollback(boost::asio::io_context& io, ldap::Client& client,
                                              const std::vector<JournalRecord>& records) {
   RollbackResult result;

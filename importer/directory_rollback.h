@@ -59,6 +59,13 @@ struct InverseChange {
 /// (replace, or delete without values — ccmigrate never journals those).
 Result<InverseChange, std::string> InverseOf(const JournalRecord& record);
 
+/// Checks that every record stays inside what ccmigrate manages: its DN is `base_dn` or under
+/// it, and its change touches only ccmigrate's attributes (objectClass values ccmCustomRecipient
+/// and ccmMailbox, ccmTargetAddress, ccmMailboxHome, ccmMailStore, ccmProxyAddress). The error
+/// names the journal line and what is outside; rollback then applies nothing.
+Result<void, std::string> CheckRollbackScope(const std::vector<JournalRecord>& records,
+                                             std::string_view base_dn);
+
 /// Rolls back every change in `records` (as ReadJournal returns them). Fails only on a
 /// transient LDAP error (kTransient: rerun later; what was done so far stays done) or a
 /// configuration error (bind refused).

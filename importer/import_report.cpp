@@ -240,6 +240,8 @@ std::string RenderReportJson(const ImportReport& r) {
   }
   StringList(w, "warnings", r.warnings);
   w.Member("warnings_not_shown", r.warnings_not_shown);
+  if (!r.journal_dir.empty())
+    w.Member("journal_dir", r.journal_dir);
   w.EndObject();
   return w.str() + "\n";
 }

@@ -154,6 +154,7 @@ struct ImportReport {
   std::vector<TransliteratedName> transliterated;           ///< every one
   std::uint64_t untranslated_addresses_not_shown = 0;
   std::string public_root;  ///< set when public sections were delivered
+  std::string journal_dir;  ///< where journal.ldif and audit.ldif are ("" = not said)
   std::uint64_t public_delivered = 0, public_already_present = 0;
   std::uint64_t directory_changes_applied = 0;
   std::vector<std::string> warnings;  ///< set-level (validation warnings, public delivery)

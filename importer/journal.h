@@ -17,8 +17,21 @@
 // by a crash during its journal write (never sent) leaves prior states without changes; they are
 // skipped, and each new batch starts with an empty line so it never merges into a torn record.
 //
-// Security: files are created 0600 (they hold directory data), opened O_APPEND|O_CLOEXEC|
-// O_NOFOLLOW; the parent directory is fsync'd when a file is created.
+// Authentication: a new journal starts with a header line; the header and every batch end with
+// a tag line `# ccmigrate-tag: <HMAC-SHA256 hex>`, the tag over the bytes since the previous tag
+// line, chained to the previous tag (journal_key.h). ReadJournal refuses the whole journal when
+// a tag does not match, a tag is missing, or bytes follow the last tag: so a journal that was
+// written by hand, had a value changed, or had a record added, removed or moved is never
+// applied. Not covered: cutting whole batches off the end (rollback then undoes fewer changes,
+// never a change ccmigrate did not journal), replaying another authentic journal (its changes
+// are ccmigrate's own), and anyone who can read the key (the service user and root).
+// Journal::Open verifies an existing journal before appending to it: one that fails is refused
+// (kPermanent); a tail after the last tag, left by a batch a crash cut short before it was sent,
+// is cut off.
+//
+// Security: files are created 0600 (they hold directory data), opened O_CLOEXEC|O_NOFOLLOW|
+// O_NONBLOCK and must be regular files with one link; the parent directory is fsync'd when a
+// file is created.
 //
 // Thread safety: a Journal is externally synchronized.
 #pragma once
@@ -32,6 +45,7 @@
 #include "ccm/result.h"
 #include "importer/directory_plan.h"
 #include "importer/import_error.h"
+#include "importer/journal_key.h"
 #include "ldap/entry.h"
 
 namespace ccm::importer {
@@ -39,9 +53,11 @@ namespace ccm::importer {
 /// The journal and audit files of one import.
 class Journal {
  public:
-  /// Opens (creating if needed) both files for appending.
+  /// Opens (creating if needed) both files for appending; an existing journal must verify
+  /// under `key`.
   static Result<std::unique_ptr<Journal>, ImportError> Open(std::filesystem::path journal_path,
-                                                            std::filesystem::path audit_path);
+                                                            std::filesystem::path audit_path,
+                                                            const JournalKey& key);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -59,7 +75,8 @@ class Journal {
 
  private:
   Journal(std::filesystem::path journal_path, std::filesystem::path audit_path, int journal_fd,
-          int audit_fd);
+          int audit_fd, const JournalKey& key, std::string last_tag);
+  Result<void, ImportError> AppendTagged(std::string text);
   Result<void, ImportError> Append(int fd, const std::string& text,
                                    const std::filesystem::path& path, bool sync);
 
@@ -67,6 +84,8 @@ class Journal {
   std::filesystem::path audit_path_;
   int journal_fd_ = -1;
   int audit_fd_ = -1;
+  JournalKey key_;
+  std::string last_tag_;  ///< the tag that ends the journal so far
 };
 
 /// One journaled change as rollback needs it.
@@ -83,10 +102,22 @@ struct JournalRecord {
   std::size_t line = 0;
 };
 
-/// Reads a journal back: every (prior, change) pair in file order. Fails with kPermanent (the
-/// file is damaged or not a ccmigrate journal, naming the line) or kConfiguration (cannot be
-/// opened).
-Result<std::vector<JournalRecord>, ImportError> ReadJournal(const std::filesystem::path& path);
+/// Reads a journal back: every (prior, change) pair in file order, after checking every tag
+/// under `key`. Fails with kPermanent (the file is damaged, not authentic or not a ccmigrate
+/// journal, naming the line) or kConfiguration (cannot be opened).
+Result<std::vector<JournalRecord>, ImportError> ReadJournal(const std::filesystem::path& path,
+                                                            const JournalKey& key);
+
+/// How much of a journal's text its tags cover, and the last tag.
+struct VerifiedJournal {
+  std::size_t length = 0;  ///< bytes up to and including the last tag line
+  std::string last_tag;    ///< "" when there is no tag
+};
+
+/// Checks the tags of journal text (pure; `name` prefixes messages). Fails with the line of the
+/// first tag that does not match, or when the text does not start with a journal header.
+Result<VerifiedJournal, std::string> VerifyJournalText(std::string_view text, const JournalKey& key,
+                                                       const std::string& name);
 
 /// "2026-11-25T02:10:21Z" (UTC, for journal and audit comments).
 std::string UtcTimestamp();

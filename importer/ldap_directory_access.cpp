@@ -10,8 +10,9 @@
 namespace ccm::importer {
 
 LdapDirectoryAccess::LdapDirectoryAccess(ldap::ConnectionConfig connection, PlannerOptions planner,
-                                         std::size_t connections)
-    : planner_(std::move(planner)) {
+                                         std::size_t connections,
+                                         std::filesystem::path journal_key_file)
+    : planner_(std::move(planner)), journal_key_file_(std::move(journal_key_file)) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, connections); ++i)
     clients_.push_back(std::make_unique<ldap::Client>(io_.get_executor(), connection));
 }
@@ -31,7 +32,10 @@ Result<DirectoryPlan, ImportError> LdapDirectoryAccess::Plan(
 
 Result<DirectoryApplication, ImportError> LdapDirectoryAccess::Apply(
     const DirectoryPlan& plan, const std::filesystem::path& output_dir) {
-  auto journal = Journal::Open(output_dir / "journal.ldif", output_dir / "audit.ldif");
+  auto key = LoadOrCreateJournalKey(journal_key_file_);
+  if (!key)
+    return Fail(std::move(key.error()));
+  auto journal = Journal::Open(output_dir / "journal.ldif", output_dir / "audit.ldif", *key);
   if (!journal)
     return Fail(std::move(journal.error()));
   io_.restart();

@@ -3,7 +3,8 @@
 // applier), so RunImport stays a plain blocking function. Planning uses the first connection;
 // applying spreads its journaled batches over all of them.
 //
-// Plan = PlanDirectory (pipelined searches, pure decisions; directory_planner.h); Apply = open
+// Plan = PlanDirectory (pipelined searches, pure decisions; directory_planner.h); Apply = load
+// (or create) the journal key ([import] journal_key_file; journal_key.h), open
 // <output_dir>/journal.ldif and audit.ldif (journal.h) and ApplyDirectoryPlan
 // (directory_apply.h). Apply statuses map onto the job's: applied → applied; nothing-to-do →
 // unchanged; assertion-failed, failed, not-attempted → failed (the user gets no mail and is
@@ -20,6 +21,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -33,7 +35,7 @@ class LdapDirectoryAccess final : public DirectoryAccess {
  public:
   /// Plans on the first of `connections` (>= 1) connections; applies over all of them.
   LdapDirectoryAccess(ldap::ConnectionConfig connection, PlannerOptions planner,
-                      std::size_t connections);
+                      std::size_t connections, std::filesystem::path journal_key_file);
   ~LdapDirectoryAccess() override;
 
   Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override;
@@ -46,6 +48,7 @@ class LdapDirectoryAccess final : public DirectoryAccess {
   boost::asio::io_context io_;
   std::vector<std::unique_ptr<ldap::Client>> clients_;
   PlannerOptions planner_;
+  std::filesystem::path journal_key_file_;
 };
 
 }  // namespace ccm::importer

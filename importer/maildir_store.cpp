@@ -14,6 +14,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "ccm/unique_fd.h"
 #include "importer/maildir_names.h"
 #include "importer/message_identity.h"
 #include "importer/store_group.h"
@@ -24,30 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 constexpr std::string_view kOurPrefix = "ccm-";
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      Reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  ~UniqueFd() { Reset(); }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  void Reset() {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
+using ccm::UniqueFd;
 
 MailError SystemError(const std::string& what, const fs::path& where, int err) {
   return MailError{what + " " + where.string() + ": " + std::strerror(err)};

@@ -6,10 +6,40 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
 namespace ccm::ldap {
+namespace {
+
+constexpr std::size_t kMaxSecretBytes = 4096;
+
+// Owns the descriptor and the bytes read so far, so every return path closes and wipes.
+struct SecretRead {
+  int fd = -1;
+  std::array<char, kMaxSecretBytes + 1> bytes{};
+  std::size_t size = 0;
+  ~SecretRead() {
+    explicit_bzero(bytes.data(), bytes.size());
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+
+std::string FileKind(mode_t mode) {
+  if (S_ISFIFO(mode))
+    return "a FIFO";
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISCHR(mode) || S_ISBLK(mode))
+    return "a device";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  return "not a regular file";
+}
+
+}  // namespace
 
 Secret::Secret(Secret&& other) noexcept : bytes_(other.bytes_) {
   other.Wipe();
@@ -47,28 +77,51 @@ std::ostream& operator<<(std::ostream& out, const Secret&) {
 }
 
 Result<Secret, std::string> ReadSecretFile(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
+  SecretRead read;
+  // O_NONBLOCK: a FIFO put in the file's place must fail now, not block the process in open().
+  read.fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (read.fd < 0) {
+    if (errno == ELOOP)
+      return Fail("secret file " + path + " is a symbolic link");
     return Fail("cannot open secret file " + path + ": " + std::strerror(errno));
+  }
   struct stat info {};
-  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size > 4096) {
-    close(fd);
-    return Fail("secret file " + path + " is not a regular file of at most 4096 bytes");
+  if (::fstat(read.fd, &info) != 0)
+    return Fail("cannot stat secret file " + path + ": " + std::strerror(errno));
+  if (!S_ISREG(info.st_mode))
+    return Fail("secret file " + path + " is " + FileKind(info.st_mode));
+  if ((info.st_mode & S_IRWXO) != 0) {
+    return Fail("secret file " + path +
+                " is accessible to every user (mode o+rwx); chmod o= it and choose a new password");
   }
-  std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
-  ssize_t got = read(fd, bytes.data(), bytes.size());
-  close(fd);
-  if (got < 0 || static_cast<std::size_t>(got) != bytes.size()) {
-    explicit_bzero(bytes.data(), bytes.size());
-    return Fail("cannot read secret file " + path);
+  if (info.st_size > static_cast<off_t>(kMaxSecretBytes))
+    return Fail("secret file " + path + " is larger than 4 KiB; is this really a secret file?");
+  while (read.size < read.bytes.size()) {
+    const ssize_t got =
+        ::read(read.fd, read.bytes.data() + read.size, read.bytes.size() - read.size);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0)
+      return Fail("cannot read secret file " + path + ": " + std::strerror(errno));
+    if (got == 0)
+      break;
+    read.size += static_cast<std::size_t>(got);
   }
-  auto end = bytes.find('\n');
-  if (end != std::string::npos) {
-    std::size_t keep = (end > 0 && bytes[end - 1] == '\r') ? end - 1 : end;
-    explicit_bzero(bytes.data() + keep, bytes.size() - keep);
-    bytes.resize(keep);
+  if (read.size > kMaxSecretBytes)
+    return Fail("secret file " + path + " is larger than 4 KiB; is this really a secret file?");
+  std::size_t keep = read.size;
+  if (keep > 0 && read.bytes[keep - 1] == '\n') {
+    --keep;
+    if (keep > 0 && read.bytes[keep - 1] == '\r')
+      --keep;
   }
-  return Secret(std::move(bytes));
+  if (keep == 0)
+    return Fail("secret file " + path + " is empty");
+  if (std::memchr(read.bytes.data(), '\n', keep) != nullptr ||
+      std::memchr(read.bytes.data(), '\0', keep) != nullptr) {
+    return Fail("secret file " + path + " holds more than one line or a NUL byte");
+  }
+  return Secret(std::string(read.bytes.data(), keep));
 }
 
 }  // namespace ccm::ldap

@@ -3,8 +3,12 @@
 // A Secret holds bytes read from a secret file (ReadSecretFile) or given by a test. Streaming
 // it or formatting it with fmt/spdlog prints "***"; only reveal() gives the bytes, and only the
 // bind code calls it. The bytes are wiped (explicit_bzero) when the Secret is destroyed or
-// overwritten. Security stance: the secret file must be a regular file; its content up to the
-// first newline is the secret (a trailing "\n" or "\r\n" from an editor is not part of it).
+// overwritten. ReadSecretFile is the project's one reader of secret files (the LDAP password and
+// the journal key). Security stance: the file is opened without following a symbolic link and
+// without blocking (a FIFO fails at once), must be a regular file of at most 4 KiB that gives
+// other users no access, and holds one line: a trailing "\n" or "\r\n" from an editor is not
+// part of the secret; an empty file, a second line or a NUL byte is an error. Every buffer that
+// held the bytes is wiped; messages name the file, never its content.
 //
 // Thread safety: a plain value type.
 #pragma once

@@ -1,6 +1,8 @@
 // byte_source.cpp — file and memory byte sources, disk and memory set directories
-// (see byte_source.h). Security: every open is O_NOFOLLOW relative to the set directory's
-// descriptor and is checked to be a regular file with fstat.
+// (see byte_source.h). Security: every open is O_NOFOLLOW|O_NONBLOCK relative to the set
+// directory's descriptor (a FIFO put in a file's place fails at once instead of blocking the
+// reader) and is checked with fstat to be a regular file with one link (a hard link would pull
+// in a file from outside the set).
 #include "parser/byte_source.h"
 
 #include <dirent.h>
@@ -25,7 +27,8 @@ std::string ErrnoText(const std::string& what, int err) {
 
 Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
                                                                   const std::string& name) {
-  int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  int fd =
+      ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     int err = errno;
     if (err == ELOOP)
@@ -40,7 +43,17 @@ Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Fail(name + ": not a regular file; refused");
+    const char* what = S_ISFIFO(st.st_mode)                         ? "a FIFO"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                       : S_ISSOCK(st.st_mode)                       ? "a socket"
+                       : S_ISDIR(st.st_mode)                        ? "a directory"
+                                                                    : "not a regular file";
+    return Fail(name + ": is " + what + "; refused");
+  }
+  if (st.st_nlink > 1) {
+    ::close(fd);
+    return Fail(name + ": has " + std::to_string(st.st_nlink) +
+                " hard links (a hard link can pull in a file from outside the set); refused");
   }
   // The advice widens read-ahead for files streamed in many reads; a small file is read in one or
   // two, so it would only cost a system call per open (per user, in a set of per-user files).

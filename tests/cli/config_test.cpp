@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -13,6 +14,8 @@
 #include <fstream>
 #include <optional>
 #include <vector>
+
+#include "cli/directory_settings.h"
 
 namespace ccm::cli {
 namespace {
@@ -58,7 +61,6 @@ TEST_F(ConfigTest, MinimalConfigGetsEveryDefault) {
   EXPECT_EQ(c->ldap.base_dn, "ou=Recipients,dc=example,dc=test");
   EXPECT_EQ(c->ldap.bind_dn, "");
   EXPECT_TRUE(c->ldap.password_file.empty());
-  EXPECT_TRUE(c->ldap.password.empty());
   EXPECT_EQ(c->ldap.sasl_mechanism, "");
   EXPECT_FALSE(c->ldap.starttls);
   EXPECT_TRUE(c->ldap.ca_file.empty());
@@ -131,7 +133,6 @@ TEST_F(ConfigTest, EveryKeySet) {
       "[log]\n"
       "level = \"debug\"\n");
   ASSERT_TRUE(c.ok()) << c.error().message;
-  EXPECT_EQ(c->ldap.password.Reveal(), "s3cret");
   EXPECT_EQ(c->ldap.password_file, dir_ / "ldap.secret");
   EXPECT_TRUE(c->ldap.starttls);
   EXPECT_FALSE(c->ldap.tls_verify);
@@ -271,32 +272,52 @@ TEST_F(ConfigTest, TransliterationTableIsCheckedAtLoad) {
   EXPECT_NE(ErrorOf(text).find("[import] transliteration_table"), std::string::npos);
 }
 
-TEST_F(ConfigTest, PasswordFileRules) {
+// The password file is named by the configuration and read only by commands that bind
+// (ConnectionFor), through the one secret reader: a configuration whose secret cannot be read
+// still loads (status, check and fix never bind).
+TEST_F(ConfigTest, PasswordFileIsReadOnlyToBind) {
   auto with_password = [&](const std::string& file) {
     std::string text = kMinimal;
     text.insert(text.find("[import]"),
                 "bind_dn = \"cn=admin,dc=x\"\npassword_file = \"" + file + "\"\n");
     return text;
   };
-  WriteFile("crlf.secret", "pw-crlf\r\n");
-  auto c = Parse(with_password("crlf.secret"));
-  ASSERT_TRUE(c.ok()) << c.error().message;
-  EXPECT_EQ(c->ldap.password.Reveal(), "pw-crlf");
-  WriteFile("raw.secret", "pw-raw");
-  c = Parse(with_password((dir_ / "raw.secret").string()));  // absolute
-  ASSERT_TRUE(c.ok()) << c.error().message;
-  EXPECT_EQ(c->ldap.password.Reveal(), "pw-raw");
-  WriteFile("two.secret", "pw\n\n");  // only ONE trailing newline is ignored
-  std::string e = ErrorOf(with_password("two.secret"));
-  EXPECT_NE(e.find("[ldap] password_file:"), std::string::npos) << e;
-  WriteFile("leak.secret", "TopSecretValue\nsecond line\n");
-  e = ErrorOf(with_password("leak.secret"));
+  auto bind = [&](const std::string& file) -> Result<ldap::ConnectionConfig, std::string> {
+    auto c = Parse(with_password(file));
+    EXPECT_TRUE(c.ok()) << c.error().message;
+    return ConnectionFor(c->ldap);
+  };
+  auto write_secret = [&](const std::string& name, const std::string& text) {
+    WriteFile(name, text);
+    fs::permissions(dir_ / name, fs::perms::owner_read | fs::perms::owner_write);
+  };
+  write_secret("crlf.secret", "pw-crlf\r\n");
+  auto c = bind("crlf.secret");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->password.reveal(), "pw-crlf");
+  write_secret("raw.secret", "pw-raw");
+  c = bind((dir_ / "raw.secret").string());  // absolute
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->password.reveal(), "pw-raw");
+  write_secret("two.secret", "pw\n\n");  // only ONE trailing newline is ignored
+  EXPECT_NE(bind("two.secret").error().find("[ldap] password_file:"), std::string::npos);
+  write_secret("leak.secret", "TopSecretValue\nsecond line\n");
+  std::string e = bind("leak.secret").error();
   EXPECT_NE(e.find("more than one line"), std::string::npos) << e;
   EXPECT_EQ(e.find("TopSecretValue"), std::string::npos) << "content must never be printed";
-  WriteFile("empty.secret", "\n");
-  EXPECT_NE(ErrorOf(with_password("empty.secret")).find("is empty"), std::string::npos);
-  e = ErrorOf(with_password("missing.secret"));
-  EXPECT_NE(e.find("test.toml:5:17: [ldap] password_file: cannot open"), std::string::npos) << e;
+  write_secret("empty.secret", "\n");
+  EXPECT_NE(bind("empty.secret").error().find("is empty"), std::string::npos);
+  WriteFile("open.secret", "pw-open\n");
+  fs::permissions(dir_ / "open.secret", fs::perms::others_read, fs::perm_options::add);
+  e = bind("open.secret").error();
+  EXPECT_NE(e.find("accessible to every user"), std::string::npos) << e;
+  EXPECT_EQ(e.find("pw-open"), std::string::npos);
+  e = bind("missing.secret").error();
+  EXPECT_NE(e.find("[ldap] password_file: cannot open secret file"), std::string::npos) << e;
+  ASSERT_EQ(::mkfifo((dir_ / "fifo.secret").c_str(), 0600), 0);
+  e = bind("fifo.secret").error();  // fails at once instead of waiting for a writer
+  EXPECT_NE(e.find("is a FIFO"), std::string::npos) << e;
+
   std::string no_password = kMinimal;
   no_password.insert(no_password.find("[import]"), "bind_dn = \"cn=admin,dc=x\"\n");
   EXPECT_NE(ErrorOf(no_password).find("[ldap] bind_dn: a simple bind needs password_file"),
@@ -334,11 +355,12 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
         "match_target_without_type"}},
       {"import",
        {"default_home", "max_changes", "create_missing", "on_not_found", "on_conflict",
-        "source_timezone", "lenient", "accounts_file", "transliteration", "transliteration_table"}},
+        "source_timezone", "lenient", "accounts_file", "transliteration", "transliteration_table",
+        "journal_key_file"}},
       {"mailstore", {"root", "public_root", "sync_batch", "delivery_threads"}},
       {"drop",
        {"dir", "quiet_seconds", "max_sets_in_flight", "rescan_seconds", "retry_initial_seconds",
-        "retry_max_seconds", "max_set_bytes"}},
+        "retry_max_seconds", "max_set_bytes", "max_listed_files", "state_dir"}},
       {"log", {"level"}}};
   for (const auto& [name, keys] : kKeys) {
     for (const std::string& key : keys) {

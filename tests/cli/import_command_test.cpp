@@ -46,7 +46,8 @@ class ImportCommandTest : public ::testing::Test {
         << "\"\npassword_file = \"" << slapd_->admin_password_file()
         << "\"\nbase_dn = \"ou=Recipients,dc=example,dc=test\"\ntimeout_seconds = 3\n"
         << "[import]\ndefault_home = \"mail1.example.test\"\nmax_changes = " << max_changes
-        << "\nsource_timezone = \"Europe/Berlin\"\n[mailstore]\nroot = \""
+        << "\nsource_timezone = \"Europe/Berlin\"\njournal_key_file = \""
+        << (tmp_.path() / "journal.key").string() << "\"\n[mailstore]\nroot = \""
         << (tmp_.path() / "mail").string() << "\"\n";
   }
 

@@ -61,6 +61,7 @@ class PlanCommandTest : public ::testing::Test {
                         << "\"\nbase_dn = \"ou=Recipients,dc=example,dc=test\"\n"
                         << "timeout_seconds = 3\n"
                         << "[import]\ndefault_home = \"mail1.example.test\"\n"
+                        << "journal_key_file = \"" << dir_ << "/journal.key\"\n"
                         << extra << "[mailstore]\nroot = \"" << dir_ << "/mail\"\n";
     return path;
   }
@@ -160,7 +161,10 @@ TEST_F(PlanCommandTest, RollbackCommandRestoresAndSaysMailStays) {
   options.plan.default_home = "mail1.example.test";
   auto plan = importer::PlanDirectory(io, *client, importer::UsersOfSet(*scan), options);
   ASSERT_TRUE(plan.ok());
-  auto journal = importer::Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif");
+  // The key the configuration names ([import] journal_key_file), made here as an import would.
+  auto key = importer::LoadOrCreateJournalKey(dir_ + "/journal.key");
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  auto journal = importer::Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif", *key);
   ASSERT_TRUE(journal.ok());
   auto applied = importer::ApplyDirectoryPlan(io, {client.get()}, *plan, **journal);
   ASSERT_TRUE(applied.ok());

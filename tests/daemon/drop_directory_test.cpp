@@ -4,6 +4,7 @@
 #include "daemon/drop_directory.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "spool_fixture.h"
@@ -327,6 +328,92 @@ TEST(DropDirectory, AnInterruptedGatheringIsFinished) {
   EXPECT_EQ(d.RecoverGatherings(ParserListedFiles()), std::vector<std::string>{"HQPO"});
   EXPECT_TRUE(fs::exists(in / "HQPO" / "A.SEC"));
   EXPECT_FALSE(fs::exists(in / ".gather.HQPO.PKL"));
+}
+
+TEST(DropDirectory, IncomingIsStickyAndActiveIsTheServicesAlone) {
+  TempDir tmp;
+  auto d = OpenSpool(tmp.path());
+  struct stat in {
+  }, active{};
+  ASSERT_EQ(::stat((tmp.path() / "incoming").c_str(), &in), 0);
+  ASSERT_EQ(::stat((tmp.path() / "active").c_str(), &active), 0);
+  EXPECT_EQ(in.st_mode & 07777, 03770U);
+  EXPECT_EQ(active.st_mode & 07777, 0700U);
+}
+
+TEST(DropDirectory, HardLinksReservedNamesLongNamesAndHugeListsAreRefused) {
+  TempDir tmp;
+  auto d = OpenSpool(tmp.path());
+  const auto in = tmp.path() / "incoming";
+
+  WriteSet(in / "linked");
+  WriteFile(tmp.path() / "outside.txt", "not part of any set");
+  fs::remove(in / "linked" / "00000001.PRI");
+  fs::create_hard_link(tmp.path() / "outside.txt", in / "linked" / "00000001.PRI");
+  auto obs = ObserveFolder(d, "linked");
+  ASSERT_TRUE(obs.hostile.has_value());
+  EXPECT_NE(obs.hostile->find("00000001.PRI is a hard link (2 links)"), std::string::npos)
+      << *obs.hostile;
+
+  for (const char* reserved : {"report.json", "Reason.TXT", "retry.json", "ccmigrate-import"}) {
+    const std::string name = std::string("planted-") + reserved;
+    WriteSet(in / name);
+    fs::create_directories(in / name / reserved);
+    obs = ObserveFolder(d, name);
+    ASSERT_TRUE(obs.hostile.has_value()) << reserved;
+    EXPECT_NE(obs.hostile->find("a name ccmigrate reserves"), std::string::npos) << *obs.hostile;
+  }
+
+  const std::string long_name(201, 'n');
+  WriteSet(in / long_name);
+  obs = ObserveFolder(d, long_name);
+  ASSERT_TRUE(obs.hostile.has_value());
+  EXPECT_NE(obs.hostile->find("201 bytes long"), std::string::npos) << *obs.hostile;
+  // Claimed and refused under its first 200 bytes, never stuck on a name that cannot be made.
+  auto claim = d.ClaimIncoming(long_name);
+  ASSERT_TRUE(claim.ok() && claim->has_value()) << (claim.ok() ? "" : claim.error().message);
+  EXPECT_EQ((*claim)->id(), std::string(200, 'n'));
+  ASSERT_TRUE(d.Finish(std::move(**claim), FinalPlace::kFailed, "{}", *obs.hostile).ok());
+
+  d.set_max_listed_files(3);
+  fs::create_directories(in / "many");
+  WriteFile(in / "many" / "X.PKL", PackingList({"A.PRI", "B.PRI", "C.PRI", "D.PRI"}));
+  obs = ObserveFolder(d, "many");
+  ASSERT_TRUE(obs.hostile.has_value());
+  EXPECT_NE(obs.hostile->find("lists 4 files, more than [drop] max_listed_files 3"),
+            std::string::npos)
+      << *obs.hostile;
+}
+
+TEST(DropDirectory, ARefusedSetWhoseReportNameIsTakenStillReachesFailedUnchanged) {
+  TempDir tmp;
+  auto d = OpenSpool(tmp.path());
+  const auto dropped = DropSet(tmp.path(), "PLANTED");
+  fs::create_directories(dropped / "report.json");
+  WriteFile(dropped / "report.json" / "keep", "operator bytes");
+  auto c = d.ClaimIncoming("PLANTED");
+  ASSERT_TRUE(c.ok() && c->has_value());
+  auto where = d.Finish(std::move(**c), FinalPlace::kFailed, "{}", "planted");
+  ASSERT_TRUE(where.ok()) << where.error().message;
+  EXPECT_TRUE(fs::is_directory(tmp.path() / "failed/PLANTED/report.json"));
+  EXPECT_EQ(ReadFile(tmp.path() / "failed/PLANTED/report.json/keep"), "operator bytes");
+  EXPECT_TRUE(fs::is_empty(tmp.path() / "active"));
+}
+
+TEST(DropDirectory, ASetRefusedBeforeIsResumedAsRefused) {
+  TempDir tmp;
+  auto d = OpenSpool(tmp.path());
+  DropSet(tmp.path(), "R");
+  {
+    auto c = d.ClaimIncoming("R");
+    ASSERT_TRUE(c.ok() && c->has_value());
+    // A crash after the refusal was written but before the move: reason.txt is in active/R.
+    WriteFile(tmp.path() / "active/R/reason.txt", "packing list lists no primary file\n");
+  }
+  auto resumed = d.ResumeActive("R");
+  ASSERT_TRUE(resumed.ok() && resumed->has_value());
+  ASSERT_TRUE((*resumed)->refused_before().has_value());
+  EXPECT_EQ(*(*resumed)->refused_before(), "packing list lists no primary file\n");
 }
 
 }  // namespace

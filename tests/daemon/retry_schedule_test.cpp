@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/state_json.h"
+
 namespace ccm::daemon {
 namespace {
 
@@ -51,6 +53,7 @@ TEST(RetrySchedule, StateFileRoundTrips) {
   ASSERT_TRUE(back.has_value()) << text;
   EXPECT_EQ(back->attempts, 4);
   EXPECT_EQ(back->next_attempt, s.next_attempt);
+  EXPECT_EQ(back->last_reason, s.last_reason);
 }
 
 TEST(RetrySchedule, MalformedStateIsRejected) {
@@ -58,6 +61,42 @@ TEST(RetrySchedule, MalformedStateIsRejected) {
   EXPECT_FALSE(ParseRetryState("{\"attempts\": -1, \"next_attempt_unix_ms\": 5}").has_value());
   EXPECT_FALSE(ParseRetryState("{\"attempts\": 1}").has_value());
   EXPECT_FALSE(ParseRetryState("{\"attempts\": x, \"next_attempt_unix_ms\": 5}").has_value());
+}
+
+// A hand-written retry.json: values that would overflow the clock or the counter, wrong types,
+// and keys hidden inside strings are refused (the set is then simply due now).
+TEST(RetrySchedule, ForgedStateIsRangeChecked) {
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": 1, \"next_attempt_unix_ms\": 9223372036854775807}")
+                   .has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": 1, \"next_attempt_unix_ms\": -1}").has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": 1, \"next_attempt_unix_ms\": 18446744073709551615}")
+                   .has_value());
+  EXPECT_FALSE(
+      ParseRetryState("{\"attempts\": 4294967297, \"next_attempt_unix_ms\": 5}").has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": 1.5, \"next_attempt_unix_ms\": 5}").has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": \"1\", \"next_attempt_unix_ms\": 5}").has_value());
+  EXPECT_FALSE(
+      ParseRetryState("{\"last_reason\": \"\\\"attempts\\\": 1, \\\"next_attempt_unix_ms\\\": 5\"}")
+          .has_value());
+  EXPECT_FALSE(ParseRetryState("[1, 2]").has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": 1, \"next_attempt_unix_ms\": 5, \"last_reason\": 7}")
+                   .has_value());
+  // Found by state_json_fuzzer: a year-9999 value overflowed the nanosecond clock.
+  EXPECT_FALSE(
+      ParseRetryState("{\"attempts\": 3, \"next_attempt_unix_ms\": 17000000080123}").has_value());
+  auto latest = ParseRetryState("{\"attempts\": 1000000, \"next_attempt_unix_ms\": 7258118400000}");
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->attempts, 1000000);
+}
+
+TEST(StateJson, StatusPidIsAnIntegerInRange) {
+  EXPECT_EQ(ParseStatusPid("{\"pid\": 42, \"sets\": []}"), 42);
+  EXPECT_FALSE(ParseStatusPid("{\"note\": \"\\\"pid\\\": 42\"}").has_value());
+  EXPECT_FALSE(ParseStatusPid("{\"pid\": -1}").has_value());
+  EXPECT_FALSE(ParseStatusPid("{\"pid\": 0}").has_value());
+  EXPECT_FALSE(ParseStatusPid("{\"pid\": 99999999999}").has_value());
+  EXPECT_FALSE(ParseStatusPid("{\"pid\": \"1\"}").has_value());
+  EXPECT_FALSE(ParseStatusPid("{\"pid\": 1").has_value());
 }
 
 }  // namespace

@@ -25,8 +25,15 @@ TEST_F(DropE2eTest, SampleSetDroppedByRenameEndsInDoneWithDirectoryAndMail) {
   EXPECT_TRUE(fs::is_regular_file(set / "HQPO.PKL"));
   const std::string report = ReadFile(set / "report.json");
   EXPECT_NE(report.find("\"outcome\":\"done\""), std::string::npos) << report;
-  EXPECT_TRUE(fs::is_regular_file(set / "ccmigrate-import/journal.ldif"));
-  EXPECT_TRUE(fs::is_regular_file(set / "ccmigrate-import/audit.ldif"));
+  // Journal and audit live in the service's state directory, named by the report; nothing of
+  // ccmigrate's state is in the set's folder.
+  const fs::path journal_dir = JournalDir("HQPO.001");
+  ASSERT_FALSE(journal_dir.empty()) << Diagnostics();
+  EXPECT_NE(report.find("\"journal_dir\":\"" + journal_dir.string() + "\""), std::string::npos)
+      << report;
+  EXPECT_TRUE(fs::is_regular_file(journal_dir / "journal.ldif"));
+  EXPECT_TRUE(fs::is_regular_file(journal_dir / "audit.ldif"));
+  EXPECT_FALSE(fs::exists(set / "ccmigrate-import"));
   ExpectSampleImported();
   EXPECT_EQ(MessageFiles(mail_).size(), 4u);  // Avery's three messages and her address book
   EXPECT_TRUE(daemon.Running());

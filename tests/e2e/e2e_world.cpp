@@ -128,9 +128,11 @@ void DaemonE2eTest::WriteConfig(const std::string& import_extra, const std::stri
     << "\"\npassword_file = \"" << slapd_->admin_password_file()
     << "\"\nbase_dn = \"ou=Recipients,dc=example,dc=test\"\ntimeout_seconds = 2\n"
     << "[import]\ndefault_home = \"mail1.example.test\"\nsource_timezone = \"UTC\"\n"
+    << "journal_key_file = \"" << (work_ / "state/journal.key").string() << "\"\n"
     << import_extra << "\n[mailstore]\nroot = \"" << mail_.string() << "\"\n"
     << mailstore_extra << "\n"
-    << "[drop]\ndir = \"" << spool_.string() << "\"\nquiet_seconds = 1\nrescan_seconds = 1\n"
+    << "[drop]\ndir = \"" << spool_.string() << "\"\nstate_dir = \"" << (work_ / "state").string()
+    << "\"\nquiet_seconds = 1\nrescan_seconds = 1\n"
     << "retry_initial_seconds = 1\nretry_max_seconds = 2\n"
     << drop_extra << "\n[log]\nlevel = \"debug\"\n";
   WriteFile(config_, c.str());
@@ -168,6 +170,19 @@ ChildProcess& DaemonE2eTest::StartDaemon(bool once) {
   return ::testing::AssertionFailure()
          << "daemon " << daemon.pid() << " not running after " << timeout.count() << " ms\n"
          << Diagnostics();
+}
+
+fs::path DaemonE2eTest::JournalDir(const std::string& id) {
+  const fs::path sets = work_ / "state/sets";
+  if (!fs::is_directory(sets))
+    return {};
+  for (const auto& entry : fs::directory_iterator(sets)) {
+    const std::string name = entry.path().filename().string();
+    const auto dot = name.rfind('.');
+    if (dot != std::string::npos && name.substr(0, dot) == id)
+      return entry.path();
+  }
+  return {};
 }
 
 void DaemonE2eTest::DropFolder(const fs::path& source, const std::string& id) {

@@ -79,6 +79,9 @@ class DaemonE2eTest : public ::testing::Test {
   /// Waits until spool/<state>/<id> exists.
   ::testing::AssertionResult WaitForSet(const std::string& state, const std::string& id,
                                         std::chrono::milliseconds timeout = 60s);
+  /// The folder with a set's journal.ldif and audit.ldif in the service's state directory
+  /// (work_/state/sets/<id>.<inode>); empty when there is none yet.
+  fs::path JournalDir(const std::string& id);
   /// The spool folders holding <id> (a set must be in exactly one).
   std::vector<std::string> WhereIs(const std::string& id);
   /// The daemons' logs and a listing of the spool.

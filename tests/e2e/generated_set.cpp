@@ -89,7 +89,9 @@ void ExpectGeneratedSetImported(DaemonE2eTest& world, const GeneratedSet& set,
     EXPECT_EQ(n, 1) << entry << " has " << n << " migrate: proxies";
 
   // The journal: every prior state journaled before a conversion is still a custom recipient.
-  const auto journal = Lines(DaemonE2eTest::ReadFile(folder / "ccmigrate-import/journal.ldif"));
+  const std::filesystem::path journal_dir = world.JournalDir(id);
+  EXPECT_FALSE(journal_dir.empty());
+  const auto journal = Lines(DaemonE2eTest::ReadFile(journal_dir / "journal.ldif"));
   std::size_t priors = 0;
   for (std::size_t i = 0; i < journal.size(); ++i) {
     if (journal[i] != "# prior state:")
@@ -107,7 +109,7 @@ void ExpectGeneratedSetImported(DaemonE2eTest& world, const GeneratedSet& set,
   EXPECT_GE(priors, set.users);
   // The audit: each applied conversion at most once.
   std::map<std::string, int> applied;
-  for (const auto& line : Lines(DaemonE2eTest::ReadFile(folder / "ccmigrate-import/audit.ldif"))) {
+  for (const auto& line : Lines(DaemonE2eTest::ReadFile(journal_dir / "audit.ldif"))) {
     const auto at = line.find(" convert ");
     if (line.rfind("# ccmigrate applied ", 0) == 0 && at != std::string::npos)
       ++applied[line.substr(at + 9)];

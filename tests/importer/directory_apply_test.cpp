@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +32,14 @@
 
 namespace ccm::importer {
 namespace {
+
+// The journal key of these tests (a real one is read from [import] journal_key_file).
+JournalKey TestJournalKey() {
+  std::array<std::uint8_t, 32> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  return JournalKey::FromBytes(bytes);
+}
 
 using ldap::testing::AdminConfig;
 
@@ -150,7 +159,7 @@ class DirectoryApplyTest : public ::testing::Test {
   // Applies over one connection, or two (batches alternate between them).
   ApplyResult Apply(const DirectoryPlan& plan, ApplyOptions apply_options = {},
                     std::size_t connections = 1) {
-    auto journal = Journal::Open(work_ + "/journal.ldif", work_ + "/audit.ldif");
+    auto journal = Journal::Open(work_ + "/journal.ldif", work_ + "/audit.ldif", TestJournalKey());
     EXPECT_TRUE(journal.ok());
     std::vector<ldap::Client*> clients{client_.get()};
     if (connections == 2)
@@ -170,7 +179,7 @@ class DirectoryApplyTest : public ::testing::Test {
   }
 
   RollbackResult RollBack() {
-    auto records = ReadJournal(work_ + "/journal.ldif");
+    auto records = ReadJournal(work_ + "/journal.ldif", TestJournalKey());
     EXPECT_TRUE(records.ok()) << records.error().message;
     auto result = Rollback(io_, *client_, *records);
     EXPECT_TRUE(result.ok()) << result.error().message;
@@ -187,7 +196,7 @@ class DirectoryApplyTest : public ::testing::Test {
     ASSERT_EQ(result.users.size(), 2U);
     EXPECT_EQ(result.users[0].status, ApplyStatus::kAssertionFailed);
     EXPECT_EQ(result.users[1].status, ApplyStatus::kApplied);
-    auto records = ReadJournal(work_ + "/journal.ldif");
+    auto records = ReadJournal(work_ + "/journal.ldif", TestJournalKey());
     ASSERT_TRUE(records.ok()) << records.error().message;
     ASSERT_EQ(records->size(), 2U);  // both intents, each journaled before its change was sent
     std::ifstream audit(work_ + "/audit.ldif");
@@ -251,7 +260,7 @@ TEST_F(DirectoryApplyTest, AppendixAConvertsAveryAndJordanInPlace) {
   std::stringstream text;
   text << journal.rdbuf();
   EXPECT_NE(text.str().find("ccmTargetAddress: CCMAIL:Quinn, Avery at HQPO"), std::string::npos);
-  auto records = ReadJournal(work_ + "/journal.ldif");
+  auto records = ReadJournal(work_ + "/journal.ldif", TestJournalKey());
   ASSERT_TRUE(records.ok());
   ASSERT_EQ(records->size(), 2U);
   EXPECT_EQ(Canonical(*(*records)[0].prior), Canonical(*plan.users[0].prior));
@@ -335,7 +344,7 @@ TEST_F(DirectoryApplyTest, CrashBetweenJournalAndModifyConverges) {
   const DirectoryPlan plan = Plan(AppendixAUsers());
   {
     // The journal got the intents, then the process died before any modify was sent.
-    auto journal = Journal::Open(work_ + "/journal.ldif", work_ + "/audit.ldif");
+    auto journal = Journal::Open(work_ + "/journal.ldif", work_ + "/audit.ldif", TestJournalKey());
     ASSERT_TRUE(journal.ok());
     ASSERT_TRUE((*journal)->RecordIntents({&plan.users[0], &plan.users[1]}).ok());
   }

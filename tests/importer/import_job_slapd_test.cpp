@@ -51,7 +51,8 @@ class ImportJobSlapdTest : public ::testing::Test {
     p.base_dn = "ou=Recipients,dc=example,dc=test";
     p.plan.default_home = "mail1.example.test";
     p.plan.create_base_dn = p.base_dn;
-    return std::make_unique<LdapDirectoryAccess>(std::move(c), std::move(p), 2);
+    return std::make_unique<LdapDirectoryAccess>(std::move(c), std::move(p), 2,
+                                                 out_.path() / "journal.key");
   }
 
   ImportJobOptions Options() {

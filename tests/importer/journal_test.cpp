@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,14 @@ namespace ccm::importer {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The journal key of these tests (a real one is read from [import] journal_key_file).
+JournalKey TestJournalKey() {
+  std::array<std::uint8_t, 32> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  return JournalKey::FromBytes(bytes);
+}
 
 class JournalTest : public ::testing::Test {
  protected:
@@ -58,7 +67,7 @@ TEST_F(JournalTest, PriorStateAndChangeRoundTrip) {
   const UserPlan plan = AveryPlan();
   ASSERT_EQ(plan.decision, Decision::kConvert);
   {
-    auto journal = Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif");
+    auto journal = Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif", TestJournalKey());
     ASSERT_TRUE(journal.ok()) << journal.error().message;
     ASSERT_TRUE((*journal)->RecordIntents({&plan}).ok());
     ASSERT_TRUE((*journal)->RecordApplied({&plan}).ok());
@@ -71,7 +80,7 @@ TEST_F(JournalTest, PriorStateAndChangeRoundTrip) {
   EXPECT_NE(text.find("description:: "), std::string::npos);  // unsafe value, base64
   EXPECT_NE(Read("audit.ldif").find("changetype: modify"), std::string::npos);
 
-  auto records = ReadJournal(dir_ + "/journal.ldif");
+  auto records = ReadJournal(dir_ + "/journal.ldif", TestJournalKey());
   ASSERT_TRUE(records.ok()) << records.error().message;
   ASSERT_EQ(records->size(), 1U);
   const JournalRecord& r = records->front();
@@ -82,11 +91,11 @@ TEST_F(JournalTest, PriorStateAndChangeRoundTrip) {
 
   // Appending (a rerun) keeps what is there.
   {
-    auto journal = Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif");
+    auto journal = Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif", TestJournalKey());
     ASSERT_TRUE(journal.ok());
     ASSERT_TRUE((*journal)->RecordIntents({&plan}).ok());
   }
-  auto twice = ReadJournal(dir_ + "/journal.ldif");
+  auto twice = ReadJournal(dir_ + "/journal.ldif", TestJournalKey());
   ASSERT_TRUE(twice.ok());
   EXPECT_EQ(twice->size(), 2U);
 }
@@ -119,39 +128,142 @@ TEST_F(JournalTest, InverseUndoesExactlyTheJournaledChange) {
   EXPECT_FALSE(InverseOf(record).ok());
 }
 
-TEST_F(JournalTest, DamagedJournalIsRefusedTruncatedTailIsIgnored) {
+TEST_F(JournalTest, HandWrittenJournalIsRefused) {
   std::ofstream(dir_ + "/orphan.ldif")
       << "dn: cn=x,dc=t\nchangetype: modify\nadd: cn\ncn: y\n-\n\n";
-  auto orphan = ReadJournal(dir_ + "/orphan.ldif");
+  auto orphan = ReadJournal(dir_ + "/orphan.ldif", TestJournalKey());
   ASSERT_FALSE(orphan.ok());
   EXPECT_EQ(orphan.error().kind, ImportErrorKind::kPermanent);
   EXPECT_NE(orphan.error().message.find("orphan.ldif:1"), std::string::npos)
       << orphan.error().message;
+  // Opening it to append refuses it too: an import never adopts a journal it did not write.
+  auto adopted = Journal::Open(dir_ + "/orphan.ldif", dir_ + "/audit.ldif", TestJournalKey());
+  ASSERT_FALSE(adopted.ok());
+  EXPECT_EQ(adopted.error().kind, ImportErrorKind::kPermanent);
 
-  // A crash while the last batch was being written: its prior state has no change after it,
-  // so nothing of it was sent and nothing is to be undone.
-  std::ofstream(dir_ + "/tail.ldif") << "dn: cn=x,dc=t\nobjectClass: top\ncn: x\n\n";
-  auto tail = ReadJournal(dir_ + "/tail.ldif");
-  ASSERT_TRUE(tail.ok()) << tail.error().message;
-  EXPECT_TRUE(tail->empty());
+  // A header and a tag made up without the key.
+  std::ofstream(dir_ + "/forged.ldif")
+      << "# ccmigrate journal: every batch ends with an HMAC-SHA256 tag under the journal key\n"
+      << "# ccmigrate-tag: " << std::string(64, '0') << "\n";
+  auto forged = ReadJournal(dir_ + "/forged.ldif", TestJournalKey());
+  ASSERT_FALSE(forged.ok());
+  EXPECT_NE(forged.error().message.find("forged.ldif:2: the journal was changed"),
+            std::string::npos)
+      << forged.error().message;
 
-  // ... and a rerun appending after such a torn tail (cut mid-line) still reads.
+  std::ofstream(dir_ + "/empty.ldif");
+  EXPECT_FALSE(ReadJournal(dir_ + "/empty.ldif", TestJournalKey()).ok());
+  auto missing = ReadJournal(dir_ + "/none.ldif", TestJournalKey());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, ImportErrorKind::kConfiguration);
+}
+
+class JournalEditTest : public JournalTest {
+ protected:
+  // A journal of two batches (Avery, then Avery again) as text.
+  std::string TwoBatches() {
+    const UserPlan plan = AveryPlan();
+    auto journal = Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif", TestJournalKey());
+    EXPECT_TRUE(journal.ok());
+    EXPECT_TRUE((*journal)->RecordIntents({&plan}).ok());
+    EXPECT_TRUE((*journal)->RecordIntents({&plan}).ok());
+    journal->reset();
+    EXPECT_EQ(ReadJournal(dir_ + "/journal.ldif", TestJournalKey())->size(), 2U);
+    return Read("journal.ldif");
+  }
+  Result<std::vector<JournalRecord>, ImportError> ReadEdited(const std::string& text) {
+    std::ofstream(dir_ + "/edited.ldif", std::ios::trunc) << text;
+    return ReadJournal(dir_ + "/edited.ldif", TestJournalKey());
+  }
+};
+
+TEST_F(JournalEditTest, AChangedValueIsRefused) {
+  std::string text = TwoBatches();
+  const auto at = text.find("mail1.example.test");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 5, "evil1");
+  auto edited = ReadEdited(text);
+  ASSERT_FALSE(edited.ok());
+  EXPECT_EQ(edited.error().kind, ImportErrorKind::kPermanent);
+  EXPECT_NE(edited.error().message.find("the journal was changed"), std::string::npos)
+      << edited.error().message;
+}
+
+TEST_F(JournalEditTest, AnAddedRecordIsRefusedWhereverItGoes) {
+  const std::string text = TwoBatches();
+  const std::string extra =
+      "\ndn: cn=admins,ou=Groups,dc=example,dc=test\nchangetype: modify\nadd: member\n"
+      "member: cn=mallory,dc=example,dc=test\n-\n\n";
+  EXPECT_FALSE(ReadEdited(text + extra).ok());  // after the last tag
+  const auto first_tag = text.find("# ccmigrate-tag: ", text.find("# ccmigrate-tag: ") + 1);
+  ASSERT_NE(first_tag, std::string::npos);
+  std::string inside = text;
+  inside.insert(first_tag, extra);  // inside a batch
+  EXPECT_FALSE(ReadEdited(inside).ok());
+}
+
+TEST_F(JournalEditTest, ARemovedBatchOrAnotherKeyIsRefused) {
+  const std::string text = TwoBatches();
+  // Cut out the first batch (between the header's tag and the first batch's tag).
+  const auto header_end = text.find('\n', text.find("# ccmigrate-tag: ")) + 1;
+  const auto first_tag = text.find("# ccmigrate-tag: ", header_end);
+  const auto first_end = text.find('\n', first_tag) + 1;
+  auto removed = ReadEdited(text.substr(0, header_end) + text.substr(first_end));
+  ASSERT_FALSE(removed.ok());
+  EXPECT_NE(removed.error().message.find("the tag does not match"), std::string::npos);
+
+  std::array<std::uint8_t, 32> other{};
+  other.fill(0x55);
+  EXPECT_FALSE(ReadJournal(dir_ + "/journal.ldif", JournalKey::FromBytes(other)).ok());
+}
+
+TEST_F(JournalEditTest, ATornBatchIsCutOffByTheNextImportAndRefusedUntilThen) {
+  const std::string text = TwoBatches();
+  std::ofstream(dir_ + "/journal.ldif", std::ios::app)
+      << "\n\ndn: cn=y,dc=t\nobjectClass: top\ncn: y";
+  auto torn = ReadJournal(dir_ + "/journal.ldif", TestJournalKey());
+  ASSERT_FALSE(torn.ok());
+  EXPECT_NE(torn.error().message.find("text after the last tag"), std::string::npos)
+      << torn.error().message;
   const UserPlan plan = AveryPlan();
-  std::ofstream(dir_ + "/torn.ldif") << "dn: cn=x,dc=t\nobjectClass: top\ncn: x\n\n"
-                                     << "dn: cn=y,dc=t\nobjectClass: top\ncn: y";
   {
-    auto journal = Journal::Open(dir_ + "/torn.ldif", dir_ + "/audit.ldif");
+    auto journal = Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif", TestJournalKey());
+    ASSERT_TRUE(journal.ok()) << journal.error().message;
+    ASSERT_TRUE((*journal)->RecordIntents({&plan}).ok());
+  }
+  auto after = ReadJournal(dir_ + "/journal.ldif", TestJournalKey());
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  EXPECT_EQ(after->size(), 3U);
+  EXPECT_EQ(Read("journal.ldif").find("cn=y,dc=t"), std::string::npos);
+}
+
+TEST_F(JournalTest, RollbackScopeIsBaseDnAndManagedAttributes) {
+  const UserPlan plan = AveryPlan();
+  {
+    auto journal = Journal::Open(dir_ + "/journal.ldif", dir_ + "/audit.ldif", TestJournalKey());
     ASSERT_TRUE(journal.ok());
     ASSERT_TRUE((*journal)->RecordIntents({&plan}).ok());
   }
-  auto torn = ReadJournal(dir_ + "/torn.ldif");
-  ASSERT_TRUE(torn.ok()) << torn.error().message;
-  ASSERT_EQ(torn->size(), 1U);
-  EXPECT_EQ(torn->front().dn, plan.dn);
+  auto records = ReadJournal(dir_ + "/journal.ldif", TestJournalKey());
+  ASSERT_TRUE(records.ok());
+  EXPECT_TRUE(CheckRollbackScope(*records, "dc=example,dc=test").ok());
+  EXPECT_TRUE(CheckRollbackScope(*records, "DC=Example, DC=Test").ok());
+  auto outside = CheckRollbackScope(*records, "ou=Other,dc=example,dc=test");
+  ASSERT_FALSE(outside.ok());
+  EXPECT_NE(outside.error().find("is not under [ldap] base_dn"), std::string::npos);
+  EXPECT_FALSE(CheckRollbackScope(*records, "dc=xample,dc=test").ok());
 
-  auto missing = ReadJournal(dir_ + "/none.ldif");
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().kind, ImportErrorKind::kConfiguration);
+  auto group = *records;
+  group.front().modifications.push_back(
+      ldap::Modification::Add("member", {"cn=mallory,dc=example,dc=test"}));
+  auto member = CheckRollbackScope(group, "dc=example,dc=test");
+  ASSERT_FALSE(member.ok());
+  EXPECT_NE(member.error().find("touches member, which ccmigrate does not manage"),
+            std::string::npos)
+      << member.error();
+  auto classes = *records;
+  classes.front().modifications.push_back(ldap::Modification::Add("objectClass", {"posixGroup"}));
+  EXPECT_FALSE(CheckRollbackScope(classes, "dc=example,dc=test").ok());
 }
 
 }  // namespace

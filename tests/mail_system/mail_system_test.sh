@@ -137,6 +137,7 @@ base_dn = "ou=Recipients,dc=example,dc=test"
 default_home = "mail1.example.test"
 source_timezone = "UTC"
 on_conflict = "skip-user"
+journal_key_file = "journal.key"
 
 [mailstore]
 root = "$work/mail"

@@ -170,6 +170,10 @@ Result<std::unique_ptr<Slapd>, std::string> Slapd::StartInContainer(SlapdOptions
   std::string password = ReadFile(endpoint->password_file);
   if (password.empty() || !WriteFile(server->admin_password_file(), password))
     return Fail("cannot copy the container's password file " + endpoint->password_file);
+  std::error_code mode_error;  // ccmigrate refuses a password file other users can read
+  std::filesystem::permissions(
+      server->admin_password_file(),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, mode_error);
   return server;
 }
 
@@ -181,6 +185,10 @@ Result<void, std::string> Slapd::Configure() {
     return Fail("cannot create " + dir_ + ": " + ec.message());
   if (!WriteFile(admin_password_file(), kAdminPassword))
     return Fail("cannot write " + admin_password_file());
+  // ccmigrate refuses a password file other users can read.
+  std::filesystem::permissions(
+      admin_password_file(),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
 
   std::string tls_config;
   if (options_.tls) {
