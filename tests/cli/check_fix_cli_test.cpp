@@ -215,6 +215,8 @@ TEST_F(Cli, HelpCommandPrintsThatCommandsHelp) {
 // connecting logs a warning: it must reach stderr, never stdout, and follow the level.
 TEST_F(Cli, LogsGoToStderrAtTheConfiguredLevelMovedByVerbosity) {
   std::ofstream(tmp_ / "password") << "secret\n";
+  // The secret reader refuses a password file that other users can read.
+  fs::permissions(tmp_ / "password", fs::perms::owner_read | fs::perms::owner_write);
   auto config = [&](const std::string& level) {
     fs::path path = tmp_ / ("ccmigrate-" + level + ".toml");
     std::ofstream(path) << "[ldap]\nuri = \"ldap://127.0.0.1:1\"\nbind_dn = \"cn=admin\"\n"

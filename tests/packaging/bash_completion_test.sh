@@ -45,7 +45,7 @@ expect() {
 expect "check daemon fix import plan rollback status" ccmigrate ""
 expect "check" ccmigrate ch
 expect "--help --version" ccmigrate --
-expect "--help --json --lenient" ccmigrate check --
+expect "--help --json --lenient --threads" ccmigrate check --
 expect "--config --force --help --report-dir" ccmigrate import --
 expect "--config --help --once" ccmigrate daemon --
 # Directories stay offered so that one can walk into them; other files do not (notes.txt).
