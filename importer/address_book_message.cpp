@@ -1,6 +1,7 @@
 // address_book_message.cpp — PAB section → AddressBook → message with a .vcf; see the header.
 #include "importer/address_book_message.h"
 
+#include "ccm/hex.h"
 #include "importer/message_identity.h"
 #include "parser/field_codec.h"
 #include "parser/primary_reader.h"
@@ -9,16 +10,6 @@
 namespace ccm::importer {
 
 namespace {
-
-std::string Hex(const std::uint8_t* bytes, std::size_t count) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < count; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 15];
-  }
-  return out;
-}
 
 std::string WithoutTrailingLineEnds(std::string text) {
   while (!text.empty() && (text.back() == '\r' || text.back() == '\n'))
@@ -131,7 +122,7 @@ std::string AddressBookIdentity(std::string_view owner_key, const parser::Sectio
   }
   auto digest = Sha256(fields);
   return "ccm1-pab:" + std::string(owner_key) + "|" + parser::AsciiLower(section.file) + "@" +
-         std::to_string(section.header_offset) + "|" + Hex(digest.data(), 8);
+         std::to_string(section.header_offset) + "|" + LowerHex(std::span(digest).first(8));
 }
 
 AddressBookMessage MakeAddressBookMessage(const AddressBook& book, std::string identity,

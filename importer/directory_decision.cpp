@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 
+#include "ccm/hex.h"
 #include "importer/address_match.h"
 #include "importer/message_identity.h"
 #include "ldap/escape.h"
@@ -72,14 +73,8 @@ std::string MigrateProxyFor(const MigratingUser& user) {
 }
 
 std::string Hex8(std::string_view data) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const auto digest = Sha256(data);
-  std::string out;
-  for (std::size_t i = 0; i < 4; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return out;
+  return LowerHex(std::span(digest).first(4));
 }
 
 std::string JoinDns(const std::vector<ldap::Entry>& entries) {

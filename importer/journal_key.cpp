@@ -11,12 +11,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ccm/hex.h"
 #include "ldap/secret.h"
 
 namespace ccm::importer {
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9')
@@ -44,12 +43,7 @@ Result<void, ImportError> CreateKeyFile(const std::filesystem::path& file) {
   std::array<std::uint8_t, 32> random{};
   if (::getrandom(random.data(), random.size(), 0) != static_cast<ssize_t>(random.size()))
     return Fail(KeyError(file, "getrandom failed"));
-  std::string text;
-  for (std::uint8_t b : random) {
-    text += kHex[b >> 4];
-    text += kHex[b & 15];
-  }
-  text += '\n';
+  std::string text = LowerHex(random) + '\n';
   explicit_bzero(random.data(), random.size());
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -91,12 +85,7 @@ std::string JournalKey::Tag(std::string_view previous_tag, std::string_view segm
   std::array<std::uint8_t, SHA256_DIGEST_SIZE> digest{};
   hmac_sha256_digest(&context, digest.size(), digest.data());
   explicit_bzero(&context, sizeof context);
-  std::string hex;
-  for (std::uint8_t b : digest) {
-    hex += kHex[b >> 4];
-    hex += kHex[b & 15];
-  }
-  return hex;
+  return LowerHex(digest);
 }
 
 bool TagsEqual(std::string_view a, std::string_view b) {

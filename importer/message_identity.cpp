@@ -5,6 +5,8 @@
 
 #include <nettle/sha2.h>
 
+#include "ccm/hex.h"
+
 namespace ccm::importer {
 
 std::array<std::uint8_t, 32> Sha256(std::string_view data) {
@@ -18,14 +20,8 @@ std::array<std::uint8_t, 32> Sha256(std::string_view data) {
 }
 
 std::string IdentityDigest(std::string_view identity) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  auto digest = Sha256(identity);
-  std::string hex;
-  for (std::size_t i = 0; i < 16; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
+  const auto digest = Sha256(identity);
+  return LowerHex(std::span(digest).first(16));
 }
 
 std::string MaildirUniqueName(std::string_view identity) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ccm/hex.h"
 #include "importer/message_identity.h"
 #include "parser/field_codec.h"
 #include "parser/secondary_reader.h"
@@ -113,16 +114,6 @@ class TextRangeSource final : public ContentSource {
   bool finished_ = false;
 };
 
-std::string Hex(const std::uint8_t* bytes, std::size_t count) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < count; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 15];
-  }
-  return out;
-}
-
 void AppendRecipient(std::string& out, const parser::Recipient& r) {
   out += r.display_name;
   out += '\x1f';
@@ -172,7 +163,7 @@ std::string SetMessageIdentity(std::string_view owner_key, std::string_view prim
   auto digest = Sha256(fields);
   return "ccm1:" + std::string(owner_key) + "|" + parser::AsciiLower(primary_file) + "@" +
          std::to_string(record.offset) + "|" + parser::AsciiLower(record.body.file) + "@" +
-         std::to_string(record.body.offset) + "|" + Hex(digest.data(), 8);
+         std::to_string(record.body.offset) + "|" + LowerHex(std::span(digest).first(8));
 }
 
 SetMessageSource::SetMessageSource(const parser::SetDirectory& directory,
