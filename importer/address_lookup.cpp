@@ -52,24 +52,13 @@ void Classify(LookupRun& run, const std::vector<std::size_t>& group,
 void SubmitGroup(ldap::Client& client, const std::shared_ptr<LookupRun>& run,
                  std::vector<std::size_t> group) {
   const bool typeless = run->options.match_target_without_type;
-  // Interleaved by rank, as resolution does (directory_planner.cpp says why).
   std::vector<std::vector<ldap::Filter>> terms;
-  std::size_t most = 0;
-  for (std::size_t i : group) {
+  for (std::size_t i : group)
     terms.push_back(IdentityTerms(run->addresses[i], typeless));
-    most = std::max(most, terms.back().size());
-  }
-  std::vector<ldap::Filter> by_rank;
-  for (std::size_t rank = 0; rank < most; ++rank) {
-    for (auto& address_terms : terms) {
-      if (rank < address_terms.size())
-        by_rank.push_back(std::move(address_terms[rank]));
-    }
-  }
   ldap::SearchRequest request;
   request.base = run->options.base_dn;
   request.scope = ldap::Scope::kSubtree;
-  request.filter = ldap::Filter::Or(std::move(by_rank));
+  request.filter = AnyTermByRank(std::move(terms));
   request.attributes = {"ccmProxyAddress", "ccmTargetAddress", "mail", "displayName", "cn"};
   ++run->pending;
   lookup_searches.fetch_add(1, std::memory_order_relaxed);

@@ -213,4 +213,18 @@ EntryMatch ClassifyEntry(const EntryAddressKeys& entry, const UserMatchKeys& use
   return EntryMatch::kNone;
 }
 
+ldap::Filter AnyTermByRank(std::vector<std::vector<ldap::Filter>> terms_per_item) {
+  std::size_t most = 0;
+  for (const auto& terms : terms_per_item)
+    most = std::max(most, terms.size());
+  std::vector<ldap::Filter> by_rank;
+  for (std::size_t rank = 0; rank < most; ++rank) {
+    for (auto& terms : terms_per_item) {
+      if (rank < terms.size())
+        by_rank.push_back(std::move(terms[rank]));
+    }
+  }
+  return ldap::Filter::Or(std::move(by_rank));
+}
+
 }  // namespace ccm::importer

@@ -56,6 +56,12 @@ std::vector<ldap::Filter> ResolutionTerms(const MigratingUser& user,
 /// ResolutionTerms for the address's own spellings, same rank order.
 std::vector<ldap::Filter> IdentityTerms(std::string_view address, bool match_target_without_type);
 
+/// One search's filter for a batch: the OR of every item's terms interleaved by rank (every
+/// item's most likely term first). The server tests each candidate entry against the OR in order,
+/// so a candidate meets its own item's likely term within the first batch-size terms instead of
+/// after the terms of the items before it.
+ldap::Filter AnyTermByRank(std::vector<std::vector<ldap::Filter>> terms_per_item);
+
 /// How a returned entry relates to a user.
 enum class EntryMatch { kNone, kMatch, kNearMiss };
 

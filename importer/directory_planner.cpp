@@ -90,27 +90,13 @@ std::string GroupName(const PlanningRun& run, const std::vector<std::size_t>& gr
 void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
                  std::vector<std::size_t> group) {
   const bool typeless = run->options.plan.match_target_without_type;
-  // The users' terms interleaved by rank (every user's most likely term first): the server
-  // tests each candidate entry against the OR in order, so a candidate meets its own user's
-  // likely term within the first group-size terms instead of after the terms of the users
-  // before it.
   std::vector<std::vector<ldap::Filter>> terms;
-  std::size_t most = 0;
-  for (std::size_t i : group) {
+  for (std::size_t i : group)
     terms.push_back(ResolutionTerms(run->users[i], typeless));
-    most = std::max(most, terms.back().size());
-  }
-  std::vector<ldap::Filter> by_rank;
-  for (std::size_t rank = 0; rank < most; ++rank) {
-    for (auto& user_terms : terms) {
-      if (rank < user_terms.size())
-        by_rank.push_back(std::move(user_terms[rank]));
-    }
-  }
   ldap::SearchRequest request;
   request.base = run->options.base_dn;
   request.scope = ldap::Scope::kSubtree;
-  request.filter = ldap::Filter::Or(std::move(by_rank));
+  request.filter = AnyTermByRank(std::move(terms));
   ++run->pending;
   resolution_searches.fetch_add(1, std::memory_order_relaxed);
   client.AsyncSearch(std::move(request), [&client, run, group = std::move(group), typeless](
