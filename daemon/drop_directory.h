@@ -44,12 +44,22 @@
 #include "daemon/listed_files.h"
 #include "daemon/retry_schedule.h"
 #include "daemon/set_readiness.h"
+#include "daemon/spool_fs.h"
 
 namespace ccm::daemon {
 
-/// The files the spool itself writes into a set's folder (never part of the set).
+/// The files the spool itself writes into a set's folder (never part of the set), with the
+/// temporary names they are written under: a daemon killed mid-write leaves one behind, and the
+/// resumed import must not take it for an unlisted file of the set.
 inline const std::vector<std::string>& SpoolFileNames() {
-  static const std::vector<std::string> names = {"report.json", "reason.txt", kRetryFileName};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const std::string name : {"report.json", "reason.txt", kRetryFileName}) {
+      all.push_back(name);
+      all.push_back(spool_fs::TemporaryNameFor(name));
+    }
+    return all;
+  }();
   return names;
 }
 

@@ -56,7 +56,7 @@ int OpenDirNoFollow(int dir_fd, const std::string& name) {
 }
 
 int WriteFileAtomic(int dir_fd, const std::string& name, const std::string& content, bool durable) {
-  const std::string tmp = "." + name + ".tmp";
+  const std::string tmp = TemporaryNameFor(name);
   ::unlinkat(dir_fd, tmp.c_str(), 0);
   // O_NONBLOCK: should a FIFO sit under that name, opening fails instead of blocking.
   const int fd = ::openat(dir_fd, tmp.c_str(),

@@ -1,7 +1,7 @@
 // spool_fs.h — the few directory-fd system calls the spool is built from, as small functions
 // that never follow symlinks: listing a directory, lstat-style stat, renaming without
-// replacing, writing a file atomically. Internal to daemon/ (drop_directory.cpp,
-// set_observation.cpp).
+// replacing, writing a file atomically (and the temporary name it writes under). Internal to
+// daemon/.
 //
 // Diagnostics: functions return errno values (0 = success) or DropError messages naming the
 // operation and the file. Thread safety: reentrant.
@@ -25,8 +25,13 @@ std::optional<struct stat> StatNoFollow(int dir_fd, const std::string& name);
 int RenameNoReplace(int from_dir, const std::string& from, int to_dir, const std::string& to);
 /// Opens a subdirectory without following links; -1 and errno on failure.
 int OpenDirNoFollow(int dir_fd, const std::string& name);
-/// Writes `content` to dir_fd/name through a dot temp file (fsync'ed when `durable`) and a
-/// rename. Returns errno or 0.
+/// The temporary name WriteFileAtomic writes `name` under before renaming it into place. A
+/// process killed between the two leaves it behind.
+inline std::string TemporaryNameFor(const std::string& name) {
+  return "." + name + ".tmp";
+}
+/// Writes `content` to dir_fd/name through TemporaryNameFor(name) (fsync'ed when `durable`) and
+/// a rename. Returns errno or 0.
 int WriteFileAtomic(int dir_fd, const std::string& name, const std::string& content,
                     bool durable = true);
 /// Reads at most `limit` bytes of a regular file without following links or blocking.

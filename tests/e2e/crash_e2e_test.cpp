@@ -3,8 +3,9 @@
 // is dropped; the daemon is SIGKILLed at several points of its work (just claimed, while the
 // directory changes are journaled, while mail is delivered: early, middle, late), restarted each
 // time, and finally left to finish. Whatever happened, the set ends in done/ with every user
-// converted exactly once and every message present exactly once. SIGTERM during delivery exits
-// 0 and leaves the set finished or resumable.
+// converted exactly once and every message present exactly once. A set resumed with a report
+// half written ends "done" without warnings. SIGTERM during delivery exits 0 and leaves the set
+// finished or resumable.
 #include <csignal>
 #include <functional>
 #include <iostream>
@@ -85,6 +86,28 @@ TEST_F(CrashE2eTest, SigkillAtSeveralPointsThenRestartFinishesExactlyOnce) {
   last.Signal(SIGTERM);
   EXPECT_EQ(last.WaitExit(30s), std::optional<int>(0)) << Diagnostics();
   std::cerr << history;
+}
+
+// A daemon killed between writing a report's temporary file and renaming it into place leaves
+// the set in active/ with that file beside the set's own. The resumed import must know it for
+// the spool's own and finish "done", not "done with warnings" about an unlisted file.
+TEST_F(CrashE2eTest, KilledWhileWritingTheReportTheResumedSetEndsDoneWithoutWarnings) {
+  LoadSampleDirectory();
+  WriteConfig();
+  const fs::path active = spool_ / "active/HQPO.001";
+  fs::create_directories(active.parent_path());
+  fs::copy(SourceFile("conf/examples/HQPO.001"), active, fs::copy_options::recursive);
+  WriteFile(active / ".report.json.tmp", "{\"ccmigrate_report\":1,\"outc");
+  WriteFile(active / ".reason.txt.tmp", "");
+  WriteFile(active / ".retry.json.tmp", "{");
+
+  auto& daemon = StartDaemon(/*once=*/true);
+  ASSERT_EQ(daemon.WaitExit(60s), std::optional<int>(0)) << Diagnostics();
+  ASSERT_EQ(WhereIs("HQPO.001"), std::vector<std::string>{"done"}) << Diagnostics();
+  const std::string report = ReadFile(spool_ / "done/HQPO.001/report.json");
+  EXPECT_NE(report.find("\"outcome\":\"done\""), std::string::npos) << report;
+  EXPECT_EQ(report.find("not listed"), std::string::npos) << report;
+  ExpectSampleImported();
 }
 
 TEST_F(CrashE2eTest, SigtermDuringDeliveryExitsZeroAndTheSetFinishes) {
