@@ -50,6 +50,16 @@ int ExitCodeFor(daemon::RunVerdict verdict) {
   return kExitOk;
 }
 
+int ExitCodeFor(StatusOutcome outcome) {
+  switch (outcome) {
+    case StatusOutcome::kShown:
+      return kExitOk;
+    case StatusOutcome::kNoState:
+      return kExitNoState;
+  }
+  return kExitNoState;
+}
+
 int ExitCodeFor(const parser::DiagnosticSink& sink) {
   if (sink.errors() > 0)
     return kExitInvalid;

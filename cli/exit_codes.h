@@ -7,6 +7,7 @@
 // Thread safety: constants and pure functions.
 #pragma once
 
+#include "cli/status_command.h"
 #include "daemon/drop_service.h"
 #include "importer/directory_plan.h"
 #include "importer/import_error.h"
@@ -17,6 +18,7 @@ namespace ccm::cli {
 
 inline constexpr int kExitOk = 0;            ///< done, nothing to report
 inline constexpr int kExitWarnings = 1;      ///< done/valid, with warnings
+inline constexpr int kExitNoState = 1;       ///< status: no state file to show
 inline constexpr int kExitInvalid = 2;       ///< input invalid, or the request was refused
 inline constexpr int kExitUsage = 64;        ///< command-line usage error (EX_USAGE)
 inline constexpr int kExitTempFailure = 75;  ///< temporary failure, retry later (EX_TEMPFAIL)
@@ -34,6 +36,9 @@ int ExitCodeFor(const importer::ImportReport& report);
 
 /// `daemon --once`: deferred 75, rejected 2, warnings 1, clean 0.
 int ExitCodeFor(daemon::RunVerdict verdict);
+
+/// `status`: shown 0, no state file 1.
+int ExitCodeFor(StatusOutcome outcome);
 
 /// `check` and `fix`: errors 2, warnings 1, otherwise 0.
 int ExitCodeFor(const parser::DiagnosticSink& sink);

@@ -4,8 +4,9 @@
 // accepted: the state file's updated_at tells the rest).
 //
 // Output: the JSON itself on stdout (machine-readable), one summary line on stderr.
-// Exit codes: 0 printed; 1 no state file (the daemon never ran on this spool) or unreadable.
-// The caller (main.cpp's dispatch) loads the configuration and passes [drop] dir.
+// Outcome: kShown, or kNoState when there is no readable state file (the daemon never ran on
+// this spool, or the spool cannot be opened); exit_codes.h maps it (0 and 1). The caller
+// (main.cpp's dispatch) loads the configuration and passes [drop] dir.
 //
 // Thread safety: none needed (one call per process).
 #pragma once
@@ -15,7 +16,17 @@
 
 namespace ccm::cli {
 
+/// What `ccmigrate status` found.
+enum class StatusOutcome {
+  kShown,    ///< the state file was printed
+  kNoState,  ///< no readable state file
+};
+
 /// Prints `drop_dir`/status.json to `out`; a summary or the problem to `err`.
+StatusOutcome ShowStatus(const std::filesystem::path& drop_dir, std::ostream& out,
+                         std::ostream& err);
+
+/// ShowStatus, as the process exit code (exit_codes.h).
 int RunStatusCommand(const std::filesystem::path& drop_dir, std::ostream& out, std::ostream& err);
 
 }  // namespace ccm::cli

@@ -1,6 +1,6 @@
 // exit_codes_test.cpp — the one map from named outcomes to process exit codes: every import
-// outcome, error kind, `daemon --once` verdict and scan result has its documented code, and a
-// configuration error that ended an import is 78 whatever its outcome.
+// outcome, error kind, `daemon --once` verdict, `status` outcome and scan result has its documented
+// code, and a configuration error that ended an import is 78 whatever its outcome.
 #include "cli/exit_codes.h"
 
 #include <gtest/gtest.h>
@@ -46,6 +46,11 @@ TEST(ExitCodes, DaemonOnceVerdicts) {
   EXPECT_EQ(ExitCodeFor(daemon::RunVerdict::kWarnings), 1);
   EXPECT_EQ(ExitCodeFor(daemon::RunVerdict::kRejected), 2);
   EXPECT_EQ(ExitCodeFor(daemon::RunVerdict::kDeferred), 75);
+}
+
+TEST(ExitCodes, StatusOutcomes) {
+  EXPECT_EQ(ExitCodeFor(StatusOutcome::kShown), 0);
+  EXPECT_EQ(ExitCodeFor(StatusOutcome::kNoState), 1);
 }
 
 TEST(ExitCodes, ScanResults) {
