@@ -7,7 +7,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "daemon/json_text.h"
+#include "ccm/json_writer.h"
 #include "daemon/service_log.h"
 
 namespace ccm::daemon {
@@ -33,11 +33,15 @@ ReadinessPolicy PolicyOf(const DropSettings& s) {
 }
 
 std::string MinimalReport(const std::string& id, const SetOutcome& outcome) {
-  return "{\n  \"set\": " + JsonQuote(id) +
-         ",\n  \"outcome\": " + JsonQuote(OutcomeName(outcome.kind)) +
-         ",\n  \"warnings\": " + (outcome.warnings ? "true" : "false") +
-         ",\n  \"reason\": " + JsonQuote(outcome.reason) +
-         ",\n  \"finished_at\": " + JsonQuote(Rfc3339(WallClock::now())) + "\n}\n";
+  JsonWriter json;
+  json.BeginObject(JsonLayout::kLines);
+  json.Member("set", id);
+  json.Member("outcome", OutcomeName(outcome.kind));
+  json.Member("warnings", outcome.warnings);
+  json.Member("reason", outcome.reason);
+  json.Member("finished_at", Rfc3339(WallClock::now()));
+  json.EndObject();
+  return json.str() + "\n";
 }
 
 void KeepEarliest(std::optional<SteadyTime>& current, SteadyTime candidate) {

@@ -5,7 +5,7 @@
 
 #include <ctime>
 
-#include "daemon/json_text.h"
+#include "ccm/json_writer.h"
 
 namespace ccm::daemon {
 
@@ -44,46 +44,60 @@ std::string Rfc3339(std::chrono::system_clock::time_point t) {
 }
 
 std::string FormatStatus(const DropStatus& s, std::chrono::system_clock::time_point now) {
-  auto num = [](std::uint64_t v) { return std::to_string(v); };
-  std::string j = "{\n";
-  j += "  \"pid\": " + std::to_string(::getpid()) + ",\n";
-  j += "  \"state\": " + JsonQuote(s.state) + ",\n";
-  j += "  \"started_at\": " + JsonQuote(Rfc3339(s.started_at)) + ",\n";
-  j += "  \"updated_at\": " + JsonQuote(Rfc3339(now)) + ",\n";
-  j += "  \"sets\": {\"incoming\": " + num(s.sets.incoming) +
-       ", \"active\": " + num(s.sets.active) + ", \"done\": " + num(s.sets.done) +
-       ", \"deferred\": " + num(s.sets.deferred) + ", \"failed\": " + num(s.sets.failed) + "},\n";
-  j += "  \"in_flight\": [";
-  bool first = true;
-  for (const auto& id : s.in_flight) {
-    j += (first ? "" : ", ") + JsonQuote(id);
-    first = false;
-  }
-  j += "],\n";
-  j += "  \"counters\": {\"claimed\": " + num(s.claimed) + ", \"done\": " + num(s.done) +
-       ", \"done_with_warnings\": " + num(s.done_with_warnings) +
-       ", \"deferred\": " + num(s.deferred) + ", \"rejected\": " + num(s.rejected) +
-       ", \"interrupted\": " + num(s.interrupted) + ", \"errors\": " + num(s.errors) + "},\n";
-  j += "  \"last_outcome\": ";
+  // One member per line at the top and in last_errors; the small objects stay on one line.
+  JsonWriter json(JsonLayout::kSpaced);
+  json.BeginObject(JsonLayout::kLines);
+  json.Key("pid");
+  json.Int(::getpid());
+  json.Member("state", s.state);
+  json.Member("started_at", Rfc3339(s.started_at));
+  json.Member("updated_at", Rfc3339(now));
+  json.Key("sets");
+  json.BeginObject();
+  json.Member("incoming", std::uint64_t{s.sets.incoming});
+  json.Member("active", std::uint64_t{s.sets.active});
+  json.Member("done", std::uint64_t{s.sets.done});
+  json.Member("deferred", std::uint64_t{s.sets.deferred});
+  json.Member("failed", std::uint64_t{s.sets.failed});
+  json.EndObject();
+  json.Key("in_flight");
+  json.BeginArray();
+  for (const auto& id : s.in_flight)
+    json.String(id);
+  json.EndArray();
+  json.Key("counters");
+  json.BeginObject();
+  json.Member("claimed", s.claimed);
+  json.Member("done", s.done);
+  json.Member("done_with_warnings", s.done_with_warnings);
+  json.Member("deferred", s.deferred);
+  json.Member("rejected", s.rejected);
+  json.Member("interrupted", s.interrupted);
+  json.Member("errors", s.errors);
+  json.EndObject();
+  json.Key("last_outcome");
   if (s.last_outcome) {
-    j += "{\"at\": " + JsonQuote(Rfc3339(s.last_outcome->at)) +
-         ", \"set\": " + JsonQuote(s.last_outcome->set) +
-         ", \"outcome\": " + JsonQuote(s.last_outcome->outcome) +
-         ", \"reason\": " + JsonQuote(Bounded(s.last_outcome->message)) + "},\n";
+    json.BeginObject();
+    json.Member("at", Rfc3339(s.last_outcome->at));
+    json.Member("set", s.last_outcome->set);
+    json.Member("outcome", s.last_outcome->outcome);
+    json.Member("reason", Bounded(s.last_outcome->message));
+    json.EndObject();
   } else {
-    j += "null,\n";
+    json.Null();
   }
-  j += "  \"last_errors\": [";
-  first = true;
+  json.Key("last_errors");
+  json.BeginArray(JsonLayout::kLines);
   for (const auto& e : s.last_errors) {
-    j += std::string(first ? "\n" : ",\n") + "    {\"at\": " + JsonQuote(Rfc3339(e.at)) +
-         ", \"set\": " + JsonQuote(Bounded(e.set)) +
-         ", \"message\": " + JsonQuote(Bounded(e.message)) + "}";
-    first = false;
+    json.BeginObject();
+    json.Member("at", Rfc3339(e.at));
+    json.Member("set", Bounded(e.set));
+    json.Member("message", Bounded(e.message));
+    json.EndObject();
   }
-  j += first ? "]\n" : "\n  ]\n";
-  j += "}\n";
-  return j;
+  json.EndArray();
+  json.EndObject();
+  return json.str() + "\n";
 }
 
 }  // namespace ccm::daemon

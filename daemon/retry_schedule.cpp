@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "daemon/json_text.h"
+#include "ccm/json_writer.h"
 #include "daemon/state_json.h"
 
 namespace ccm::daemon {
@@ -37,9 +37,15 @@ std::string FormatRetryState(const RetryState& state) {
   const auto unix_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(state.next_attempt.time_since_epoch())
           .count();
-  return "{\"attempts\": " + std::to_string(state.attempts) +
-         ", \"next_attempt_unix_ms\": " + std::to_string(unix_ms) +
-         ", \"last_reason\": " + JsonQuote(state.last_reason) + "}\n";
+  JsonWriter json(JsonLayout::kSpaced);
+  json.BeginObject();
+  json.Key("attempts");
+  json.Int(state.attempts);
+  json.Key("next_attempt_unix_ms");
+  json.Int(unix_ms);
+  json.Member("last_reason", state.last_reason);
+  json.EndObject();
+  return json.str() + "\n";
 }
 
 std::optional<RetryState> ParseRetryState(std::string_view text) {

@@ -1,12 +1,14 @@
-// json_writer.h — a minimal streaming JSON writer for reports (ccmigrate check --json and
-// later report files).
+// json_writer.h — the one JSON writer of the tree: check --json, the import report, and the
+// drop service's status.json, retry.json and fallback report.
 //
 // JsonWriter appends to an internal string: objects, arrays, keys, strings, integers, booleans
-// and null, with commas placed for the caller. Strings are escaped per RFC 8259 (quote,
-// backslash, every control character below 0x20 and DEL as \u00XX or the short forms). Input
-// that is not valid UTF-8 never produces invalid JSON: each offending byte becomes U+FFFD.
-// It does not check that keys and values alternate correctly; callers write well-formed
-// sequences (tests cover theirs).
+// and null, with commas placed for the caller. Each container has a layout: compact
+// ({"a":1,"b":2}), spaced on one line ({"a": 1, "b": 2}) or one member per line, indented two
+// spaces per level; the state files people read keep their established layout this way. Strings are
+// escaped per RFC 8259 (quote, backslash, every control character below 0x20 and DEL as \u00XX or
+// the short forms). Input that is not valid UTF-8 never produces invalid JSON: each offending byte
+// becomes U+FFFD. It does not check that keys and values alternate correctly; callers write
+// well-formed sequences (tests cover theirs).
 //
 // Thread safety: externally synchronized; JsonEscape is a pure function.
 #pragma once
@@ -89,18 +91,33 @@ inline void JsonEscape(std::string_view text, std::string& out) {
   out.push_back('"');
 }
 
+/// How a container's members are laid out.
+enum class JsonLayout {
+  kCompact,  ///< {"a":1,"b":[1,2]}
+  kSpaced,   ///< {"a": 1, "b": [1, 2]}
+  kLines,    ///< "{", one member per line indented two spaces per level, "}" on its own line
+};
+
 /// Builds one JSON document.
 class JsonWriter {
  public:
-  void BeginObject() { Open('{'); }
+  JsonWriter() = default;
+  /// A writer whose containers opened without a layout use `layout`.
+  explicit JsonWriter(JsonLayout layout) : layout_(layout) {}
+
+  void BeginObject() { Open('{', layout_); }
+  void BeginObject(JsonLayout layout) { Open('{', layout); }
   void EndObject() { Close('}'); }
-  void BeginArray() { Open('['); }
+  void BeginArray() { Open('[', layout_); }
+  void BeginArray(JsonLayout layout) { Open('[', layout); }
   void EndArray() { Close(']'); }
   /// An object key; the next call writes its value.
   void Key(std::string_view key) {
     Separate();
     JsonEscape(key, out_);
     out_.push_back(':');
+    if (!open_.empty() && open_.back().layout != JsonLayout::kCompact)
+      out_.push_back(' ');
     after_key_ = true;
   }
   void String(std::string_view value) {
@@ -141,30 +158,51 @@ class JsonWriter {
   const std::string& str() const { return out_; }
 
  private:
+  struct Container {
+    JsonLayout layout;
+    bool empty = true;
+  };
+
+  // Two spaces for every line-per-member container open, the innermost `but_last` excepted.
+  void NewLine(std::size_t but_last) {
+    out_.push_back('\n');
+    std::size_t depth = 0;
+    for (std::size_t i = 0; i + but_last < open_.size(); ++i)
+      depth += open_[i].layout == JsonLayout::kLines ? 1u : 0u;
+    out_.append(2 * depth, ' ');
+  }
   void Separate() {
     if (after_key_) {
       after_key_ = false;
       return;
     }
-    if (!first_.empty()) {
-      if (!first_.back())
-        out_.push_back(',');
-      first_.back() = false;
-    }
+    if (open_.empty())
+      return;
+    Container& c = open_.back();
+    if (!c.empty)
+      out_.push_back(',');
+    if (c.layout == JsonLayout::kLines)
+      NewLine(0);
+    else if (!c.empty && c.layout == JsonLayout::kSpaced)
+      out_.push_back(' ');
+    c.empty = false;
   }
-  void Open(char c) {
+  void Open(char c, JsonLayout layout) {
     Separate();
     out_.push_back(c);
-    first_.push_back(true);
+    open_.push_back({layout});
   }
   void Close(char c) {
+    if (!open_.empty() && open_.back().layout == JsonLayout::kLines && !open_.back().empty)
+      NewLine(1);
     out_.push_back(c);
-    if (!first_.empty())
-      first_.pop_back();
+    if (!open_.empty())
+      open_.pop_back();
   }
 
+  JsonLayout layout_ = JsonLayout::kCompact;
   std::string out_;
-  std::vector<bool> first_;
+  std::vector<Container> open_;
   bool after_key_ = false;
 };
 

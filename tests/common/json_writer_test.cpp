@@ -1,5 +1,5 @@
-// json_writer_test.cpp — JSON structure, escaping of quotes/backslashes/control characters, and
-// invalid UTF-8 never producing invalid JSON.
+// json_writer_test.cpp — JSON structure, the three layouts, escaping of quotes/backslashes/control
+// characters, and invalid UTF-8 never producing invalid JSON.
 #include "ccm/json_writer.h"
 
 #include <gtest/gtest.h>
@@ -30,6 +30,58 @@ TEST(JsonWriter, Structure) {
   json.Uint(18446744073709551615u);
   json.EndObject();
   EXPECT_EQ(json.str(), "{\"a\":-1,\"b\":[\"x\",true,null,{}],\"c\":18446744073709551615}");
+}
+
+TEST(JsonWriter, SpacedLayoutSeparatesOnOneLine) {
+  JsonWriter json(JsonLayout::kSpaced);
+  json.BeginObject();
+  json.Key("attempts");
+  json.Int(3);
+  json.Key("ids");
+  json.BeginArray();
+  json.String("a");
+  json.String("b");
+  json.EndArray();
+  json.Key("none");
+  json.BeginArray();
+  json.EndArray();
+  json.EndObject();
+  EXPECT_EQ(json.str(), "{\"attempts\": 3, \"ids\": [\"a\", \"b\"], \"none\": []}");
+}
+
+TEST(JsonWriter, LinesLayoutIndentsEachLevelAndNestsOtherLayouts) {
+  JsonWriter json(JsonLayout::kSpaced);
+  json.BeginObject(JsonLayout::kLines);
+  json.Key("pid");
+  json.Int(7);
+  json.Key("sets");
+  json.BeginObject();
+  json.Member("done", std::uint64_t{1});
+  json.Member("failed", std::uint64_t{0});
+  json.EndObject();
+  json.Key("empty");
+  json.BeginArray(JsonLayout::kLines);
+  json.EndArray();
+  json.Key("errors");
+  json.BeginArray(JsonLayout::kLines);
+  json.BeginObject();
+  json.Member("set", "A");
+  json.EndObject();
+  json.BeginObject();
+  json.Member("set", "B");
+  json.EndObject();
+  json.EndArray();
+  json.EndObject();
+  EXPECT_EQ(json.str(),
+            "{\n"
+            "  \"pid\": 7,\n"
+            "  \"sets\": {\"done\": 1, \"failed\": 0},\n"
+            "  \"empty\": [],\n"
+            "  \"errors\": [\n"
+            "    {\"set\": \"A\"},\n"
+            "    {\"set\": \"B\"}\n"
+            "  ]\n"
+            "}");
 }
 
 TEST(JsonWriter, EscapesControlCharactersQuotesAndBackslashes) {

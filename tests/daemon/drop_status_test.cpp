@@ -3,11 +3,11 @@
 #include "daemon/drop_status.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <sstream>
 
 #include "cli/status_command.h"
-#include "daemon/json_text.h"
 #include "spool_fixture.h"
 
 namespace ccm::daemon {
@@ -17,11 +17,48 @@ using ccm::cli::RunStatusCommand;
 
 using namespace ccm::daemon::testing;
 
-TEST(JsonText, EscapesQuotesControlBytesAndInvalidUtf8) {
-  EXPECT_EQ(JsonQuote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-  EXPECT_EQ(JsonQuote("line\nnext\x01"), "\"line\\nnext\\u0001\"");
-  EXPECT_EQ(JsonQuote("Zürich"), "\"Zürich\"");
-  EXPECT_EQ(JsonQuote(std::string("\xff")), "\"\xEF\xBF\xBD\"");  // U+FFFD
+TEST(DropStatus, KeepsItsLayout) {
+  // Tools and people read status.json: its keys and layout stay as documented.
+  DropStatus s;
+  s.state = "running";
+  s.started_at = std::chrono::system_clock::time_point();
+  s.sets.incoming = 1;
+  s.in_flight = {"A", "B"};
+  s.claimed = 2;
+  std::ostringstream expected;
+  expected << "{\n  \"pid\": " << ::getpid() << ",\n"
+           << "  \"state\": \"running\",\n"
+           << "  \"started_at\": \"1970-01-01T00:00:00.000Z\",\n"
+           << "  \"updated_at\": \"1970-01-01T00:00:01.500Z\",\n"
+           << "  \"sets\": {\"incoming\": 1, \"active\": 0, \"done\": 0, \"deferred\": 0, "
+              "\"failed\": 0},\n"
+           << "  \"in_flight\": [\"A\", \"B\"],\n"
+           << "  \"counters\": {\"claimed\": 2, \"done\": 0, \"done_with_warnings\": 0, "
+              "\"deferred\": 0, \"rejected\": 0, \"interrupted\": 0, \"errors\": 0},\n"
+           << "  \"last_outcome\": null,\n"
+           << "  \"last_errors\": []\n"
+           << "}\n";
+  const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1500));
+  EXPECT_EQ(FormatStatus(s, at), expected.str());
+
+  s.last_outcome = DropStatus::Event{at, "A", "done", "ok"};
+  s.AddError("A", "one");
+  s.last_errors.back().at = at;
+  s.AddError("", "two");
+  s.last_errors.back().at = at;
+  const std::string text = FormatStatus(s, at);
+  EXPECT_NE(text.find("  \"last_outcome\": {\"at\": \"1970-01-01T00:00:01.500Z\", \"set\": \"A\", "
+                      "\"outcome\": \"done\", \"reason\": \"ok\"},\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  \"last_errors\": [\n"
+                      "    {\"at\": \"1970-01-01T00:00:01.500Z\", \"set\": \"A\", \"message\": "
+                      "\"one\"},\n"
+                      "    {\"at\": \"1970-01-01T00:00:01.500Z\", \"set\": \"\", \"message\": "
+                      "\"two\"}\n"
+                      "  ]\n}\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(DropStatus, FormatsCountersOutcomeAndBoundedErrors) {

@@ -49,6 +49,9 @@ TEST(RetrySchedule, StateFileRoundTrips) {
   s.next_attempt = std::chrono::system_clock::time_point(1'700'000'000'123ms);
   s.last_reason = "server \"busy\"\n";
   const auto text = FormatRetryState(s);
+  EXPECT_EQ(text,
+            "{\"attempts\": 4, \"next_attempt_unix_ms\": 1700000000123, "
+            "\"last_reason\": \"server \\\"busy\\\"\\n\"}\n");
   auto back = ParseRetryState(text);
   ASSERT_TRUE(back.has_value()) << text;
   EXPECT_EQ(back->attempts, 4);

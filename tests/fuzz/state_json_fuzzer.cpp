@@ -3,6 +3,7 @@
 // range or nullopt; a value read back re-formats and re-reads to itself. Run: scripts/fuzz.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "daemon/retry_schedule.h"
@@ -25,9 +26,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Require(fields->next_attempt_unix_ms >= 0 && fields->next_attempt_unix_ms <= kMaxUnixMs);
     auto state = ParseRetryState(text);
     Require(state.has_value());
-    auto again = ParseRetryState(FormatRetryState(*state));
+    const std::string formatted = FormatRetryState(*state);
+    auto again = ParseRetryState(formatted);
     Require(again.has_value() && again->attempts == state->attempts &&
-            again->next_attempt == state->next_attempt);
+            again->next_attempt == state->next_attempt && again->last_reason == state->last_reason);
+    Require(FormatRetryState(*again) == formatted);
   }
   if (auto pid = ParseStatusPid(text))
     Require(*pid >= 1 && *pid <= 2147483647);
