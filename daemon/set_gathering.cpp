@@ -15,6 +15,7 @@
 #include <cstring>
 #include <map>
 
+#include "ccm/ascii.h"
 #include "daemon/drop_directory.h"
 #include "daemon/spool_fs.h"
 
@@ -39,10 +40,10 @@ void MoveListedFiles(int incoming_fd, int gather_fd, const std::vector<std::stri
   std::map<std::string, std::string> by_lower;
   for (const auto& n : spool_fs::ListNames(incoming_fd)) {
     if (!n.empty() && n[0] != '.')
-      by_lower.emplace(spool_fs::Lower(n), n);
+      by_lower.emplace(AsciiLower(n), n);
   }
   for (const auto& name : listed) {
-    auto it = by_lower.find(spool_fs::Lower(name));
+    auto it = by_lower.find(AsciiLower(name));
     if (it == by_lower.end())
       continue;
     auto st = spool_fs::StatNoFollow(incoming_fd, it->second);

@@ -10,16 +10,12 @@
 #include <cstdio>
 #include <map>
 
+#include "ccm/ascii.h"
 #include "daemon/drop_directory.h"
 #include "daemon/spool_fs.h"
 
 namespace ccm::daemon {
 namespace {
-
-bool EndsWithNoCase(const std::string& name, std::string_view suffix) {
-  return name.size() >= suffix.size() &&
-         spool_fs::Lower(name.substr(name.size() - suffix.size())) == suffix;
-}
 
 const char* KindName(mode_t mode) {
   if (S_ISLNK(mode))
@@ -74,12 +70,12 @@ std::filesystem::path PathViaFd(int dir_fd, const std::filesystem::path& fallbac
 }  // namespace
 
 bool IsIgnoredName(const std::string& name) {
-  return name.empty() || name[0] == '.' || name.back() == '~' || EndsWithNoCase(name, ".tmp") ||
-         EndsWithNoCase(name, ".part");
+  return name.empty() || name[0] == '.' || name.back() == '~' || EndsWithIgnoreCase(name, ".tmp") ||
+         EndsWithIgnoreCase(name, ".part");
 }
 
 bool IsPackingListName(const std::string& name) {
-  return EndsWithNoCase(name, ".pkl");
+  return EndsWithIgnoreCase(name, ".pkl");
 }
 
 std::string PrintableName(const std::string& name) {
@@ -127,7 +123,7 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
     }
     names = spool_fs::ListNames(dir_fd);
     for (const auto& n : names) {
-      if (IsReservedName(spool_fs::Lower(n))) {
+      if (IsReservedName(AsciiLower(n))) {
         obs.hostile =
             "the set holds " + PrintableName(n) + ", a name ccmigrate reserves for its own files";
         return obs;
@@ -149,7 +145,7 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
   std::map<std::string, std::vector<std::string>> by_lower;
   for (const auto& n : names) {
     if (!n.empty() && n[0] != '.')
-      by_lower[spool_fs::Lower(n)].push_back(n);
+      by_lower[AsciiLower(n)].push_back(n);
   }
 
   std::vector<std::pair<std::string, struct stat>> counted;
@@ -206,16 +202,16 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
       obs.hostile = "listed name \"" + PrintableName(name) + "\" is not a bare file name";
       return obs;
     }
-    if (IsOwnFile(spool_fs::Lower(name))) {
+    if (IsOwnFile(AsciiLower(name))) {
       // The spool writes these into the set's folder; a listed file must not be overwritten.
       obs.hostile = "listed file " + PrintableName(name) + " has a name the spool reserves";
       return obs;
     }
-    if (!listed_lower.emplace(spool_fs::Lower(name), name).second) {
+    if (!listed_lower.emplace(AsciiLower(name), name).second) {
       obs.hostile = "file " + PrintableName(name) + " is listed twice";
       return obs;
     }
-    auto it = by_lower.find(spool_fs::Lower(name));
+    auto it = by_lower.find(AsciiLower(name));
     if (it == by_lower.end()) {
       obs.missing.push_back(name);
       continue;
@@ -251,7 +247,7 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
     for (const auto& n : names) {
       if (IsIgnoredName(n) || IsOwnFile(n) || n == obs.pkl_name)
         continue;
-      if (listed_lower.contains(spool_fs::Lower(n)))
+      if (listed_lower.contains(AsciiLower(n)))
         continue;
       obs.unlisted.push_back(n);
     }

@@ -115,12 +115,4 @@ std::optional<std::string> ReadSmallFile(int dir_fd, const std::string& name, st
   return text;
 }
 
-std::string Lower(std::string s) {
-  for (auto& c : s) {
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
 }  // namespace ccm::daemon::spool_fs

@@ -36,7 +36,5 @@ int WriteFileAtomic(int dir_fd, const std::string& name, const std::string& cont
                     bool durable = true);
 /// Reads at most `limit` bytes of a regular file without following links or blocking.
 std::optional<std::string> ReadSmallFile(int dir_fd, const std::string& name, std::size_t limit);
-/// ASCII lower case.
-std::string Lower(std::string s);
 
 }  // namespace ccm::daemon::spool_fs

@@ -1,6 +1,7 @@
 // address_book_message.cpp — PAB section → AddressBook → message with a .vcf; see the header.
 #include "importer/address_book_message.h"
 
+#include "ccm/ascii.h"
 #include "ccm/hex.h"
 #include "importer/message_identity.h"
 #include "parser/field_codec.h"
@@ -76,7 +77,7 @@ Result<AddressBook, MailError> ReadAddressBook(SetMessageSource& source,
       std::string text = WithoutTrailingLineEnds(std::move(*value));
       const auto& columns = reader.section().columns;
       for (std::size_t i = 0; i < columns.size() && i < entry->fields.size(); ++i) {
-        if (!parser::EqualsIgnoreCase(columns[i], field.column))
+        if (!EqualsIgnoreCase(columns[i], field.column))
           continue;
         if (i == 2 && entry->is_dl) {
           auto list = parser::DecodeSemicolonList(text, options.lenient);
@@ -121,7 +122,7 @@ std::string AddressBookIdentity(std::string_view owner_key, const parser::Sectio
     fields += '\x1c';
   }
   auto digest = Sha256(fields);
-  return "ccm1-pab:" + std::string(owner_key) + "|" + parser::AsciiLower(section.file) + "@" +
+  return "ccm1-pab:" + std::string(owner_key) + "|" + AsciiLower(section.file) + "@" +
          std::to_string(section.header_offset) + "|" + LowerHex(std::span(digest).first(8));
 }
 

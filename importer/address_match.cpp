@@ -3,8 +3,8 @@
 #include "importer/address_match.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "ccm/ascii.h"
 #include "parser/source_address.h"
 
 namespace ccm::importer {
@@ -12,14 +12,6 @@ namespace {
 
 bool IsSpace(char c) {
   return c == ' ' || c == '\t';
-}
-
-std::string Trim(std::string_view text) {
-  while (!text.empty() && IsSpace(text.front()))
-    text.remove_prefix(1);
-  while (!text.empty() && IsSpace(text.back()))
-    text.remove_suffix(1);
-  return std::string(text);
 }
 
 std::string SqueezeSpaces(std::string_view text) {
@@ -50,16 +42,9 @@ std::string WithCommaSpacing(std::string_view text, std::string_view after) {
   return out;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Position of the last " at " (any case), or npos.
 std::size_t FindLastAt(std::string_view text) {
-  const std::string lower = Lower(text);
+  const std::string lower = AsciiLower(text);
   return lower.rfind(" at ");
 }
 
@@ -92,7 +77,7 @@ std::vector<std::string> SearchSpellings(std::string_view address) {
   for (std::string candidate :
        {squeezed, WithCommaSpacing(squeezed, ", "), WithCommaSpacing(squeezed, ",")}) {
     const bool seen = std::any_of(out.begin(), out.end(), [&](const std::string& s) {
-      return ldap::EqualsIgnoreCase(s, candidate);
+      return EqualsIgnoreCase(s, candidate);
     });
     if (!seen)
       out.push_back(std::move(candidate));
@@ -108,11 +93,11 @@ std::optional<std::string> NearMissAddress(std::string_view address) {
   if (at == std::string_view::npos)
     return std::nullopt;
   const std::string name = SqueezeSpaces(rest.substr(0, at));
-  const std::string post_office = Trim(rest.substr(at + 4));
+  const std::string post_office(Trim(rest.substr(at + 4)));
   std::string swapped;
   if (const std::size_t comma = name.find(','); comma != std::string::npos) {
-    const std::string last = Trim(std::string_view(name).substr(0, comma));
-    const std::string first = Trim(std::string_view(name).substr(comma + 1));
+    const std::string last(Trim(std::string_view(name).substr(0, comma)));
+    const std::string first(Trim(std::string_view(name).substr(comma + 1)));
     if (last.empty() || first.empty() || first.find(',') != std::string::npos)
       return std::nullopt;
     swapped = first + " " + last;

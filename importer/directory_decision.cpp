@@ -3,9 +3,9 @@
 #include "importer/directory_decision.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
+#include "ccm/ascii.h"
 #include "ccm/hex.h"
 #include "importer/address_match.h"
 #include "importer/message_identity.h"
@@ -18,21 +18,6 @@ namespace {
 
 constexpr std::string_view kCustomRecipient = "ccmCustomRecipient";
 constexpr std::string_view kMailbox = "ccmMailbox";
-
-std::string Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return std::string(text);
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool HasMigrateProxy(const ldap::Entry& entry, const MigratingUser& user) {
   for (const std::string& v : entry.Values("ccmProxyAddress")) {
@@ -65,7 +50,7 @@ std::string SecondaryProxyFor(std::string_view target, std::string_view source_a
     type = TypeOf(source_address);
   if (type.empty())
     return std::string(target);
-  return Lower(type) + ":" + std::string(rest);
+  return AsciiLower(type) + ":" + std::string(rest);
 }
 
 std::string MigrateProxyFor(const MigratingUser& user) {
@@ -230,8 +215,8 @@ UserPlan PlanCreate(UserPlan plan, const PlanOptions& options) {
 }  // namespace
 
 std::string MailboxHomeFor(std::string_view home_server, std::string_view default_home) {
-  const std::string home = Trim(home_server);
-  if (home.empty() || ldap::EqualsIgnoreCase(home, "~Server"))
+  const std::string home(Trim(home_server));
+  if (home.empty() || EqualsIgnoreCase(home, "~Server"))
     return std::string(default_home);
   return home;
 }
@@ -241,7 +226,7 @@ std::string MailStoreKey(const ldap::Entry& entry) {
   const std::string name = !uids.empty() ? uids.front() : FirstRdnValue(entry.dn);
   std::string key;
   bool changed = false;
-  for (char c : Lower(name)) {
+  for (char c : AsciiLower(name)) {
     const bool safe =
         (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!safe)
@@ -298,7 +283,7 @@ std::string FirstRdnValue(std::string_view dn) {
     }
     out.push_back(c);
   }
-  return Trim(out);
+  return std::string(Trim(out));
 }
 
 UserPlan DecideUser(const MigratingUser& user, const Resolution& resolution,
@@ -353,7 +338,7 @@ void CheckPlanCollisions(DirectoryPlan& plan) {
     const UserPlan& u = plan.users[i];
     if (u.decision == Decision::kConflict || u.decision == Decision::kSkipNotFound)
       continue;
-    by_dn[Lower(u.dn)].push_back(i);
+    by_dn[AsciiLower(u.dn)].push_back(i);
     by_store[u.mail_store].push_back(i);
   }
   auto mark = [&](const std::vector<std::size_t>& indexes, const std::string& what) {

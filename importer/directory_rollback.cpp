@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "ccm/ascii.h"
 #include "importer/directory_planner.h"
 #include "ldap/request.h"
 
@@ -38,7 +39,7 @@ bool Matches(const ldap::Entry& entry, const JournalRecord& record, bool want_ap
       for (const std::string& have : entry.Values(m.attribute)) {
         // The attributes ccmigrate writes compare case-insensitively (objectClass, IA5
         // addresses, the home); ccmMailStore values are lower-case keys.
-        if (ldap::EqualsIgnoreCase(have, v))
+        if (EqualsIgnoreCase(have, v))
           present = true;
       }
       if (present != (added == want_applied))
@@ -105,7 +106,7 @@ std::string DnKey(std::string_view dn) {
       while (!out.empty() && out.back() == ' ')
         out.pop_back();
     }
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    out += AsciiLower(c);
   }
   while (!out.empty() && out.back() == ' ')
     out.pop_back();
@@ -127,14 +128,13 @@ bool IsUnder(std::string_view dn, std::string_view base) {
 bool IsManaged(const ldap::Modification& m) {
   for (std::string_view name :
        {"ccmTargetAddress", "ccmMailboxHome", "ccmMailStore", "ccmProxyAddress"}) {
-    if (ldap::EqualsIgnoreCase(m.attribute, name))
+    if (EqualsIgnoreCase(m.attribute, name))
       return true;
   }
-  if (!ldap::EqualsIgnoreCase(m.attribute, "objectClass"))
+  if (!EqualsIgnoreCase(m.attribute, "objectClass"))
     return false;
   for (const std::string& v : m.values) {
-    if (!ldap::EqualsIgnoreCase(v, "ccmCustomRecipient") &&
-        !ldap::EqualsIgnoreCase(v, "ccmMailbox"))
+    if (!EqualsIgnoreCase(v, "ccmCustomRecipient") && !EqualsIgnoreCase(v, "ccmMailbox"))
       return false;
   }
   return !m.values.empty();

@@ -12,6 +12,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "ccm/ascii.h"
 #include "importer/plan_ldif.h"
 #include "ldap/ldif_reader.h"
 #include "ldap/ldif_writer.h"
@@ -301,7 +302,7 @@ Result<std::vector<JournalRecord>, ImportError> ReadJournal(const std::filesyste
         prior = std::move(record.entry);
         break;
       case ldap::LdifRecord::Kind::kModify: {
-        if (!prior || !ldap::EqualsIgnoreCase(prior->dn, record.entry.dn)) {
+        if (!prior || !EqualsIgnoreCase(prior->dn, record.entry.dn)) {
           return Fail(damaged(record.line, "a change without the prior state of its entry"));
         }
         JournalRecord r;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "ccm/ascii.h"
 #include "importer/message_identity.h"
 
 namespace ccm::importer {
@@ -55,26 +56,6 @@ std::vector<char32_t> CodePoints(std::string_view s) {
 
 std::string ShortHash(std::string_view text, std::size_t hex_digits) {
   return IdentityDigest(text).substr(0, hex_digits);
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] | 0x20) : a[i];
-    char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] | 0x20) : b[i];
-    if (x != y)
-      return false;
-  }
-  return true;
-}
-
-std::string Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ')
-    s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ')
-    s.remove_suffix(1);
-  return std::string(s);
 }
 
 // One folder level, made safe and encoded.
@@ -220,8 +201,11 @@ std::string MaildirFolderDirectory(std::string_view folder_column) {
   std::size_t start = 0;
   while (start <= folder_column.size()) {
     std::size_t sep = folder_column.find('\\', start);
-    std::string level = Trim(folder_column.substr(
-        start, sep == std::string_view::npos ? std::string_view::npos : sep - start));
+    // Only spaces are trimmed: a tab is a control byte, kept (and made safe) like the others.
+    std::string level(
+        Trim(folder_column.substr(
+                 start, sep == std::string_view::npos ? std::string_view::npos : sep - start),
+             " "));
     if (!level.empty())
       levels.push_back(std::move(level));
     if (sep == std::string_view::npos)

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 
+#include "ccm/ascii.h"
 #include "importer/message_identity.h"
 #include "importer/mime_encoding.h"
 
@@ -51,10 +52,8 @@ bool IsDotAtom(std::string_view s, bool domain) {
 }
 
 bool IsSmtpAddrSpec(const MailAddress& a) {
-  if (a.type.size() != 4 || (a.type[0] | 0x20) != 's' || (a.type[1] | 0x20) != 'm' ||
-      (a.type[2] | 0x20) != 't' || (a.type[3] | 0x20) != 'p') {
+  if (!EqualsIgnoreCase(a.type, "SMTP"))
     return false;
-  }
   std::size_t at = a.address.rfind('@');
   if (at == std::string::npos || a.address.size() > 254)
     return false;
@@ -71,7 +70,7 @@ std::string PlaceholderToken(std::string_view text, std::size_t max, bool lower)
       if (gap && !out.empty())
         out += '.';
       gap = false;
-      out += lower && c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c;
+      out += lower ? AsciiLower(c) : c;
     } else {
       gap = true;
     }

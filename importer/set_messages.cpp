@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ccm/ascii.h"
 #include "ccm/hex.h"
 #include "importer/message_identity.h"
 #include "parser/field_codec.h"
@@ -161,8 +162,8 @@ std::string SetMessageIdentity(std::string_view owner_key, std::string_view prim
               ':' + s.name + '\x1e';
   }
   auto digest = Sha256(fields);
-  return "ccm1:" + std::string(owner_key) + "|" + parser::AsciiLower(primary_file) + "@" +
-         std::to_string(record.offset) + "|" + parser::AsciiLower(record.body.file) + "@" +
+  return "ccm1:" + std::string(owner_key) + "|" + AsciiLower(primary_file) + "@" +
+         std::to_string(record.offset) + "|" + AsciiLower(record.body.file) + "@" +
          std::to_string(record.body.offset) + "|" + LowerHex(std::span(digest).first(8));
 }
 
@@ -189,7 +190,7 @@ Result<std::unique_ptr<SetMessageSource>, MailError> SetMessageSource::Open(
 
 Result<std::shared_ptr<const parser::ByteSource>, MailError> SetMessageSource::Secondary(
     const std::string& name) {
-  std::string key = parser::AsciiLower(name);
+  std::string key = AsciiLower(name);
   for (std::size_t i = secondaries_.size(); i-- > 0;) {
     if (secondaries_[i].key == key) {
       std::rotate(secondaries_.begin() + static_cast<std::ptrdiff_t>(i),
@@ -272,23 +273,22 @@ Result<SetMessage, MailError> SetMessageSource::Convert(const parser::SectionInf
       continue;
     }
     std::string text = TrimLineEnds(std::move(*value));
-    if (parser::EqualsIgnoreCase(field.column, "Folder")) {
+    if (EqualsIgnoreCase(field.column, "Folder")) {
       record.folder = text;
-    } else if (parser::EqualsIgnoreCase(field.column, "Subject")) {
+    } else if (EqualsIgnoreCase(field.column, "Subject")) {
       record.subject = text;
-    } else if (parser::EqualsIgnoreCase(field.column, "Sender")) {
+    } else if (EqualsIgnoreCase(field.column, "Sender")) {
       record.sender = parser::ParseRecipient(text);
-    } else if (parser::EqualsIgnoreCase(field.column, "To") ||
-               parser::EqualsIgnoreCase(field.column, "Cc") ||
-               parser::EqualsIgnoreCase(field.column, "Bcc")) {
+    } else if (EqualsIgnoreCase(field.column, "To") || EqualsIgnoreCase(field.column, "Cc") ||
+               EqualsIgnoreCase(field.column, "Bcc")) {
       auto list = parser::DecodeSemicolonList(text, options_.lenient);
       if (!list) {
         warn(field.column + ": " + list.error() + "; field left empty");
         continue;
       }
-      auto& target = parser::EqualsIgnoreCase(field.column, "To")   ? record.to
-                     : parser::EqualsIgnoreCase(field.column, "Cc") ? record.cc
-                                                                    : record.bcc;
+      auto& target = EqualsIgnoreCase(field.column, "To")   ? record.to
+                     : EqualsIgnoreCase(field.column, "Cc") ? record.cc
+                                                            : record.bcc;
       target.clear();
       for (const auto& item : list->values)
         target.push_back(parser::ParseRecipient(item));

@@ -18,8 +18,6 @@
 
 namespace ccm::ldap {
 
-using ccm::EqualsIgnoreCase;  // attribute names, object class names
-
 /// One attribute of an entry.
 struct Attribute {
   std::string name;

@@ -103,7 +103,4 @@ Result<int, std::string> ParsePriority(std::string_view value);
 Result<std::int64_t, std::string> ParseInteger(std::string_view value);
 /// Parses a recipient item.
 Recipient ParseRecipient(std::string_view item);
-using ccm::AsciiLower;  // file names and keywords compare case-insensitively
-using ccm::EqualsIgnoreCase;
-
 }  // namespace ccm::parser

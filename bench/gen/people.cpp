@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "ccm/ascii.h"
+
 namespace ccm::bench {
 namespace {
 
@@ -33,12 +35,6 @@ std::string AlnumOnly(std::string_view s) {
   return out;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 Person MakePerson(std::uint64_t index, std::string_view post_office) {
@@ -57,7 +53,8 @@ Person MakePerson(std::uint64_t index, std::string_view post_office) {
   p.native_name = p.surname + ", " + p.given_name;
   p.source_address = "CCMAIL:" + p.native_name + " at " + std::string(post_office);
   p.common_name = AlnumOnly(given.substr(0, 1)) + AlnumOnly(p.surname) + std::to_string(index + 1);
-  p.smtp_address = Lower(p.common_name) + "@" + Lower(std::string(post_office)) + ".example.test";
+  p.smtp_address =
+      ccm::AsciiLower(p.common_name) + "@" + ccm::AsciiLower(post_office) + ".example.test";
   return p;
 }
 

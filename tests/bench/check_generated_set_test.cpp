@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bench/gen/set_generator.h"
+#include "ccm/ascii.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 
@@ -66,9 +67,7 @@ std::vector<std::string> Strings(const pt::ptree& list) {
 // `sections` holds counts by kind; accept the kind names in any case.
 std::uint64_t SectionCount(const pt::ptree& sections, std::string kind) {
   for (const auto& [key, value] : sections) {
-    std::string k = key;
-    std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (k == kind)
+    if (ccm::EqualsIgnoreCase(key, kind))
       return value.get_value<std::uint64_t>();
   }
   return 0;

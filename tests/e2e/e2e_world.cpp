@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ccm/ascii.h"
 #include "tests/support/program.h"
 
 namespace ccm::test {
@@ -103,10 +104,7 @@ std::multimap<std::string, std::string> DaemonE2eTest::Entry(const std::string& 
     const auto colon = line.find(": ");
     if (colon == std::string::npos || line.rfind("dn: ", 0) == 0)
       continue;
-    std::string name = line.substr(0, colon);
-    for (auto& c : name)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    attrs.emplace(name, line.substr(colon + 2));
+    attrs.emplace(ccm::AsciiLower(line.substr(0, colon)), line.substr(colon + 2));
   }
   return attrs;
 }
@@ -271,10 +269,7 @@ std::string DaemonE2eTest::IdentityOf(const fs::path& message) {
     }
     if (in_identity)
       break;
-    std::string name = line.substr(0, header.size());
-    for (auto& c : name)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (name == header) {
+    if (ccm::EqualsIgnoreCase(line.substr(0, header.size()), header)) {
       in_identity = true;
       value = line.substr(header.size());
     }

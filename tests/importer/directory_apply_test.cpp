@@ -17,6 +17,7 @@
 #include <map>
 #include <sstream>
 
+#include "ccm/ascii.h"
 #include "importer/directory_planner.h"
 #include "importer/directory_rollback.h"
 #include "importer/journal.h"
@@ -80,8 +81,7 @@ MigratingUser UserFor(std::string address) {
 std::string Canonical(const ldap::Entry& entry) {
   std::map<std::string, std::vector<std::string>> sorted;
   for (const auto& a : entry.attributes) {
-    std::string name = a.name;
-    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    const std::string name = ccm::AsciiLower(a.name);
     auto values = a.values;
     std::sort(values.begin(), values.end());
     sorted[name] = values;

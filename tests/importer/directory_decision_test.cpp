@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ccm/ascii.h"
 #include "importer/migrating_user.h"
 #include "ldap/entry.h"
 #include "parser/source_address.h"
@@ -52,7 +53,7 @@ PlanOptions Options() {
 
 const Modification* FindChange(const DirectoryChange& change, Kind kind, std::string_view attr) {
   for (const Modification& m : change.modifications) {
-    if (m.kind == kind && ldap::EqualsIgnoreCase(m.attribute, attr))
+    if (m.kind == kind && ccm::EqualsIgnoreCase(m.attribute, attr))
       return &m;
   }
   return nullptr;

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ccm/ascii.h"
 #include "importer/directory_decision.h"
 #include "importer/plan_ldif.h"
 #include "parser/field_codec.h"
@@ -88,7 +89,7 @@ class MemoryDirectory final : public DirectoryAccess {
   static void ApplyChange(ldap::Entry& e, const DirectoryChange& change) {
     for (const ldap::Modification& m : change.modifications) {
       auto it = std::find_if(e.attributes.begin(), e.attributes.end(), [&](const auto& a) {
-        return parser::EqualsIgnoreCase(a.name, m.attribute);
+        return ccm::EqualsIgnoreCase(a.name, m.attribute);
       });
       if (it == e.attributes.end()) {
         e.attributes.push_back({m.attribute, {}});
