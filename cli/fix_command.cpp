@@ -1,7 +1,6 @@
 // fix_command.cpp — the `fix` subcommand (see fix_command.h).
 #include "cli/fix_command.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include <cstring>
 #include <ostream>
 
+#include "ccm/directory_listing.h"
 #include "cli/exit_codes.h"
 #include "cli/set_report.h"
 #include "parser/accounts_file.h"
@@ -60,22 +60,13 @@ int OpenOutputDirectory(const std::string& out_path, const parser::DiskDirectory
     err << "ccmigrate fix: --out is the input directory; refused (the input is never changed)\n";
     return kExitInvalid;
   }
-  int probe = ::dup(fd);
-  DIR* dir = probe >= 0 ? ::fdopendir(probe) : nullptr;
-  bool empty = dir != nullptr;
-  while (dir != nullptr) {
-    struct dirent* entry = ::readdir(dir);
-    if (entry == nullptr)
-      break;
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") {
-      empty = false;
-      break;
-    }
+  auto present = ListNames(fd, out_path);
+  if (!present) {
+    ::close(fd);
+    err << "ccmigrate fix: " << present.error().message << "; refused\n";
+    return kExitInvalid;
   }
-  if (dir != nullptr)
-    ::closedir(dir);
-  if (!empty) {
+  if (!present->empty()) {
     ::close(fd);
     err << "ccmigrate fix: " << out_path << " is not empty; refused\n";
     return kExitInvalid;

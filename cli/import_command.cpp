@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <ostream>
 
+#include "ccm/atomic_file.h"
 #include "cli/command_log.h"
 #include "cli/config.h"
 #include "cli/directory_settings.h"
@@ -15,7 +17,6 @@
 #include "cli/import_settings.h"
 #include "importer/import_job.h"
 #include "importer/ldap_directory_access.h"
-#include "parser/atomic_file.h"
 
 namespace ccm::cli {
 namespace {
@@ -44,14 +45,20 @@ extern "C" void OnStopSignal(int) {
   g_stop.store(true);
 }
 
+AtomicFileOptions ReportFileOptions(const std::filesystem::path& dir) {
+  AtomicFileOptions options;
+  options.mode = 0644;
+  options.shown_dir = dir;
+  return options;
+}
+
 Result<void, std::string> WriteReport(const std::filesystem::path& dir, const std::string& text) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return Fail(dir.string() + ": cannot open the report directory");
-  auto written = parser::WriteFileAtomically(fd, "report.json", nullptr, text);
-  ::close(fd);
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid())
+    return Fail(FileError::Of("open the report directory", dir.string(), errno).message);
+  auto written = WriteFileAtomically(fd.get(), "report.json", text, ReportFileOptions(dir));
   if (!written)
-    return Fail(dir.string() + "/report.json: " + written.error());
+    return Fail(std::move(written.error().message));
   return {};
 }
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ccm/directory_listing.h"
 #include "daemon/spool_fs.h"
 
 namespace ccm::daemon {
@@ -24,16 +25,28 @@ bool SameInode(const struct stat& a, const struct stat& b) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+// The names in a folder of the spool.
+Result<std::vector<std::string>, DropError> NamesIn(int dir_fd,
+                                                    const std::filesystem::path& shown) {
+  auto names = ListNames(dir_fd, shown);
+  if (!names)
+    return Fail(DropErrorOf(std::move(names.error())));
+  return std::move(*names);
+}
+
 // The first regular, non-hidden .pkl in a folder; empty when none.
-std::string FindPackingList(int dir_fd) {
-  for (const auto& n : spool_fs::ListNames(dir_fd)) {
+Result<std::string, DropError> FindPackingList(int dir_fd, const std::filesystem::path& shown) {
+  auto names = NamesIn(dir_fd, shown);
+  if (!names)
+    return Fail(std::move(names.error()));
+  for (const auto& n : *names) {
     if (IsIgnoredName(n) || !IsPackingListName(n))
       continue;
     auto st = spool_fs::StatNoFollow(dir_fd, n);
     if (st && S_ISREG(st->st_mode))
       return n;
   }
-  return {};
+  return std::string();
 }
 
 std::optional<RetryState> ReadRetry(int set_fd) {
@@ -97,9 +110,13 @@ Result<DropDirectory, DropError> DropDirectory::Open(const std::filesystem::path
   return d;
 }
 
-std::vector<IncomingEntry> DropDirectory::ListIncoming(std::vector<IgnoredEntry>* ignored) const {
+Result<std::vector<IncomingEntry>, DropError> DropDirectory::ListIncoming(
+    std::vector<IgnoredEntry>* ignored) const {
+  auto names = NamesIn(incoming_.get(), root_ / "incoming");
+  if (!names)
+    return Fail(std::move(names.error()));
   std::vector<IncomingEntry> out;
-  for (const auto& name : spool_fs::ListNames(incoming_.get())) {
+  for (const auto& name : *names) {
     if (IsIgnoredName(name))
       continue;
     auto st = spool_fs::StatNoFollow(incoming_.get(), name);
@@ -185,7 +202,11 @@ Result<std::optional<ClaimedSet>, DropError> DropDirectory::ClaimFrom(int from_f
   ClaimedSet set;
   set.id_ = id;
   set.dir_ = root_ / "active" / id;
-  set.pkl_name_ = FindPackingList(fd.get());
+  // A set that cannot be listed now stays in active/, unlocked, and is resumed by a later scan.
+  auto pkl_name = FindPackingList(fd.get(), set.dir_);
+  if (!pkl_name)
+    return Fail(std::move(pkl_name.error()));
+  set.pkl_name_ = std::move(*pkl_name);
   set.origin_ = origin;
   if (auto retry = ReadRetry(fd.get()))
     set.previous_attempts_ = retry->attempts;
@@ -211,9 +232,12 @@ Result<std::optional<ClaimedSet>, DropError> DropDirectory::ResumeActive(const s
   return ClaimFrom(active_.get(), "active", name, ClaimOrigin::kResumed);
 }
 
-std::vector<std::string> DropDirectory::ListActive() const {
+Result<std::vector<std::string>, DropError> DropDirectory::ListActive() const {
+  auto names = NamesIn(active_.get(), root_ / "active");
+  if (!names)
+    return Fail(std::move(names.error()));
   std::vector<std::string> out;
-  for (const auto& name : spool_fs::ListNames(active_.get())) {
+  for (const auto& name : *names) {
     if (IsIgnoredName(name))
       continue;
     auto st = spool_fs::StatNoFollow(active_.get(), name);
@@ -223,9 +247,12 @@ std::vector<std::string> DropDirectory::ListActive() const {
   return out;
 }
 
-std::vector<DeferredSet> DropDirectory::ListDeferred() const {
+Result<std::vector<DeferredSet>, DropError> DropDirectory::ListDeferred() const {
+  auto names = NamesIn(deferred_.get(), root_ / "deferred");
+  if (!names)
+    return Fail(std::move(names.error()));
   std::vector<DeferredSet> out;
-  for (const auto& name : spool_fs::ListNames(deferred_.get())) {
+  for (const auto& name : *names) {
     if (IsIgnoredName(name))
       continue;
     UniqueFd fd(spool_fs::OpenDirNoFollow(deferred_.get(), name));
@@ -239,10 +266,13 @@ std::vector<DeferredSet> DropDirectory::ListDeferred() const {
   return out;
 }
 
-SpoolCounts DropDirectory::Count() const {
-  auto dirs = [](int fd) {
+Result<SpoolCounts, DropError> DropDirectory::Count() const {
+  auto dirs = [this](int fd, const char* folder) -> Result<std::size_t, DropError> {
+    auto names = NamesIn(fd, root_ / folder);
+    if (!names)
+      return Fail(std::move(names.error()));
     std::size_t n = 0;
-    for (const auto& name : spool_fs::ListNames(fd)) {
+    for (const auto& name : *names) {
       if (IsIgnoredName(name))
         continue;
       auto st = spool_fs::StatNoFollow(fd, name);
@@ -251,12 +281,25 @@ SpoolCounts DropDirectory::Count() const {
     }
     return n;
   };
+  auto incoming = ListIncoming();
+  if (!incoming)
+    return Fail(std::move(incoming.error()));
   SpoolCounts c;
-  c.incoming = ListIncoming().size();
-  c.active = dirs(active_.get());
-  c.done = dirs(done_.get());
-  c.deferred = dirs(deferred_.get());
-  c.failed = dirs(failed_.get());
+  c.incoming = incoming->size();
+  struct {
+    std::size_t* count;
+    int fd;
+    const char* folder;
+  } folders[] = {{&c.active, active_.get(), "active"},
+                 {&c.done, done_.get(), "done"},
+                 {&c.deferred, deferred_.get(), "deferred"},
+                 {&c.failed, failed_.get(), "failed"}};
+  for (const auto& f : folders) {
+    auto n = dirs(f.fd, f.folder);
+    if (!n)
+      return Fail(std::move(n.error()));
+    *f.count = *n;
+  }
   return c;
 }
 
@@ -282,21 +325,28 @@ Result<std::filesystem::path, DropError> DropDirectory::Finish(ClaimedSet set, F
   // brought that cannot be replaced (a folder called report.json): it must never stay in
   // active/, where it would be resumed. Its reason is then in the log and status.json.
   const bool refusing = place == FinalPlace::kFailed;
+  // Each file is synced; the folder once, below, before it moves.
+  AtomicFileOptions options;
+  options.durability = Durability::kFileSynced;
+  options.shown_dir = set.dir();
   if (place == FinalPlace::kFailed) {
     std::string text = reason;
     if (text.empty() || text.back() != '\n')
       text += '\n';
     // reason.txt first: should the move below fail, a resumed set is recognised as refused.
-    if (int err = spool_fs::WriteFileAtomic(fd, "reason.txt", text); err && !refusing) {
-      return Fail(Errno("cannot write reason.txt in " + where, err));
+    if (auto written = WriteFileAtomically(fd, "reason.txt", text, options);
+        !written && !refusing) {
+      return Fail(DropErrorOf(std::move(written.error())));
     }
   }
-  if (int err = spool_fs::WriteFileAtomic(fd, "report.json", report_json); err && !refusing) {
-    return Fail(Errno("cannot write report.json in " + where, err));
+  if (auto written = WriteFileAtomically(fd, "report.json", report_json, options);
+      !written && !refusing) {
+    return Fail(DropErrorOf(std::move(written.error())));
   }
   if (place == FinalPlace::kDeferred && retry != nullptr) {
-    if (int err = spool_fs::WriteFileAtomic(fd, kRetryFileName, FormatRetryState(*retry))) {
-      return Fail(Errno("cannot write retry.json in " + where, err));
+    if (auto written = WriteFileAtomically(fd, kRetryFileName, FormatRetryState(*retry), options);
+        !written) {
+      return Fail(DropErrorOf(std::move(written.error())));
     }
   } else if (place != FinalPlace::kDeferred) {
     ::unlinkat(fd, kRetryFileName, 0);  // a finished set carries no retry state
@@ -331,9 +381,12 @@ Result<std::filesystem::path, DropError> DropDirectory::Finish(ClaimedSet set, F
 Result<void, DropError> DropDirectory::WriteSpoolFile(const std::string& name,
                                                       const std::string& content) {
   // Advisory state (status.json): atomic, but not worth an fsync on every change.
-  if (int err = spool_fs::WriteFileAtomic(root_fd_.get(), name, content, /*durable=*/false)) {
-    return Fail(Errno("cannot write " + (root_ / name).string(), err));
-  }
+  AtomicFileOptions options;
+  options.durability = Durability::kUnsynced;
+  options.shown_dir = root_;
+  auto written = WriteFileAtomically(root_fd_.get(), name, content, options);
+  if (!written)
+    return Fail(DropErrorOf(std::move(written.error())));
   return {};
 }
 

@@ -27,8 +27,8 @@
 // is longer than kMaxSetNameBytes, or whose packing list lists more than max_listed_files
 // names is refused at once; a refused set reaches failed/ even when its own report.json name is
 // taken by something we cannot replace (the reason then stays in the log and status.json).
-// Our own files in a set folder: report.json, reason.txt, retry.json (written via a dot temp
-// file and rename, O_NOFOLLOW|O_NONBLOCK).
+// Our own files in a set folder: report.json, reason.txt, retry.json (written by ccm/atomic_file.h:
+// a dot temp file and a rename, O_NOFOLLOW|O_NONBLOCK).
 //
 // Thread safety: a DropDirectory is externally synchronized; ClaimedSet is a move-only value.
 #pragma once
@@ -39,6 +39,8 @@
 #include <string>
 #include <vector>
 
+#include "ccm/atomic_file.h"
+#include "ccm/file_error.h"
 #include "ccm/result.h"
 #include "ccm/unique_fd.h"
 #include "daemon/listed_files.h"
@@ -56,7 +58,7 @@ inline const std::vector<std::string>& SpoolFileNames() {
     std::vector<std::string> all;
     for (const std::string name : {"report.json", "reason.txt", kRetryFileName}) {
       all.push_back(name);
-      all.push_back(spool_fs::TemporaryNameFor(name));
+      all.push_back(TemporaryNameFor(name));
     }
     return all;
   }();
@@ -83,6 +85,11 @@ inline constexpr std::size_t kDefaultMaxListedFiles = 65536;
 struct DropError {
   std::string message;
 };
+
+/// A failed file operation (listing, atomic write) in the spool, as a DropError.
+inline DropError DropErrorOf(FileError error) {
+  return DropError{std::move(error.message)};
+}
 
 using ccm::UniqueFd;
 
@@ -158,9 +165,12 @@ class DropDirectory {
   void set_max_listed_files(std::size_t limit) { max_listed_files_ = limit; }
 
   /// Candidates in incoming/ (set folders and loose .pkl files), in name order; `ignored`
-  /// (optional) receives entries that are neither (links, FIFOs, devices, stray files).
-  std::vector<IncomingEntry> ListIncoming(std::vector<IgnoredEntry>* ignored = nullptr) const;
-  /// What a candidate looks like now; nullopt when it vanished.
+  /// (optional) receives entries that are neither (links, FIFOs, devices, stray files). An error
+  /// when incoming/ cannot be listed.
+  Result<std::vector<IncomingEntry>, DropError> ListIncoming(
+      std::vector<IgnoredEntry>* ignored = nullptr) const;
+  /// What a candidate looks like now; nullopt when it vanished, or when its folder cannot be
+  /// listed right now (it is looked at again on the next scan).
   std::optional<SetObservation> Observe(const IncomingEntry& entry,
                                         const ListedFilesFn& listed_files) const;
   /// Moves a loose set (its .pkl and the listed files present in incoming/) into a new folder
@@ -168,7 +178,7 @@ class DropDirectory {
   Result<std::optional<std::string>, DropError> GatherLooseSet(const std::string& pkl_name,
                                                                const ListedFilesFn& listed_files);
   /// Finishes gatherings interrupted by a crash; returns the folders placed.
-  std::vector<std::string> RecoverGatherings(const ListedFilesFn& listed_files);
+  Result<std::vector<std::string>, DropError> RecoverGatherings(const ListedFilesFn& listed_files);
 
   /// Claims incoming/<name> into active/; nullopt when another process won the race.
   Result<std::optional<ClaimedSet>, DropError> ClaimIncoming(const std::string& name);
@@ -178,10 +188,11 @@ class DropDirectory {
   Result<std::optional<ClaimedSet>, DropError> ResumeActive(const std::string& name);
 
   /// Folder names in active/.
-  std::vector<std::string> ListActive() const;
+  Result<std::vector<std::string>, DropError> ListActive() const;
   /// Sets in deferred/ with their retry state.
-  std::vector<DeferredSet> ListDeferred() const;
-  SpoolCounts Count() const;
+  Result<std::vector<DeferredSet>, DropError> ListDeferred() const;
+  /// Sets per folder.
+  Result<SpoolCounts, DropError> Count() const;
 
   /// Writes report.json (and reason.txt for kFailed, retry.json for kDeferred) into the set and
   /// renames it into the final place; returns the path it ended at. The set is unlocked after.

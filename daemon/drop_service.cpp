@@ -152,7 +152,10 @@ void DropService::Scan(bool full) {
     return;
   std::optional<SteadyTime> next_wake;
   if (!stopping_) {
-    for (const auto& placed : spool_->RecoverGatherings(hooks_.listed_files)) {
+    auto recovered = spool_->RecoverGatherings(hooks_.listed_files);
+    if (!recovered)
+      SpoolError(recovered.error());
+    for (const auto& placed : recovered ? *recovered : std::vector<std::string>()) {
       LogSet(spdlog::level::info, "set {}: finished an interrupted gathering of loose files",
              PrintableName(placed));
     }
@@ -164,7 +167,10 @@ void DropService::Scan(bool full) {
   }
   // Counting reads every state folder: at most once a second, and on every full rescan.
   if (full || !last_count_ || Clock::now() - *last_count_ >= std::chrono::seconds(1)) {
-    status_.sets = spool_->Count();
+    if (auto counts = spool_->Count())
+      status_.sets = *counts;
+    else
+      SpoolError(counts.error());
     last_count_ = Clock::now();
   }
   PublishStatus();
@@ -182,8 +188,18 @@ void DropService::Scan(bool full) {
   }
 }
 
+void DropService::SpoolError(const DropError& error) {
+  spdlog::error("drop directory {}: {}", settings_.dir.string(), error.message);
+  status_.AddError("", error.message);
+}
+
 void DropService::ScanActive() {
-  for (const auto& name : spool_->ListActive()) {
+  auto active = spool_->ListActive();
+  if (!active) {
+    SpoolError(active.error());
+    return;
+  }
+  for (const auto& name : *active) {
     if (!HasSlot())
       return;
     if (in_flight_.contains(name))
@@ -214,7 +230,12 @@ void DropService::ScanDeferred(std::optional<SteadyTime>& next_wake) {
   const auto latest = now_wall + std::chrono::duration_cast<WallClock::duration>(
                                      settings_.retry.max * (1.0 + settings_.retry.jitter) +
                                      std::chrono::seconds(1));
-  for (auto& d : spool_->ListDeferred()) {
+  auto deferred = spool_->ListDeferred();
+  if (!deferred) {
+    SpoolError(deferred.error());
+    return;
+  }
+  for (auto& d : *deferred) {
     if (d.retry.next_attempt > latest)
       d.retry.next_attempt = now_wall;
     if (mode_ == RunMode::kOnce) {
@@ -242,7 +263,13 @@ void DropService::ScanDeferred(std::optional<SteadyTime>& next_wake) {
 
 void DropService::ScanIncoming(std::optional<SteadyTime>& next_wake) {
   std::vector<IgnoredEntry> ignored;
-  auto entries = spool_->ListIncoming(&ignored);
+  auto listed = spool_->ListIncoming(&ignored);
+  if (!listed) {
+    // Nothing is forgotten or claimed on a failed listing; the next scan tries again.
+    SpoolError(listed.error());
+    return;
+  }
+  const auto& entries = *listed;
   std::set<std::string> still_ignored;
   for (const auto& i : ignored) {
     still_ignored.insert(i.name);
@@ -509,8 +536,10 @@ void DropService::Shutdown() {
   watchdog_timer_.cancel();
   once_timer_.cancel();
   status_.state = "stopped";
-  if (spool_)
-    status_.sets = spool_->Count();
+  if (spool_) {
+    if (auto counts = spool_->Count())
+      status_.sets = *counts;
+  }
   PublishStatus();
   spdlog::info("drop directory {}: stopped", settings_.dir.string());
 }

@@ -95,6 +95,8 @@ class DropService {
  private:
   void OnWake(WakeReason reason);
   void Scan(bool full);
+  /// Logs an error of the spool itself (a folder that cannot be listed) and lists it in status.
+  void SpoolError(const DropError& error);
   void ScanActive();
   void ScanDeferred(std::optional<SteadyTime>& next_wake);
   void ScanIncoming(std::optional<SteadyTime>& next_wake);

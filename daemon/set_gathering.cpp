@@ -16,6 +16,7 @@
 #include <map>
 
 #include "ccm/ascii.h"
+#include "ccm/directory_listing.h"
 #include "daemon/drop_directory.h"
 #include "daemon/spool_fs.h"
 
@@ -35,10 +36,14 @@ std::string StemOf(const std::string& pkl_name) {
 // Moves the listed files that lie loose in incoming/ into the gathering folder: only regular
 // files with one link that belong to the packing list's owner (`owner`), so that nobody's set
 // takes in another operator's files.
-void MoveListedFiles(int incoming_fd, int gather_fd, const std::vector<std::string>& listed,
-                     uid_t owner) {
+Result<void, DropError> MoveListedFiles(int incoming_fd, const std::filesystem::path& incoming,
+                                        int gather_fd, const std::vector<std::string>& listed,
+                                        uid_t owner) {
+  auto names = ListNames(incoming_fd, incoming);
+  if (!names)
+    return Fail(DropErrorOf(std::move(names.error())));
   std::map<std::string, std::string> by_lower;
-  for (const auto& n : spool_fs::ListNames(incoming_fd)) {
+  for (const auto& n : *names) {
     if (!n.empty() && n[0] != '.')
       by_lower.emplace(AsciiLower(n), n);
   }
@@ -51,6 +56,7 @@ void MoveListedFiles(int incoming_fd, int gather_fd, const std::vector<std::stri
       continue;
     spool_fs::RenameNoReplace(incoming_fd, it->second, gather_fd, it->second);
   }
+  return {};
 }
 
 // Renames the gathering folder to its final name; returns it, or nullopt when it vanished.
@@ -102,16 +108,25 @@ Result<std::optional<std::string>, DropError> DropDirectory::GatherLooseSet(
                           " for gathering: " + std::strerror(err)});
   }
   auto listed = listed_files(root_ / "incoming" / gather / pkl_name);
-  if (listed)
-    MoveListedFiles(in, gfd.get(), *listed, pkl_st->st_uid);
+  if (listed) {
+    // On an error the folder stays hidden in incoming/; RecoverGatherings finishes it later.
+    if (auto moved = MoveListedFiles(in, root_ / "incoming", gfd.get(), *listed, pkl_st->st_uid);
+        !moved) {
+      return Fail(std::move(moved.error()));
+    }
+  }
   ::fsync(gfd.get());
   return Place(in, gather, StemOf(pkl_name));
 }
 
-std::vector<std::string> DropDirectory::RecoverGatherings(const ListedFilesFn& listed_files) {
+Result<std::vector<std::string>, DropError> DropDirectory::RecoverGatherings(
+    const ListedFilesFn& listed_files) {
   std::vector<std::string> placed;
   const int in = incoming_.get();
-  for (const auto& name : spool_fs::ListNames(in)) {
+  auto names = ListNames(in, root_ / "incoming");
+  if (!names)
+    return Fail(DropErrorOf(std::move(names.error())));
+  for (const auto& name : *names) {
     if (name.rfind(kGatherPrefix, 0) != 0)
       continue;
     const std::string pkl_name = name.substr(kGatherPrefix.size());
@@ -127,8 +142,12 @@ std::vector<std::string> DropDirectory::RecoverGatherings(const ListedFilesFn& l
       continue;
     }
     auto listed = listed_files(root_ / "incoming" / name / pkl_name);
-    if (listed)
-      MoveListedFiles(in, gfd.get(), *listed, st->st_uid);
+    if (listed) {
+      if (auto moved = MoveListedFiles(in, root_ / "incoming", gfd.get(), *listed, st->st_uid);
+          !moved) {
+        return Fail(std::move(moved.error()));
+      }
+    }
     auto where = Place(in, name, StemOf(pkl_name));
     if (where && *where)
       placed.push_back(**where);

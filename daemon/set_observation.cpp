@@ -11,6 +11,7 @@
 #include <map>
 
 #include "ccm/ascii.h"
+#include "ccm/directory_listing.h"
 #include "daemon/drop_directory.h"
 #include "daemon/spool_fs.h"
 
@@ -102,7 +103,10 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
   std::vector<std::string> names;
 
   if (entry.loose_pkl) {
-    names = spool_fs::ListNames(dir_fd);
+    auto listed = ListNames(dir_fd, dir_path);
+    if (!listed)
+      return std::nullopt;  // incoming/ cannot be listed now: looked at again on the next scan
+    names = std::move(*listed);
     if (std::find(names.begin(), names.end(), entry.name) == names.end())
       return std::nullopt;
     obs.pkl_name = entry.name;
@@ -121,7 +125,10 @@ std::optional<SetObservation> DropDirectory::Observe(const IncomingEntry& entry,
                     " bytes long, more than " + std::to_string(kMaxSetNameBytes);
       return obs;
     }
-    names = spool_fs::ListNames(dir_fd);
+    auto listed = ListNames(dir_fd, dir_path);
+    if (!listed)
+      return std::nullopt;  // cannot be listed now (EMFILE, EIO ...): looked at again next scan
+    names = std::move(*listed);
     for (const auto& n : names) {
       if (IsReservedName(AsciiLower(n))) {
         obs.hostile =

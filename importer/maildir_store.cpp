@@ -2,7 +2,6 @@
 // All file-system access below the root goes through *at() calls on directory descriptors.
 #include "importer/maildir_store.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -14,6 +13,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "ccm/directory_listing.h"
 #include "ccm/unique_fd.h"
 #include "importer/maildir_names.h"
 #include "importer/message_identity.h"
@@ -104,29 +104,12 @@ Result<UniqueFd, MailError> OpenDirAt(int parent, const std::string& name, bool 
   return UniqueFd(fd);
 }
 
-// Names in a directory; `fd` stays open (the listing works on a duplicate).
+// Names in a directory (ccm/directory_listing.h); `fd` stays open.
 Result<std::vector<std::string>, MailError> List(int fd, const fs::path& shown) {
-  int dup = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dup < 0)
-    return Fail(SystemError("cannot list", shown, errno));
-  DIR* dir = ::fdopendir(dup);
-  if (dir == nullptr) {
-    int err = errno;
-    ::close(dup);
-    return Fail(SystemError("cannot list", shown, err));
-  }
-  std::vector<std::string> names;
-  errno = 0;
-  while (dirent* entry = ::readdir(dir)) {
-    std::string_view name(entry->d_name);
-    if (name != "." && name != "..")
-      names.emplace_back(name);
-  }
-  int err = errno;
-  ::closedir(dir);
-  if (err != 0)
-    return Fail(SystemError("cannot list", shown, err));
-  return names;
+  auto names = ListNames(fd, shown);
+  if (!names)
+    return Fail(SystemError("cannot list", shown, names.error().code));
+  return std::move(*names);
 }
 
 // Removes files of ours (a crashed or killed earlier run) from a tmp/ directory.

@@ -5,7 +5,6 @@
 // in a file from outside the set).
 #include "parser/byte_source.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +12,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "ccm/directory_listing.h"
 
 namespace ccm::parser {
 
@@ -156,26 +157,14 @@ DiskDirectory::~DiskDirectory() {
 }
 
 Result<std::vector<std::string>, std::string> DiskDirectory::List() const {
-  int fd = ::dup(fd_);
-  if (fd < 0)
-    return Fail(ErrnoText(path_, errno));
-  DIR* dir = ::fdopendir(fd);
-  if (dir == nullptr) {
-    int err = errno;
-    ::close(fd);
-    return Fail(ErrnoText(path_, err));
-  }
-  ::rewinddir(dir);
+  auto entries = ListDirectory(fd_, path_);
+  if (!entries)
+    return Fail(ErrnoText(path_, entries.error().code));
   std::vector<std::string> names;
-  while (struct dirent* entry = ::readdir(dir)) {
-    std::string name = entry->d_name;
-    if (name == "." || name == "..")
-      continue;
-    if (entry->d_type == DT_DIR)
-      continue;
-    names.push_back(std::move(name));
+  for (auto& entry : *entries) {
+    if (entry.type != EntryType::kDirectory)
+      names.push_back(std::move(entry.name));
   }
-  ::closedir(dir);
   return names;
 }
 

@@ -3,8 +3,10 @@
 
 #include <cstdio>
 #include <set>
+#include <span>
+#include <vector>
 
-#include "parser/atomic_file.h"
+#include "ccm/atomic_file.h"
 #include "parser/field_codec.h"
 #include "parser/primary_writer.h"
 
@@ -63,6 +65,40 @@ FixPlan PlanFix(const FileSetScan& scan) {
   }
   return plan;
 }
+
+namespace {
+
+// Writes `prefix` (may be null: a byte-identical copy, read in 1 MiB chunks) then `suffix` as
+// out_dir_fd/name, atomically (ccm/atomic_file.h).
+Result<void, std::string> WriteFileAtomically(int out_dir_fd, const std::string& name,
+                                              const ByteSource* prefix, std::string_view suffix) {
+  AtomicFileOptions options;
+  options.mode = 0644;
+  auto file = AtomicFile::Create(out_dir_fd, name, options);
+  if (!file)
+    return Fail(std::move(file.error().message));
+  if (prefix != nullptr) {
+    std::vector<char> buffer(1 << 20);
+    std::uint64_t offset = 0;
+    while (offset < prefix->size()) {
+      auto got = prefix->ReadAt(offset, std::span<char>(buffer));
+      if (!got)
+        return Fail(name + ": " + got.error());
+      if (*got == 0)
+        return Fail(name + ": source shrank while being copied");
+      if (auto appended = file->Append(std::string_view(buffer.data(), *got)); !appended)
+        return Fail(std::move(appended.error().message));
+      offset += *got;
+    }
+  }
+  if (auto appended = file->Append(suffix); !appended)
+    return Fail(std::move(appended.error().message));
+  if (auto committed = file->Commit(); !committed)
+    return Fail(std::move(committed.error().message));
+  return {};
+}
+
+}  // namespace
 
 Result<FixOutcome, std::string> WriteFixedSet(const SetDirectory& input, const FileSetScan& scan,
                                               const std::string& pkl_name, const FixPlan& plan,

@@ -13,7 +13,7 @@
 // WriteFixedSet writes the corrected set into an output directory: unchanged listed files are
 // byte-identical copies (copies, not hard links, so the output can never alias the input), a
 // changed primary is its original bytes plus the appended text, the packing list is its
-// original bytes plus the new entry, written last. Every write is atomic (atomic_file.h).
+// original bytes plus the new entry, written last. Every write is atomic (ccm/atomic_file.h).
 // Unlisted files (e.g. Ccmail.password) are never copied.
 //
 // Thread safety: functions over values.

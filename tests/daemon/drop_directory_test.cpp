@@ -38,7 +38,7 @@ TEST(DropDirectory, CreatesTheLayoutWithSafeModes) {
   // Opening again keeps what is there.
   WriteSet(tmp.path() / "spool" / "incoming" / "A");
   auto again = OpenSpool(tmp.path() / "spool");
-  EXPECT_EQ(again.ListIncoming().size(), 1u);
+  EXPECT_EQ(again.ListIncoming()->size(), 1u);
 }
 
 TEST(DropDirectory, ObservesACompleteSetCaseInsensitively) {
@@ -79,7 +79,7 @@ TEST(DropDirectory, NeverPicksUpDotOrTempNames) {
     WriteSet(tmp.path() / "incoming" / name);
   }
   WriteFile(tmp.path() / "incoming" / ".HQPO.PKL", PackingList({"A.PRI"}));
-  EXPECT_TRUE(d.ListIncoming().empty());
+  EXPECT_TRUE(d.ListIncoming()->empty());
 }
 
 TEST(DropDirectory, IgnoresLinksAndSpecialFilesInIncoming) {
@@ -89,7 +89,7 @@ TEST(DropDirectory, IgnoresLinksAndSpecialFilesInIncoming) {
   fs::create_symlink("/etc/passwd", tmp.path() / "incoming" / "passwd.pkl");
   ASSERT_EQ(::mkfifo((tmp.path() / "incoming" / "pipe.pkl").c_str(), 0600), 0);
   std::vector<IgnoredEntry> ignored;
-  EXPECT_TRUE(d.ListIncoming(&ignored).empty());
+  EXPECT_TRUE(d.ListIncoming(&ignored)->empty());
   EXPECT_EQ(ignored.size(), 3u);
 }
 
@@ -251,7 +251,9 @@ TEST(DropDirectory, DeferredSetsCarryTheirRetryStateAndComeBack) {
   retry.attempts = 3;
   retry.next_attempt = std::chrono::system_clock::time_point(std::chrono::seconds(2'000'000'000));
   ASSERT_TRUE(d.Finish(std::move(**c), FinalPlace::kDeferred, "{}", "ldap down", &retry).ok());
-  auto deferred = d.ListDeferred();
+  auto listed = d.ListDeferred();
+  ASSERT_TRUE(listed.ok());
+  const auto& deferred = *listed;
   ASSERT_EQ(deferred.size(), 1u);
   EXPECT_EQ(deferred[0].name, "D");
   EXPECT_EQ(deferred[0].retry.attempts, 3);
@@ -278,7 +280,7 @@ TEST(DropDirectory, SetsLeftInActiveAreResumedUnlessAnotherClaimHoldsThem) {
     ASSERT_TRUE(crashed.ok() && crashed->has_value());
   }
   auto other = OpenSpool(tmp.path());
-  EXPECT_EQ(other.ListActive(), (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(*other.ListActive(), (std::vector<std::string>{"A", "B"}));
   auto a = other.ResumeActive("A");
   ASSERT_TRUE(a.ok());
   EXPECT_FALSE(a->has_value());
@@ -296,7 +298,9 @@ TEST(DropDirectory, LooseFilesAreGatheredIntoASetFolder) {
   WriteFile(in / "00000001.SEC", "s");
   WriteFile(in / "unrelated.txt", "u");
   WriteFile(in / "HQPO.PKL", PackingList({"00000001.PRI"}, {"00000001.SEC"}));
-  auto entries = d.ListIncoming();
+  auto listed = d.ListIncoming();
+  ASSERT_TRUE(listed.ok());
+  const auto& entries = *listed;
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_TRUE(entries[0].loose_pkl);
   auto obs = d.Observe(entries[0], ParserListedFiles());
@@ -325,7 +329,7 @@ TEST(DropDirectory, AnInterruptedGatheringIsFinished) {
   WriteFile(in / ".gather.HQPO.PKL" / "HQPO.PKL", PackingList({"A.PRI"}, {"A.SEC"}));
   WriteFile(in / ".gather.HQPO.PKL" / "A.PRI", "p");
   WriteFile(in / "A.SEC", "s");  // the crash came before this one moved
-  EXPECT_EQ(d.RecoverGatherings(ParserListedFiles()), std::vector<std::string>{"HQPO"});
+  EXPECT_EQ(*d.RecoverGatherings(ParserListedFiles()), std::vector<std::string>{"HQPO"});
   EXPECT_TRUE(fs::exists(in / "HQPO" / "A.SEC"));
   EXPECT_FALSE(fs::exists(in / ".gather.HQPO.PKL"));
 }
