@@ -11,8 +11,7 @@ namespace {
 constexpr std::string_view kSmtpPrefix = "smtp:";
 
 bool HasSmtpPrefix(std::string_view value) {
-  return value.size() > kSmtpPrefix.size() &&
-         EqualsIgnoreCase(value.substr(0, kSmtpPrefix.size()), kSmtpPrefix);
+  return value.size() > kSmtpPrefix.size() && StartsWithIgnoreCase(value, kSmtpPrefix);
 }
 
 }  // namespace

@@ -466,7 +466,7 @@ void SetScanner::OnDirectoryRecord(const DirectoryRecord& record, const SectionI
     for (const auto& value : *proxies) {
       if (StripMigratePrefix(value).size() != value.size()) {
         migrate.emplace_back(StripMigratePrefix(value));
-      } else if (value.size() > 7 && EqualsIgnoreCase(value.substr(0, 7), "CCMAIL:")) {
+      } else if (value.size() > 7 && StartsWithIgnoreCase(value, "CCMAIL:")) {
         ccmail.push_back(value);
       }
     }

@@ -176,7 +176,7 @@ void PrimaryReader::StartSection(SectionKind kind, const RawRecord& rec) {
     return;
   }
   std::string value = std::move(owner).value();
-  if (value.size() >= 8 && EqualsIgnoreCase(std::string_view(value).substr(0, 8), "MIGRATE:")) {
+  if (StartsWithIgnoreCase(value, "MIGRATE:")) {
     value.erase(0, 8);
     section_.had_migrate_prefix = true;
   }

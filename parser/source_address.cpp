@@ -6,7 +6,7 @@
 namespace ccm::parser {
 
 std::string_view StripMigratePrefix(std::string_view address) {
-  if (address.size() >= 8 && EqualsIgnoreCase(address.substr(0, 8), "MIGRATE:")) {
+  if (StartsWithIgnoreCase(address, "MIGRATE:")) {
     address.remove_prefix(8);
   }
   return address;
