@@ -103,6 +103,19 @@ Result<void, std::string> WriteFileAtomically(int out_dir_fd, const std::string&
 Result<FixOutcome, std::string> WriteFixedSet(const SetDirectory& input, const FileSetScan& scan,
                                               const std::string& pkl_name, const FixPlan& plan,
                                               int out_dir_fd) {
+  // Each file is written under TemporaryNameFor(its name) first, replacing what is there: a set
+  // naming one of its files like the temporary name of another would lose that file.
+  std::set<std::string> names = {pkl_name};
+  for (const auto& file : scan.files)
+    names.insert(file.disk_name);
+  if (!plan.new_file.empty())
+    names.insert(plan.new_file);
+  for (const auto& name : names) {
+    if (names.contains(TemporaryNameFor(name))) {
+      return Fail(TemporaryNameFor(name) + ": a file of the set has the temporary name " + name +
+                  " is written under; set not fixed");
+    }
+  }
   FixOutcome outcome;
   for (const auto& file : scan.files) {
     if (!file.found)

@@ -48,6 +48,25 @@ TEST(Fix, PlanForAppendixAIsA2) {
   EXPECT_EQ(plan.pkl_suffix, "CCMFIX01.PRI,Primary\r\n");
 }
 
+TEST(Fix, RefusesASetWithAFileNamedLikeAnotherFilesTemporaryName) {
+  MemoryDirectory input;
+  input.Put("HQPO.PKL", "");
+  input.Put("A.PRI", "");
+  input.Put(".A.PRI.tmp", "");
+  FileSetScan scan;
+  scan.files.push_back({"A.PRI", "A.PRI", FileType::kPrimary, 0, true, false});
+  scan.files.push_back({".A.PRI.tmp", ".A.PRI.tmp", FileType::kPrimary, 0, true, false});
+  TempDir out;
+  int fd = ::open(out.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  auto outcome = WriteFixedSet(input, scan, "HQPO.PKL", FixPlan{}, fd);
+  ::close(fd);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_NE(outcome.error().find(".A.PRI.tmp: a file of the set has the temporary name"),
+            std::string::npos)
+      << outcome.error();
+  EXPECT_TRUE(std::filesystem::is_empty(out.path()));
+}
+
 TEST(Fix, WritesA2ByteForByteAndReadsBackAsModelPlusNewSection) {
   auto input = DiskDirectory::OpenPath(std::string(CCM_SOURCE_DIR) + "/conf/examples/HQPO.001");
   ASSERT_TRUE(input.ok());
