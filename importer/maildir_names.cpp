@@ -2,6 +2,7 @@
 #include "importer/maildir_names.h"
 
 #include <algorithm>
+#include <span>
 #include <vector>
 
 #include "ccm/ascii.h"
@@ -54,6 +55,29 @@ std::vector<char32_t> CodePoints(std::string_view s) {
   return out;
 }
 
+// Encodes code points (all valid scalar values: CodePoints' output) as UTF-8.
+std::string Utf8Of(std::span<const char32_t> cps) {
+  std::string out;
+  for (char32_t cp : cps) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  return out;
+}
+
 std::string ShortHash(std::string_view text, std::size_t hex_digits) {
   return IdentityDigest(text).substr(0, hex_digits);
 }
@@ -75,34 +99,24 @@ std::string EncodeLevel(std::string_view level) {
   std::string encoded = ModifiedUtf7(safe);
   if (encoded.size() <= kMaxLevel)
     return encoded;
-  // Cut on a code-point boundary of the safe text until the encoding fits, then add a hash.
-  std::vector<char32_t> cps = CodePoints(safe);
-  std::string suffix = "~" + ShortHash(level, 8);
-  while (!cps.empty()) {
-    cps.pop_back();
-    std::string prefix;
-    for (char32_t cp : cps) {
-      if (cp < 0x80) {
-        prefix += static_cast<char>(cp);
-      } else if (cp < 0x800) {
-        prefix += static_cast<char>(0xC0 | (cp >> 6));
-        prefix += static_cast<char>(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        prefix += static_cast<char>(0xE0 | (cp >> 12));
-        prefix += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        prefix += static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        prefix += static_cast<char>(0xF0 | (cp >> 18));
-        prefix += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        prefix += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        prefix += static_cast<char>(0x80 | (cp & 0x3F));
-      }
-    }
-    std::string candidate = ModifiedUtf7(prefix);
-    if (candidate.size() + suffix.size() <= kMaxLevel)
-      return candidate + suffix;
+  // Keep the longest code-point prefix of the safe text whose encoding fits beside a hash. The
+  // encoded length never shrinks as the prefix grows, so a binary search finds it in a few
+  // encodings, not one per code point (a level of thousands of characters stays cheap).
+  const std::vector<char32_t> cps = CodePoints(safe);
+  const std::string suffix = "~" + ShortHash(level, 8);
+  auto encoded_prefix = [&cps](std::size_t count) {
+    return ModifiedUtf7(Utf8Of(std::span<const char32_t>(cps.data(), count)));
+  };
+  std::size_t fits = 0;               // a prefix of this many code points fits (0 always does)
+  std::size_t too_long = cps.size();  // the whole text does not
+  while (too_long - fits > 1) {
+    const std::size_t middle = fits + (too_long - fits) / 2;
+    if (encoded_prefix(middle).size() + suffix.size() <= kMaxLevel)
+      fits = middle;
+    else
+      too_long = middle;
   }
-  return suffix;
+  return encoded_prefix(fits) + suffix;
 }
 
 }  // namespace

@@ -93,6 +93,42 @@ TEST(MaildirNames, HostileFolderNamesStayOneSafeComponent) {
             MaildirFolderDirectory(std::string(999, 'L')));
 }
 
+TEST(MaildirNames, AnOverLongLevelKeepsTheLongestPrefixThatFitsBesideItsHash) {
+  // 91 'L' + '~' + 8 hex digits is exactly the 100-byte level limit.
+  const std::string ascii = MaildirFolderDirectory(std::string(1000, 'L'));
+  ASSERT_EQ(ascii.size(), 101u);
+  EXPECT_EQ(ascii.substr(0, 92), "." + std::string(91, 'L'));
+  EXPECT_EQ(ascii[92], '~');
+
+  // Mixed text: the kept prefix, one code point longer, would not fit (a reference search from
+  // the long end, one code point at a time).
+  std::string mixed;
+  for (int i = 0; i < 700; ++i)
+    mixed += i % 3 == 0 ? "\xc3\xbc" : i % 3 == 1 ? "ab" : "\xe2\x82\xac";
+  const std::string level = MaildirFolderDirectory("Projects\\" + mixed).substr(10);
+  const std::size_t tilde = level.rfind('~');
+  ASSERT_NE(tilde, std::string::npos);
+  EXPECT_EQ(level.size() - tilde, 9u);
+  std::string reference;
+  std::vector<std::string> characters;  // the mixed text's characters, as UTF-8
+  for (std::size_t i = 0; i < mixed.size();) {
+    const auto lead = static_cast<unsigned char>(mixed[i]);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : 3;
+    characters.push_back(mixed.substr(i, length));
+    i += length;
+  }
+  for (std::size_t count = characters.size() - 1;; --count) {
+    std::string prefix;
+    for (std::size_t k = 0; k < count; ++k)
+      prefix += characters[k];
+    if (ModifiedUtf7(prefix).size() + 9 <= 100 || count == 0) {
+      reference = ModifiedUtf7(prefix);
+      break;
+    }
+  }
+  EXPECT_EQ(level.substr(0, tilde), reference);
+}
+
 TEST(MaildirNames, ModifiedUtf7) {
   EXPECT_EQ(ModifiedUtf7("Entw\xC3\xBC rfe"), "Entw&APw- rfe");
   EXPECT_EQ(ModifiedUtf7("\xE5\x8F\xB0\xE5\x8C\x97"), "&U,BTFw-");  // RFC 3501 example
