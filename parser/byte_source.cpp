@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "ccm/directory_listing.h"
 
@@ -55,6 +56,25 @@ class SharedFileSource final : public ByteSource {
   std::shared_ptr<const FileSource> file_;
 };
 
+// Why a file that is not a regular file with one link is refused, naming what it is.
+std::optional<std::string> Refusal(const std::string& name, const struct stat& st) {
+  if (S_ISLNK(st.st_mode))
+    return name + ": is a symbolic link; refused";
+  if (!S_ISREG(st.st_mode)) {
+    const char* what = S_ISFIFO(st.st_mode)                         ? "is a FIFO"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "is a device"
+                       : S_ISSOCK(st.st_mode)                       ? "is a socket"
+                       : S_ISDIR(st.st_mode)                        ? "is a directory"
+                                                                    : "is not a regular file";
+    return name + ": " + what + "; refused";
+  }
+  if (st.st_nlink > 1) {
+    return name + ": has " + std::to_string(st.st_nlink) +
+           " hard links (a hard link can pull in a file from outside the set); refused";
+  }
+  return std::nullopt;
+}
+
 std::string OwnerMismatch(const std::string& name, std::uint32_t owner, std::uint32_t expected) {
   return name + ": belongs to uid " + std::to_string(owner) + ", the packing list to uid " +
          std::to_string(expected) + "; refused";
@@ -89,19 +109,9 @@ Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
     ::close(fd);
     return Fail(ErrnoText(name, err));
   }
-  if (!S_ISREG(st.st_mode)) {
+  if (auto refused = Refusal(name, st)) {
     ::close(fd);
-    const char* what = S_ISFIFO(st.st_mode)                         ? "a FIFO"
-                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                       : S_ISSOCK(st.st_mode)                       ? "a socket"
-                       : S_ISDIR(st.st_mode)                        ? "a directory"
-                                                                    : "not a regular file";
-    return Fail(name + ": is " + what + "; refused");
-  }
-  if (st.st_nlink > 1) {
-    ::close(fd);
-    return Fail(name + ": has " + std::to_string(st.st_nlink) +
-                " hard links (a hard link can pull in a file from outside the set); refused");
+    return Fail(std::move(*refused));
   }
   // The advice widens read-ahead for files streamed in many reads; a small file is read in one or
   // two, so it would only cost a system call per open (per user, in a set of per-user files).
@@ -289,10 +299,8 @@ Result<std::uint64_t, std::string> DiskDirectory::Stat(const std::string& name) 
   struct stat st {};
   if (::fstatat(fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     return Fail(ErrnoText(name, errno));
-  if (S_ISLNK(st.st_mode))
-    return Fail(name + ": is a symbolic link; refused");
-  if (!S_ISREG(st.st_mode))
-    return Fail(name + ": not a regular file; refused");
+  if (auto refused = Refusal(name, st))
+    return Fail(std::move(*refused));
   return static_cast<std::uint64_t>(st.st_size);
 }
 

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
 namespace ccm::parser {
 namespace {
@@ -121,6 +122,31 @@ TEST(DiskDirectory, PastItsCapAReopenMustBeTheFileFirstOpened) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   ASSERT_FALSE(fifo.ok());
   EXPECT_NE(fifo.error().find("U2.PRI: is a FIFO; refused"), std::string::npos) << fifo.error();
+}
+
+TEST(DiskDirectory, StatAndOpenSayWhatARefusedFileIs) {
+  TempDir tmp;
+  tmp.Write("outside", "outside bytes");
+  ASSERT_EQ(::mkfifo((tmp.path() / "U1.SEC").c_str(), 0600), 0);
+  fs::create_hard_link(tmp.path() / "outside", tmp.path() / "U2.SEC");
+  fs::create_symlink(tmp.path() / "outside", tmp.path() / "U3.SEC");
+  fs::create_directory(tmp.path() / "U4.SEC");
+  auto dir = DiskDirectory::OpenPath(tmp.path().string());
+  ASSERT_TRUE(dir.ok());
+  const std::pair<const char*, const char*> cases[] = {
+      {"U1.SEC", "U1.SEC: is a FIFO; refused"},
+      {"U2.SEC", "U2.SEC: has 2 hard links"},
+      {"U3.SEC", "U3.SEC: is a symbolic link; refused"},
+      {"U4.SEC", "U4.SEC: is a directory; refused"},
+  };
+  for (const auto& [name, reason] : cases) {
+    auto stat = (*dir)->Stat(name);
+    ASSERT_FALSE(stat.ok()) << name;
+    EXPECT_NE(stat.error().find(reason), std::string::npos) << stat.error();
+    auto opened = (*dir)->Open(name);
+    ASSERT_FALSE(opened.ok()) << name;
+    EXPECT_NE(opened.error().find(reason), std::string::npos) << opened.error();
+  }
 }
 
 TEST(DiskDirectory, AFileOfAnotherOwnerThanThePackingListIsRefused) {
