@@ -12,6 +12,7 @@
 #include "importer/maildir_sync_batch.h"
 #include "importer/message_delivery.h"
 #include "importer/set_messages.h"
+#include "parser/byte_source.h"
 #include "parser/source_address.h"
 
 namespace ccm::importer {
@@ -21,11 +22,12 @@ namespace {
 constexpr std::size_t kMaxWarningsPerUser = 100;
 
 // Descriptors each worker may hold in open mailboxes: its share of the process's limit, after a
-// reserve for everything else that is open (set files, directory connections, journal, logs).
+// reserve for everything else that is open (directory connections, journal, logs) and the pool
+// the set directories keep their files open in (parser::SetFileDescriptorPool).
 // A mailbox stays open while its messages are in the batch's pipeline (about three batches'
 // worth of mailboxes); past the budget the worker drains the pipeline and closes them all.
 std::size_t DescriptorBudget(std::size_t threads) {
-  constexpr std::size_t kReserve = 64;        // the process, whatever delivery runs
+  const std::size_t reserve = 64 + parser::SetFileDescriptorPool();  // the process
   constexpr std::size_t kWorkerReserve = 32;  // a worker's set files (<= 8 secondaries) and batch
   constexpr std::size_t kMinimum = 32;        // below, delivery fails with EMFILE, named
   constexpr std::size_t kMaximum = 4096;      // more buys nothing but memory
@@ -33,7 +35,7 @@ std::size_t DescriptorBudget(std::size_t threads) {
   std::size_t soft = 1024;
   if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
     soft = static_cast<std::size_t>(limit.rlim_cur);
-  std::size_t share = soft > kReserve ? (soft - kReserve) / threads : 0;
+  std::size_t share = soft > reserve ? (soft - reserve) / threads : 0;
   share = share > kWorkerReserve ? share - kWorkerReserve : 0;
   return std::clamp(share, kMinimum, kMaximum);
 }

@@ -2,16 +2,20 @@
 // (see byte_source.h). Security: every open is O_NOFOLLOW|O_NONBLOCK relative to the set
 // directory's descriptor (a FIFO put in a file's place fails at once instead of blocking the
 // reader) and is checked with fstat to be a regular file with one link (a hard link would pull
-// in a file from outside the set).
+// in a file from outside the set). A DiskDirectory opens each name once per job and hands the
+// same descriptor to every reader; past the descriptor pool, a re-open must match the first.
 #include "parser/byte_source.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "ccm/directory_listing.h"
 
@@ -24,7 +28,70 @@ constexpr off_t kSequentialAdviceFrom = 256 << 10;
 std::string ErrnoText(const std::string& what, int err) {
   return what + ": " + std::strerror(err);
 }
+
+// Descriptors kept open by all DiskDirectories of the process (see SetFileDescriptorPool).
+std::atomic<std::size_t> kept_in_pool{0};
+
+bool TakePoolSlot() {
+  const std::size_t pool = SetFileDescriptorPool();
+  std::size_t kept = kept_in_pool.load(std::memory_order_relaxed);
+  while (kept < pool) {
+    if (kept_in_pool.compare_exchange_weak(kept, kept + 1, std::memory_order_relaxed))
+      return true;
+  }
+  return false;
+}
+
+// A reader's handle on a descriptor its directory keeps: the reads go to the shared file.
+class SharedFileSource final : public ByteSource {
+ public:
+  explicit SharedFileSource(std::shared_ptr<const FileSource> file) : file_(std::move(file)) {}
+  std::uint64_t size() const override { return file_->size(); }
+  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
+                                          std::span<char> buffer) const override {
+    return file_->ReadAt(offset, buffer);
+  }
+
+ private:
+  std::shared_ptr<const FileSource> file_;
+};
+
+// Why a file that is not a regular file with one link is refused, naming what it is.
+std::optional<std::string> Refusal(const std::string& name, const struct stat& st) {
+  if (S_ISLNK(st.st_mode))
+    return name + ": is a symbolic link; refused";
+  if (!S_ISREG(st.st_mode)) {
+    const char* what = S_ISFIFO(st.st_mode)                         ? "is a FIFO"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "is a device"
+                       : S_ISSOCK(st.st_mode)                       ? "is a socket"
+                       : S_ISDIR(st.st_mode)                        ? "is a directory"
+                                                                    : "is not a regular file";
+    return name + ": " + what + "; refused";
+  }
+  if (st.st_nlink > 1) {
+    return name + ": has " + std::to_string(st.st_nlink) +
+           " hard links (a hard link can pull in a file from outside the set); refused";
+  }
+  return std::nullopt;
+}
+
+std::string OwnerMismatch(const std::string& name, std::uint32_t owner, std::uint32_t expected) {
+  return name + ": belongs to uid " + std::to_string(owner) + ", the packing list to uid " +
+         std::to_string(expected) + "; refused";
+}
 }  // namespace
+
+std::size_t SetFileDescriptorPool() {
+  static const std::size_t pool = [] {
+    constexpr std::size_t kMinimum = 16;
+    rlimit limit{};
+    std::size_t soft = 1024;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+      soft = static_cast<std::size_t>(limit.rlim_cur);
+    return std::max(soft / 4, kMinimum);
+  }();
+  return pool;
+}
 
 Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
                                                                   const std::string& name) {
@@ -42,25 +109,22 @@ Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
     ::close(fd);
     return Fail(ErrnoText(name, err));
   }
-  if (!S_ISREG(st.st_mode)) {
+  if (auto refused = Refusal(name, st)) {
     ::close(fd);
-    const char* what = S_ISFIFO(st.st_mode)                         ? "a FIFO"
-                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                       : S_ISSOCK(st.st_mode)                       ? "a socket"
-                       : S_ISDIR(st.st_mode)                        ? "a directory"
-                                                                    : "not a regular file";
-    return Fail(name + ": is " + what + "; refused");
-  }
-  if (st.st_nlink > 1) {
-    ::close(fd);
-    return Fail(name + ": has " + std::to_string(st.st_nlink) +
-                " hard links (a hard link can pull in a file from outside the set); refused");
+    return Fail(std::move(*refused));
   }
   // The advice widens read-ahead for files streamed in many reads; a small file is read in one or
   // two, so it would only cost a system call per open (per user, in a set of per-user files).
   if (st.st_size > kSequentialAdviceFrom)
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  return std::unique_ptr<FileSource>(new FileSource(fd, static_cast<std::uint64_t>(st.st_size)));
+  FileIdentity identity;
+  identity.device = static_cast<std::uint64_t>(st.st_dev);
+  identity.inode = static_cast<std::uint64_t>(st.st_ino);
+  identity.size = static_cast<std::uint64_t>(st.st_size);
+  identity.modified_ns =
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  identity.owner = static_cast<std::uint32_t>(st.st_uid);
+  return std::unique_ptr<FileSource>(new FileSource(fd, identity));
 }
 
 FileSource::~FileSource() {
@@ -70,7 +134,7 @@ FileSource::~FileSource() {
 Result<std::size_t, std::string> FileSource::ReadAt(std::uint64_t offset,
                                                     std::span<char> buffer) const {
   std::size_t done = 0;
-  while (done < buffer.size() && offset + done < size_) {
+  while (done < buffer.size() && offset + done < identity_.size) {
     ssize_t n =
         ::pread(fd_, buffer.data() + done, buffer.size() - done, static_cast<off_t>(offset + done));
     if (n < 0) {
@@ -145,11 +209,11 @@ bool IsBareFileName(std::string_view name) {
 }
 
 Result<std::unique_ptr<DiskDirectory>, std::string> DiskDirectory::OpenPath(
-    const std::string& path) {
+    const std::string& path, std::size_t max_kept_open) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return Fail(ErrnoText(path, errno));
-  return std::unique_ptr<DiskDirectory>(new DiskDirectory(fd, path));
+  return std::unique_ptr<DiskDirectory>(new DiskDirectory(fd, path, max_kept_open));
 }
 
 DiskDirectory::~DiskDirectory() {
@@ -170,24 +234,73 @@ Result<std::vector<std::string>, std::string> DiskDirectory::List() const {
 
 Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::Open(
     const std::string& name) const {
+  return OpenChecked(name, false);
+}
+
+Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::OpenPackingList(
+    const std::string& name) const {
+  return OpenChecked(name, true);
+}
+
+// Opens under the lock: openat with O_NONBLOCK cannot block, and one lock keeps the first open of
+// a name, its checks and its entry in the table one step for every thread.
+Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::OpenChecked(
+    const std::string& name, bool packing_list) const {
   if (!IsBareFileName(name))
     return Fail(name + ": not a bare file name; refused");
+  std::lock_guard lock(mutex_);
+  auto known = opened_.find(name);
+  if (known != opened_.end() && known->second.file != nullptr) {
+    const FileIdentity& identity = known->second.identity;
+    if (owner_ && identity.owner != *owner_)
+      return Fail(OwnerMismatch(name, identity.owner, *owner_));
+    if (packing_list && !owner_)
+      owner_ = identity.owner;
+    return std::unique_ptr<ByteSource>(std::make_unique<SharedFileSource>(known->second.file));
+  }
   auto file = FileSource::Open(fd_, name);
   if (!file)
     return Fail(std::move(file).error());
-  return std::unique_ptr<ByteSource>(std::move(file).value());
+  const FileIdentity& identity = (*file)->identity();
+  if (owner_ && identity.owner != *owner_)
+    return Fail(OwnerMismatch(name, identity.owner, *owner_));
+  if (known != opened_.end()) {
+    // Opened before, past the pool: only the same file, unchanged, may be read again.
+    if (!(identity == known->second.identity)) {
+      return Fail(name +
+                  ": changed since it was checked (another file, size or modification time "
+                  "under the same name); refused");
+    }
+    return std::unique_ptr<ByteSource>(std::move(file).value());
+  }
+  if (packing_list && !owner_)
+    owner_ = identity.owner;
+  Opened& entry = opened_[name];
+  entry.identity = identity;
+  if (kept_open_ >= max_kept_open_ || !TakePoolSlot())
+    return std::unique_ptr<ByteSource>(std::move(file).value());
+  ++kept_open_;
+  entry.file = std::shared_ptr<const FileSource>(std::move(file).value().release(),
+                                                 [](const FileSource* kept) {
+                                                   delete kept;
+                                                   kept_in_pool.fetch_sub(1);
+                                                 });
+  return std::unique_ptr<ByteSource>(std::make_unique<SharedFileSource>(entry.file));
 }
 
 Result<std::uint64_t, std::string> DiskDirectory::Stat(const std::string& name) const {
   if (!IsBareFileName(name))
     return Fail(name + ": not a bare file name; refused");
+  {
+    std::lock_guard lock(mutex_);
+    if (auto known = opened_.find(name); known != opened_.end())
+      return known->second.identity.size;
+  }
   struct stat st {};
   if (::fstatat(fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     return Fail(ErrnoText(name, errno));
-  if (S_ISLNK(st.st_mode))
-    return Fail(name + ": is a symbolic link; refused");
-  if (!S_ISREG(st.st_mode))
-    return Fail(name + ": not a regular file; refused");
+  if (auto refused = Refusal(name, st))
+    return Fail(std::move(*refused));
   return static_cast<std::uint64_t>(st.st_size);
 }
 

@@ -629,7 +629,7 @@ Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {
   if (!IsBareFileName(pkl_name)) {
     return Fail(AtLine(pkl_name, 0, Severity::kError, "packing list must be a bare file name"));
   }
-  auto pkl_source = directory_.Open(pkl_name);
+  auto pkl_source = directory_.OpenPackingList(pkl_name);
   if (!pkl_source)
     return Fail(AtLine(pkl_name, 0, Severity::kError, pkl_source.error()));
   auto pkl = ReadPackingList(**pkl_source, pkl_name, options_.reader, sink_);
