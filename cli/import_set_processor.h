@@ -17,7 +17,7 @@
 // Security: the set folder was claimed by the service into active/, which only the service can
 // enter (0700); the job re-opens it by path (parser::DiskDirectory, which opens every file
 // O_NOFOLLOW|O_NONBLOCK once per job, checks it is a regular file with one link that belongs to
-// the packing list's owner, and reads it through that descriptor for the whole job). Honest marker:
+// the packing list's owner, and reads it through that descriptor for the whole job). Limit:
 // re-opening by path rather than from ClaimedSet::dir_fd() trusts that nobody swaps active/<id>
 // while the flock is held, which only the service user and root can.
 //

@@ -22,7 +22,7 @@ int RenameNoReplace(int from_dir, const std::string& from, int to_dir, const std
   const int err = errno;
   if (err != EINVAL && err != ENOSYS)
     return err;
-  // Honest marker: a file system without RENAME_NOREPLACE gets check-then-rename, which a
+  // Limit: a file system without RENAME_NOREPLACE gets check-then-rename, which a
   // concurrent process could race; both spool folders normally sit on one local file system.
   if (StatNoFollow(to_dir, to))
     return EEXIST;

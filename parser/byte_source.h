@@ -31,7 +31,7 @@
 // opened when the pool is spent is closed when its reader drops it; a later Open re-opens it by
 // name and must prove it is the file first opened (same device, inode, size, modification time
 // and owner) or fails with "changed since it was checked": it never reads different bytes under
-// the same name. Honest marker: neither path guards against a writer that modifies the file in
+// the same name. Limit: neither path guards against a writer that modifies the file in
 // place through a descriptor opened before the claim within one timestamp tick; the claim takes
 // operators' write access to the spool's active/ away, and a hard-linked file is refused.
 //
