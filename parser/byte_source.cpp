@@ -21,19 +21,23 @@ namespace {
 // The size of RecordReader's buffer: a file no larger is read whole by one read.
 constexpr off_t kSequentialAdviceFrom = 256 << 10;
 
-std::string ErrnoText(const std::string& what, int err) {
-  return what + ": " + std::strerror(err);
+FileError ErrnoText(const std::string& what, int err) {
+  return FileError{err, what + ": " + std::strerror(err)};
+}
+
+FileError Refusal(std::string message) {
+  return FileError{0, std::move(message)};
 }
 }  // namespace
 
-Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
-                                                                  const std::string& name) {
+Result<std::unique_ptr<FileSource>, FileError> FileSource::Open(int dir_fd,
+                                                                const std::string& name) {
   int fd =
       ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     int err = errno;
     if (err == ELOOP)
-      return Fail(name + ": is a symbolic link; refused");
+      return Fail(Refusal(name + ": is a symbolic link; refused"));
     return Fail(ErrnoText(name, err));
   }
   struct stat st {};
@@ -49,12 +53,13 @@ Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
                        : S_ISSOCK(st.st_mode)                       ? "a socket"
                        : S_ISDIR(st.st_mode)                        ? "a directory"
                                                                     : "not a regular file";
-    return Fail(name + ": is " + what + "; refused");
+    return Fail(Refusal(name + ": is " + what + "; refused"));
   }
   if (st.st_nlink > 1) {
     ::close(fd);
-    return Fail(name + ": has " + std::to_string(st.st_nlink) +
-                " hard links (a hard link can pull in a file from outside the set); refused");
+    return Fail(
+        Refusal(name + ": has " + std::to_string(st.st_nlink) +
+                " hard links (a hard link can pull in a file from outside the set); refused"));
   }
   // The advice widens read-ahead for files streamed in many reads; a small file is read in one or
   // two, so it would only cost a system call per open (per user, in a set of per-user files).
@@ -67,8 +72,8 @@ FileSource::~FileSource() {
   ::close(fd_);
 }
 
-Result<std::size_t, std::string> FileSource::ReadAt(std::uint64_t offset,
-                                                    std::span<char> buffer) const {
+Result<std::size_t, FileError> FileSource::ReadAt(std::uint64_t offset,
+                                                  std::span<char> buffer) const {
   std::size_t done = 0;
   while (done < buffer.size() && offset + done < size_) {
     ssize_t n =
@@ -85,8 +90,8 @@ Result<std::size_t, std::string> FileSource::ReadAt(std::uint64_t offset,
   return done;
 }
 
-Result<std::size_t, std::string> MemorySource::ReadAt(std::uint64_t offset,
-                                                      std::span<char> buffer) const {
+Result<std::size_t, FileError> MemorySource::ReadAt(std::uint64_t offset,
+                                                    std::span<char> buffer) const {
   if (offset >= bytes_.size())
     return std::size_t{0};
   std::size_t n = std::min<std::size_t>(buffer.size(), bytes_.size() - offset);
@@ -99,8 +104,8 @@ WindowedSource::WindowedSource(std::unique_ptr<ByteSource> inner, std::size_t wi
       capacity_(static_cast<std::size_t>(std::min<std::uint64_t>(window, inner_->size()))),
       direct_from_(std::max<std::size_t>(window / 2, 1)) {}
 
-Result<std::size_t, std::string> WindowedSource::ReadAt(std::uint64_t offset,
-                                                        std::span<char> buffer) const {
+Result<std::size_t, FileError> WindowedSource::ReadAt(std::uint64_t offset,
+                                                      std::span<char> buffer) const {
   const std::uint64_t size = inner_->size();
   if (offset >= size || buffer.empty())
     return std::size_t{0};
@@ -144,8 +149,7 @@ bool IsBareFileName(std::string_view name) {
   return true;
 }
 
-Result<std::unique_ptr<DiskDirectory>, std::string> DiskDirectory::OpenPath(
-    const std::string& path) {
+Result<std::unique_ptr<DiskDirectory>, FileError> DiskDirectory::OpenPath(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return Fail(ErrnoText(path, errno));
@@ -156,7 +160,7 @@ DiskDirectory::~DiskDirectory() {
   ::close(fd_);
 }
 
-Result<std::vector<std::string>, std::string> DiskDirectory::List() const {
+Result<std::vector<std::string>, FileError> DiskDirectory::List() const {
   auto entries = ListDirectory(fd_, path_);
   if (!entries)
     return Fail(ErrnoText(path_, entries.error().code));
@@ -168,43 +172,42 @@ Result<std::vector<std::string>, std::string> DiskDirectory::List() const {
   return names;
 }
 
-Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::Open(
-    const std::string& name) const {
+Result<std::unique_ptr<ByteSource>, FileError> DiskDirectory::Open(const std::string& name) const {
   if (!IsBareFileName(name))
-    return Fail(name + ": not a bare file name; refused");
+    return Fail(Refusal(name + ": not a bare file name; refused"));
   auto file = FileSource::Open(fd_, name);
   if (!file)
     return Fail(std::move(file).error());
   return std::unique_ptr<ByteSource>(std::move(file).value());
 }
 
-Result<std::uint64_t, std::string> DiskDirectory::Stat(const std::string& name) const {
+Result<std::uint64_t, FileError> DiskDirectory::Stat(const std::string& name) const {
   if (!IsBareFileName(name))
-    return Fail(name + ": not a bare file name; refused");
+    return Fail(Refusal(name + ": not a bare file name; refused"));
   struct stat st {};
   if (::fstatat(fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     return Fail(ErrnoText(name, errno));
   if (S_ISLNK(st.st_mode))
-    return Fail(name + ": is a symbolic link; refused");
+    return Fail(Refusal(name + ": is a symbolic link; refused"));
   if (!S_ISREG(st.st_mode))
-    return Fail(name + ": not a regular file; refused");
+    return Fail(Refusal(name + ": not a regular file; refused"));
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-Result<std::vector<std::string>, std::string> MemoryDirectory::List() const {
+Result<std::vector<std::string>, FileError> MemoryDirectory::List() const {
   std::vector<std::string> names;
   for (const auto& [name, bytes] : files_)
     names.push_back(name);
   return names;
 }
 
-Result<std::unique_ptr<ByteSource>, std::string> MemoryDirectory::Open(
+Result<std::unique_ptr<ByteSource>, FileError> MemoryDirectory::Open(
     const std::string& name) const {
   if (!IsBareFileName(name))
-    return Fail(name + ": not a bare file name; refused");
+    return Fail(Refusal(name + ": not a bare file name; refused"));
   auto it = files_.find(name);
   if (it == files_.end())
-    return Fail(name + ": No such file or directory");
+    return Fail(ErrnoText(name, ENOENT));
   return std::unique_ptr<ByteSource>(std::make_unique<MemorySource>(it->second));
 }
 
@@ -212,12 +215,12 @@ Result<std::unique_ptr<ByteSource>, std::string> MemoryDirectory::Open(
 
 namespace ccm::parser {
 
-Result<std::uint64_t, std::string> MemoryDirectory::Stat(const std::string& name) const {
+Result<std::uint64_t, FileError> MemoryDirectory::Stat(const std::string& name) const {
   if (!IsBareFileName(name))
-    return Fail(name + ": not a bare file name; refused");
+    return Fail(Refusal(name + ": not a bare file name; refused"));
   auto it = files_.find(name);
   if (it == files_.end())
-    return Fail(name + ": No such file or directory");
+    return Fail(ErrnoText(name, ENOENT));
   return static_cast<std::uint64_t>(it->second.size());
 }
 

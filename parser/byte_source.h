@@ -15,6 +15,11 @@
 // checks a whole set's files and size before reading any, and still opens each file once).
 // DiskDirectory is the real one, MemoryDirectory the in-memory stand-in.
 //
+// Errors: a ccm::FileError whose message names the file (as before: "NAME: strerror", "read:
+// strerror", "NAME: is a symbolic link; refused") and whose code is the errno of the failed
+// call, 0 for a refusal (a link, a device, a name with a separator). The errno lets a caller tell
+// a wait (EMFILE, ENFILE, ENOMEM: ccm/io_failure.h) from a set that cannot be read.
+//
 // Thread safety: a ByteSource may be read concurrently (pread has no shared file position);
 // a WindowedSource may not. SetDirectory's Stat and Open must be safe to call from several
 // threads at once (ScanFileSet's readers do); List is externally synchronized.
@@ -29,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ccm/file_error.h"
 #include "ccm/result.h"
 
 namespace ccm::parser {
@@ -40,22 +46,22 @@ class ByteSource {
   /// Size in bytes, fixed when the source was opened.
   virtual std::uint64_t size() const = 0;
   /// Reads up to buffer.size() bytes at `offset`; returns the count (0 at or past the end).
-  virtual Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                                  std::span<char> buffer) const = 0;
+  virtual Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                                std::span<char> buffer) const = 0;
 };
 
 /// A file opened without following links; always a regular file.
 class FileSource final : public ByteSource {
  public:
   /// Opens `name` inside the directory `dir_fd` (AT_FDCWD for a path).
-  static Result<std::unique_ptr<FileSource>, std::string> Open(int dir_fd, const std::string& name);
+  static Result<std::unique_ptr<FileSource>, FileError> Open(int dir_fd, const std::string& name);
   ~FileSource() override;
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
 
   std::uint64_t size() const override { return size_; }
-  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                          std::span<char> buffer) const override;
+  Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                        std::span<char> buffer) const override;
 
  private:
   FileSource(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
@@ -68,8 +74,8 @@ class MemorySource final : public ByteSource {
  public:
   explicit MemorySource(std::string bytes) : bytes_(std::move(bytes)) {}
   std::uint64_t size() const override { return bytes_.size(); }
-  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                          std::span<char> buffer) const override;
+  Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                        std::span<char> buffer) const override;
 
  private:
   std::string bytes_;
@@ -88,8 +94,8 @@ class WindowedSource final : public ByteSource {
  public:
   WindowedSource(std::unique_ptr<ByteSource> inner, std::size_t window = 16 << 10);
   std::uint64_t size() const override { return inner_->size(); }
-  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                          std::span<char> buffer) const override;
+  Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                        std::span<char> buffer) const override;
 
  private:
   std::unique_ptr<ByteSource> inner_;
@@ -110,26 +116,26 @@ class SetDirectory {
   /// Display form of the directory, for messages.
   virtual std::string path() const = 0;
   /// Names of the entries in the directory (files only where the type is known).
-  virtual Result<std::vector<std::string>, std::string> List() const = 0;
+  virtual Result<std::vector<std::string>, FileError> List() const = 0;
   /// Opens a file by its exact bare name.
-  virtual Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const = 0;
+  virtual Result<std::unique_ptr<ByteSource>, FileError> Open(const std::string& name) const = 0;
   /// The size of a file by its exact bare name, without opening it; refuses what Open refuses
   /// (a link, anything but a regular file) with the same messages.
-  virtual Result<std::uint64_t, std::string> Stat(const std::string& name) const = 0;
+  virtual Result<std::uint64_t, FileError> Stat(const std::string& name) const = 0;
 };
 
 /// A directory on disk, held open by descriptor.
 class DiskDirectory final : public SetDirectory {
  public:
-  static Result<std::unique_ptr<DiskDirectory>, std::string> OpenPath(const std::string& path);
+  static Result<std::unique_ptr<DiskDirectory>, FileError> OpenPath(const std::string& path);
   ~DiskDirectory() override;
   DiskDirectory(const DiskDirectory&) = delete;
   DiskDirectory& operator=(const DiskDirectory&) = delete;
 
   std::string path() const override { return path_; }
-  Result<std::vector<std::string>, std::string> List() const override;
-  Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override;
-  Result<std::uint64_t, std::string> Stat(const std::string& name) const override;
+  Result<std::vector<std::string>, FileError> List() const override;
+  Result<std::unique_ptr<ByteSource>, FileError> Open(const std::string& name) const override;
+  Result<std::uint64_t, FileError> Stat(const std::string& name) const override;
   /// The directory descriptor (valid for the object's life).
   int fd() const { return fd_; }
 
@@ -145,9 +151,9 @@ class MemoryDirectory final : public SetDirectory {
   /// Adds or replaces a file.
   void Put(const std::string& name, std::string bytes) { files_[name] = std::move(bytes); }
   std::string path() const override { return "<memory>"; }
-  Result<std::vector<std::string>, std::string> List() const override;
-  Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override;
-  Result<std::uint64_t, std::string> Stat(const std::string& name) const override;
+  Result<std::vector<std::string>, FileError> List() const override;
+  Result<std::unique_ptr<ByteSource>, FileError> Open(const std::string& name) const override;
+  Result<std::uint64_t, FileError> Stat(const std::string& name) const override;
 
  private:
   std::map<std::string, std::string> files_;
