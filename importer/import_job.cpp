@@ -294,7 +294,7 @@ bool Job::Validate() {
     dir = ".";
   auto opened = parser::DiskDirectory::OpenPath(dir.string());
   if (!opened) {
-    if (opened.error().code != 0 && IoFailureOf(opened.error().code) == IoFailure::kTransient)
+    if (IoFailureOf(opened.error().code) == IoFailure::kTransient)
       return DeferUnreadable(opened.error().message);
     return End(ImportOutcome::kRefused, "cannot open the set: " + opened.error().message);
   }

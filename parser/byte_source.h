@@ -15,10 +15,12 @@
 // checks a whole set's files and size before reading any, and still opens each file once).
 // DiskDirectory is the real one, MemoryDirectory the in-memory stand-in.
 //
-// Errors: a ccm::FileError whose message names the file (as before: "NAME: strerror", "read:
-// strerror", "NAME: is a symbolic link; refused") and whose code is the errno of the failed
-// call, 0 for a refusal (a link, a device, a name with a separator). The errno lets a caller tell
-// a wait (EMFILE, ENFILE, ENOMEM: ccm/io_failure.h) from a set that cannot be read.
+// Errors: a ccm::FileError whose message names the file ("NAME: strerror", "read: strerror",
+// "NAME: is a symbolic link; refused") and whose code is the errno of the failed call, 0 for a
+// refusal (a link, a device, a name with a separator). The errno lets a caller tell a wait
+// (EMFILE, ENFILE, ENOMEM: ccm/io_failure.h) from a set that cannot be read. The scan acts on it
+// for opens, stats and listings (diagnostics.h, kUnreadableForNow); a failed read of a file
+// already open (EIO and the like, which a wait does not cure) stays an ordinary error.
 //
 // Thread safety: a ByteSource may be read concurrently (pread has no shared file position);
 // a WindowedSource may not. SetDirectory's Stat and Open must be safe to call from several

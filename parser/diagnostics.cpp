@@ -45,7 +45,7 @@ Diagnostic AtOffset(std::string file, std::uint64_t offset, Severity severity, s
 }
 
 Diagnostic ForFileError(Diagnostic diagnostic, const FileError& error) {
-  if (error.code != 0 && IoFailureOf(error.code) == IoFailure::kTransient)
+  if (IoFailureOf(error.code) == IoFailure::kTransient)
     diagnostic.code = DiagnosticCode::kUnreadableForNow;
   return diagnostic;
 }
