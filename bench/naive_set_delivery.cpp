@@ -394,7 +394,7 @@ int main(int argc, char** argv) {
   fs::path set_dir = o.pkl.parent_path().empty() ? fs::path(".") : o.pkl.parent_path();
   auto dir = ccm::parser::DiskDirectory::OpenPath(set_dir.string());
   if (!dir)
-    Exit(2, "cannot open the set " + set_dir.string() + ": " + dir.error());
+    Exit(2, "cannot open the set " + set_dir.string() + ": " + dir.error().message);
   ccm::parser::DiagnosticSink sink(1000);
   ccm::parser::ScanOptions scan_options;
   auto scan = ccm::parser::ScanFileSet(**dir, o.pkl.filename().string(), scan_options, sink);

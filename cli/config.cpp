@@ -263,6 +263,7 @@ void ReadDrop(const toml::table& root, const fs::path& origin, std::optional<Dro
   r.Int("rescan_seconds", c.rescan_seconds, 1, 86400);
   r.Int("retry_initial_seconds", c.retry_initial_seconds, 1, 86400);
   r.Int("retry_max_seconds", c.retry_max_seconds, 1, 7 * 86400);
+  r.Int("max_deferral_age_seconds", c.max_deferral_age_seconds, 1, 366 * 86400);
   r.Int("max_set_bytes", c.max_set_bytes, 1, INT64_MAX);
   r.Int("max_listed_files", c.max_listed_files, 1, 16777216);
   r.Path("state_dir", c.state_dir, false);

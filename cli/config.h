@@ -88,8 +88,9 @@ struct DropConfig {
   std::int64_t rescan_seconds = 60;
   std::int64_t retry_initial_seconds = 30;
   std::int64_t retry_max_seconds = 3600;
-  std::int64_t max_set_bytes = 68719476736;  ///< 64 GiB
-  std::int64_t max_listed_files = 65536;     ///< 1..16777216
+  std::int64_t max_deferral_age_seconds = 432000;  ///< 5 days; 1..366 days
+  std::int64_t max_set_bytes = 68719476736;        ///< 64 GiB
+  std::int64_t max_listed_files = 65536;           ///< 1..16777216
   /// resolved; the service's own state (each set's journal and audit), out of operators' reach
   std::filesystem::path state_dir = "/var/lib/ccmigrate/state";
 };

@@ -15,6 +15,7 @@ daemon::DropSettings DropSettingsFromConfig(const DropConfig& drop) {
   s.rescan_interval = std::chrono::seconds(drop.rescan_seconds);
   s.retry.initial = std::chrono::seconds(drop.retry_initial_seconds);
   s.retry.max = std::chrono::seconds(drop.retry_max_seconds);
+  s.max_deferral_age = std::chrono::seconds(drop.max_deferral_age_seconds);
   s.max_set_bytes = drop.max_set_bytes > 0 ? static_cast<std::uint64_t>(drop.max_set_bytes) : 0;
   s.max_listed_files = static_cast<std::size_t>(drop.max_listed_files);
   // Incomplete sets get the larger of ten minutes and 120 quiet periods before being refused.

@@ -126,7 +126,12 @@ daemon::SetOutcome OutcomeForImport(const importer::ImportResult& result) {
     case importer::ImportOutcome::kDoneWithWarnings:
       return SetOutcome::Done(std::move(json), true, reason);
     case importer::ImportOutcome::kDeferred:
-      return SetOutcome::Deferred(reason, std::move(json));
+      // A permanent error that defers (the mail store full or refusing) waits for a person,
+      // within [drop] max_deferral_age_seconds.
+      return SetOutcome::Deferred(reason, std::move(json),
+                                  result.report.error_kind == importer::ImportErrorKind::kPermanent
+                                      ? SetOutcome::Cause::kPersistent
+                                      : SetOutcome::Cause::kTransient);
     case importer::ImportOutcome::kRefused:
       return SetOutcome::Rejected(reason, std::move(json));
     case importer::ImportOutcome::kInterrupted:

@@ -19,7 +19,7 @@ ScannedSet ScanSetAt(const std::string& pkl_path, const parser::ScanOptions& opt
   auto directory = parser::DiskDirectory::OpenPath(set.path.directory);
   if (!directory) {
     set.sink->Report(parser::AtLine(set.path.pkl, 0, parser::Severity::kError,
-                                    "cannot open the set directory " + directory.error()));
+                                    "cannot open the set directory " + directory.error().message));
     return set;
   }
   set.directory = std::move(directory).value();

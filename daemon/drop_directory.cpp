@@ -208,8 +208,10 @@ Result<std::optional<ClaimedSet>, DropError> DropDirectory::ClaimFrom(int from_f
     return Fail(std::move(pkl_name.error()));
   set.pkl_name_ = std::move(*pkl_name);
   set.origin_ = origin;
-  if (auto retry = ReadRetry(fd.get()))
+  if (auto retry = ReadRetry(fd.get())) {
     set.previous_attempts_ = retry->attempts;
+    set.first_deferred_ = retry->first_deferred;
+  }
   if (origin == ClaimOrigin::kResumed) {
     // Only a refusal writes reason.txt into a set in active/ (sets with their own are refused
     // before they get there).

@@ -33,6 +33,7 @@
 // Thread safety: a DropDirectory is externally synchronized; ClaimedSet is a move-only value.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -115,6 +116,10 @@ class ClaimedSet {
   ClaimOrigin origin() const { return origin_; }
   /// How often the set was deferred before (from retry.json; 0 when none).
   int previous_attempts() const { return previous_attempts_; }
+  /// When the set was first deferred (from retry.json); nullopt when never, or not recorded.
+  const std::optional<std::chrono::system_clock::time_point>& first_deferred() const {
+    return first_deferred_;
+  }
   /// For a set resumed from active/: the reason it was refused with before (its reason.txt),
   /// when a crash or a failed move kept it from reaching failed/. Such a set is never imported.
   const std::optional<std::string>& refused_before() const { return refused_before_; }
@@ -127,6 +132,7 @@ class ClaimedSet {
   std::string pkl_name_;
   ClaimOrigin origin_ = ClaimOrigin::kIncoming;
   int previous_attempts_ = 0;
+  std::optional<std::chrono::system_clock::time_point> first_deferred_;
   std::optional<std::string> refused_before_;
 };
 

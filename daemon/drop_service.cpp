@@ -413,6 +413,15 @@ void DropService::OnDone(const std::shared_ptr<ClaimedSet>& set, SetOutcome outc
   const std::string pid = PrintableName(id);
   in_flight_.erase(id);
   status_.in_flight.erase(id);
+  // A persistent cause (a full or refusing store) waits for a person only so long: past the
+  // age limit the set is refused with what kept it waiting (and a report.json that says so).
+  if (outcome.kind == SetOutcome::Kind::kDeferred &&
+      outcome.cause == SetOutcome::Cause::kPersistent &&
+      DeferralExpired(set->first_deferred(), WallClock::now(), settings_.max_deferral_age)) {
+    outcome = SetOutcome::Rejected(
+        ExpiredDeferralReason(*set->first_deferred(), set->previous_attempts() + 1,
+                              settings_.max_deferral_age, outcome.reason));
+  }
   const char* name = OutcomeName(outcome.kind);
 
   if (outcome.kind == SetOutcome::Kind::kInterrupted) {
@@ -430,6 +439,7 @@ void DropService::OnDone(const std::shared_ptr<ClaimedSet>& set, SetOutcome outc
       place = FinalPlace::kDeferred;
       RetryState before;
       before.attempts = set->previous_attempts();
+      before.first_deferred = set->first_deferred();
       std::uniform_real_distribution<double> unit(0.0, 1.0);
       retry = NextRetry(before, WallClock::now(), settings_.retry, outcome.reason,
                         [&] { return unit(rng_); });

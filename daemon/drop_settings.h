@@ -4,7 +4,7 @@
 // Inputs: built from the [drop] table of the configuration (cli/drop_service_settings.h) or
 // directly by tests. Keys and defaults (seconds unless noted): dir (required), quiet_seconds (5),
 // max_sets_in_flight (1), rescan_seconds (60), retry_initial_seconds (30),
-// retry_max_seconds (3600), max_set_bytes (64 GiB).
+// retry_max_seconds (3600), max_deferral_age_seconds (432000, 5 days), max_set_bytes (64 GiB).
 //
 // Thread safety: a plain value type.
 #pragma once
@@ -30,6 +30,9 @@ struct DropSettings {
   std::size_t max_sets_in_flight = 1;
   std::chrono::milliseconds rescan_interval{std::chrono::seconds(60)};
   RetryPolicy retry;
+  /// A set deferred again for a persistent cause (the mail store full or refusing) after it
+  /// has been deferred for longer than this is refused (retry_schedule.h).
+  std::chrono::milliseconds max_deferral_age{std::chrono::hours(24 * 5)};
   std::uint64_t max_set_bytes = 64ull << 30;
   /// A packing list listing more files than this is refused at once.
   std::size_t max_listed_files = 65536;

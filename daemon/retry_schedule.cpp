@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "ccm/json_writer.h"
+#include "daemon/drop_status.h"
 #include "daemon/state_json.h"
 
 namespace ccm::daemon {
@@ -30,7 +31,22 @@ RetryState NextRetry(const RetryState& previous, std::chrono::system_clock::time
   }
   next.next_attempt = now + delay;
   next.last_reason = std::move(reason);
+  next.first_deferred = previous.first_deferred.value_or(now);
   return next;
+}
+
+bool DeferralExpired(std::optional<std::chrono::system_clock::time_point> first_deferred,
+                     std::chrono::system_clock::time_point now, std::chrono::milliseconds max_age) {
+  return now - first_deferred.value_or(now) > max_age;
+}
+
+std::string ExpiredDeferralReason(std::chrono::system_clock::time_point first_deferred,
+                                  int attempts, std::chrono::milliseconds max_age,
+                                  std::string_view reason) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(max_age).count();
+  return "deferred since " + Rfc3339(first_deferred) + " (" + std::to_string(attempts) +
+         " attempt(s)) for: " + std::string(reason) + "; [drop] max_deferral_age_seconds (" +
+         std::to_string(seconds) + ") reached";
 }
 
 std::string FormatRetryState(const RetryState& state) {
@@ -44,6 +60,12 @@ std::string FormatRetryState(const RetryState& state) {
   json.Key("next_attempt_unix_ms");
   json.Int(unix_ms);
   json.Member("last_reason", state.last_reason);
+  if (state.first_deferred) {
+    json.Key("first_deferred_unix_ms");
+    json.Int(std::chrono::duration_cast<std::chrono::milliseconds>(
+                 state.first_deferred->time_since_epoch())
+                 .count());
+  }
   json.EndObject();
   return json.str() + "\n";
 }
@@ -57,6 +79,10 @@ std::optional<RetryState> ParseRetryState(std::string_view text) {
   state.next_attempt = std::chrono::system_clock::time_point(
       std::chrono::milliseconds(fields->next_attempt_unix_ms));
   state.last_reason = fields->last_reason;
+  if (fields->first_deferred_unix_ms) {
+    state.first_deferred = std::chrono::system_clock::time_point(
+        std::chrono::milliseconds(*fields->first_deferred_unix_ms));
+  }
   return state;
 }
 

@@ -4,7 +4,9 @@
 // is called:
 //
 //   done      -> done/      (report.json; warnings noted)
-//   deferred  -> deferred/  (transient: directory unreachable or busy; retried with back-off)
+//   deferred  -> deferred/  (directory unreachable or busy, mail store not writable; retried
+//                            with back-off; a persistent cause only until the set has been
+//                            deferred longer than [drop] max_deferral_age_seconds, then failed/)
 //   rejected  -> failed/    (invalid or refused, nothing changed; reason.txt + report.json)
 //   interrupted -> stays in active/ (stopped at a safe point on shutdown; resumed at start)
 //
@@ -34,12 +36,19 @@ struct SetOutcome {
   bool warnings = false;    ///< kDone only: done with warnings (exit code 1 in --once)
   std::string reason;       ///< one line for logs, status and reason.txt
   std::string report_json;  ///< report.json's content; empty = the service writes a minimal one
+  /// kDeferred only: whether the cause passes by itself (kTransient: a busy directory, out of
+  /// descriptors; retried as long as it takes) or needs a person (kPersistent: the mail store
+  /// full, read-only or refusing permission; refused once the set has been deferred longer
+  /// than DropSettings::max_deferral_age).
+  enum class Cause { kTransient, kPersistent };
+  Cause cause = Cause::kTransient;
 
   static SetOutcome Done(std::string report_json, bool warnings = false, std::string reason = {}) {
     return {Kind::kDone, warnings, std::move(reason), std::move(report_json)};
   }
-  static SetOutcome Deferred(std::string reason, std::string report_json = {}) {
-    return {Kind::kDeferred, false, std::move(reason), std::move(report_json)};
+  static SetOutcome Deferred(std::string reason, std::string report_json = {},
+                             Cause cause = Cause::kTransient) {
+    return {Kind::kDeferred, false, std::move(reason), std::move(report_json), cause};
   }
   static SetOutcome Rejected(std::string reason, std::string report_json = {}) {
     return {Kind::kRejected, false, std::move(reason), std::move(report_json)};

@@ -52,6 +52,11 @@ std::optional<RetryFields> ParseRetryFields(std::string_view text) {
       return std::nullopt;
     fields.last_reason = it->get<std::string>();
   }
+  if (object->contains("first_deferred_unix_ms")) {
+    fields.first_deferred_unix_ms = IntegerIn(*object, "first_deferred_unix_ms", 0, kMaxUnixMs);
+    if (!fields.first_deferred_unix_ms)
+      return std::nullopt;
+  }
   return fields;
 }
 

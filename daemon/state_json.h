@@ -26,10 +26,13 @@ struct RetryFields {
   std::int64_t attempts = 0;              ///< 0..kMaxRetryAttempts
   std::int64_t next_attempt_unix_ms = 0;  ///< 0..kMaxUnixMs
   std::string last_reason;                ///< "" when absent
+  /// 0..kMaxUnixMs; nullopt when absent (a retry.json written before the service kept it)
+  std::optional<std::int64_t> first_deferred_unix_ms;
 };
 
 /// Reads retry.json text; nullopt unless it is an object with integer `attempts` and
-/// `next_attempt_unix_ms` in range (and `last_reason`, when present, a string).
+/// `next_attempt_unix_ms` in range (and `last_reason`, when present, a string;
+/// `first_deferred_unix_ms`, when present, an integer in range).
 std::optional<RetryFields> ParseRetryFields(std::string_view text);
 
 /// status.json's `pid`: nullopt unless the text is an object whose `pid` is an integer in

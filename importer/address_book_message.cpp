@@ -54,7 +54,7 @@ Result<AddressBook, MailError> ReadAddressBook(SetMessageSource& source,
     return Fail(MailError{section.file + ": not a file of this set"});
   auto opened = directory.Open(file->disk_name);
   if (!opened)
-    return Fail(MailError{file->disk_name + ": " + opened.error()});
+    return Fail(MailError{opened.error().message, opened.error().code});
   parser::PrimaryReader reader(**opened, section.file, scan.packing_list.code_page, options, sink);
   reader.SeekToSection(section);
   if (reader.Next() != parser::PrimaryReader::Event::kSection)

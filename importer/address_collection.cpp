@@ -93,7 +93,7 @@ Result<CollectedAddresses, MailError> CollectAddresses(
       auto reader =
           parser::MailMessageReader::Open(directory, scan, *section, options, sink, primary);
       if (!reader)
-        return Fail(MailError{reader.error()});
+        return Fail(MailError{reader.error().message, reader.error().code});
       while (auto record = (*reader)->Next()) {
         if (record->sender)
           collector.AddRecipient(*record->sender);
@@ -112,7 +112,7 @@ Result<CollectedAddresses, MailError> CollectAddresses(
     if (primary.source == nullptr || primary.disk_name != file->disk_name) {
       auto opened = directory.Open(file->disk_name);
       if (!opened)
-        return Fail(MailError{file->disk_name + ": " + opened.error()});
+        return Fail(MailError{opened.error().message, opened.error().code});
       primary.disk_name = file->disk_name;
       primary.source = std::move(*opened);
     }

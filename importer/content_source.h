@@ -1,6 +1,8 @@
 // content_source.h — the byte streams of mail delivery: a ContentSource is pulled for a part's
 // bytes (a body, a multi-GiB attachment) and a MessageSink receives a composed message, so a
-// message of any size moves through in constant memory. Plus the mail side's error value.
+// message of any size moves through in constant memory. Plus the mail side's error value, which
+// keeps the errno of a failed system call so that callers can tell a wait from a full or
+// refusing store (ccm/io_failure.h).
 //
 // Thread safety: implementations are single-owner objects; externally synchronized.
 #pragma once
@@ -10,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "ccm/io_failure.h"
 #include "ccm/result.h"
 
 namespace ccm::importer {
@@ -17,6 +20,10 @@ namespace ccm::importer {
 /// Why a message could not be read, composed or delivered; names the mailbox, folder or part.
 struct MailError {
   std::string message;
+  int code = 0;  ///< errno of the failed system call; 0 when none failed (a refused name...)
+
+  /// Whether a later retry can succeed (ccm/io_failure.h); without an errno, persistent.
+  IoFailure failure() const { return IoFailureOf(code); }
 };
 
 /// A pull-style source of one part's bytes.

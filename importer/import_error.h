@@ -5,7 +5,8 @@
 //                  half-applied for any user (one modify per user is atomic), so the caller
 //                  defers the set and a rerun converges;
 //   permanent      something about the set or the directory that a rerun will not fix (the
-//                  set is refused);
+//                  set is refused), or a mail store that stays full or unwritable until a
+//                  person acts (the set is deferred: once fixed, a rerun finishes it);
 //   configuration  a configuration value is unusable.
 // The command line maps kinds to exit codes (cli/exit_codes.h); the importer knows none.
 // `message` names the user (source address), DN and operation involved.

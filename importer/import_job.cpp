@@ -111,6 +111,9 @@ class Job {
   bool End(ImportOutcome outcome, std::string reason,
            std::optional<ImportErrorKind> error_kind = std::nullopt);
   bool EndAbruptly();
+  // Defers the job: a file of the set could not be opened for a reason a wait cures
+  // (ccm/io_failure.h: out of descriptors or memory).
+  bool DeferUnreadable(std::string_view what);
   // Ends the job for a failed directory operation, by the error's kind.
   bool EndFor(const ImportError& error, std::string_view rerun_note);
   std::string Utf8(std::string_view text) {
@@ -165,6 +168,12 @@ bool Job::End(ImportOutcome outcome, std::string reason,
   return false;
 }
 
+bool Job::DeferUnreadable(std::string_view what) {
+  return End(ImportOutcome::kDeferred,
+             "cannot read the set for now: " + std::string(what) + "; a rerun finishes the set",
+             ImportErrorKind::kTransient);
+}
+
 bool Job::EndAbruptly() {
   return End(ImportOutcome::kInterrupted, "stopped by a TEST_ hook");
 }
@@ -211,7 +220,11 @@ bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<
     case DeliveryHalt::Kind::kStopped:
       return End(ImportOutcome::kInterrupted, halt.reason);
     case DeliveryHalt::Kind::kFailed:
-      return End(ImportOutcome::kDeferred, halt.reason, ImportErrorKind::kTransient);
+      // Both defer: a full or refusing store is fixed by a person, and then a rerun finishes.
+      // The kind tells the drop service how long the set may wait (permanent: an age limit).
+      return End(ImportOutcome::kDeferred, halt.reason,
+                 halt.failure == IoFailure::kTransient ? ImportErrorKind::kTransient
+                                                       : ImportErrorKind::kPermanent);
   }
   return End(ImportOutcome::kDeferred, halt.reason, ImportErrorKind::kTransient);
 }
@@ -229,7 +242,8 @@ bool Job::LearnAddresses(const std::vector<const parser::SectionInfo*>& sections
   if (!collected) {
     return End(ImportOutcome::kDeferred,
                "reading addresses: " + collected.error().message + "; a rerun finishes",
-               ImportErrorKind::kTransient);
+               collected.error().failure() == IoFailure::kTransient ? ImportErrorKind::kTransient
+                                                                    : ImportErrorKind::kPermanent);
   }
   // With transliteration, a non-ASCII address is looked up by its ASCII spelling, as users are.
   std::vector<std::string> spellings = collected->addresses;
@@ -279,14 +293,19 @@ bool Job::Validate() {
   if (dir.empty())
     dir = ".";
   auto opened = parser::DiskDirectory::OpenPath(dir.string());
-  if (!opened)
-    return End(ImportOutcome::kRefused, "cannot open the set: " + opened.error());
+  if (!opened) {
+    if (IoFailureOf(opened.error().code) == IoFailure::kTransient)
+      return DeferUnreadable(opened.error().message);
+    return End(ImportOutcome::kRefused, "cannot open the set: " + opened.error().message);
+  }
   set_dir_ = std::move(*opened);
   parser::ScanOptions scan_options{options_.reader, options_.accounts, options_.accounts_file,
                                    options_.caller_files};
   auto scan =
       parser::ScanFileSet(*set_dir_, options_.pkl_path.filename().string(), scan_options, sink_);
   report_.timings.validate = Since(phase);
+  if (!scan && scan.error().code == parser::DiagnosticCode::kUnreadableForNow)
+    return DeferUnreadable(scan.error().ToString());
   if (!scan)
     return End(ImportOutcome::kRefused, "invalid set: " + scan.error().ToString());
   scan_ = std::move(*scan);
@@ -305,6 +324,15 @@ bool Job::Validate() {
       SetWarning(Utf8(d.ToString()));
   }
   report_.warnings_not_shown += sink_.dropped();
+  // A file the process could not open for want of descriptors or memory says nothing about the
+  // set: it is deferred, not refused.
+  if (sink_.unreadable_for_now() > 0) {
+    for (const parser::Diagnostic& d : sink_.kept()) {
+      if (d.code == parser::DiagnosticCode::kUnreadableForNow)
+        return DeferUnreadable(d.ToString());
+    }
+    return DeferUnreadable(std::to_string(sink_.unreadable_for_now()) + " file(s) of the set");
+  }
   if (!scan_->valid || sink_.errors() > 0) {
     return End(ImportOutcome::kRefused,
                "invalid set: " + std::to_string(sink_.errors()) + " error(s); nothing changed");

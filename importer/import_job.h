@@ -18,8 +18,12 @@
 //   done                every user handled, no warnings
 //   done-with-warnings  finished; some user was skipped/in conflict (policy allowed it), a
 //                       message could not be converted, or there are warnings
-//   deferred            a transient failure (directory unreachable or busy, the mail store
-//                       not writable): nothing is half-applied, a rerun finishes the job
+//   deferred            the directory was unreachable or busy, the mail store could not be
+//                       written, or a file of the set could not be opened for now (out of
+//                       descriptors): nothing is half-applied, a rerun finishes the job. The
+//                       report's error_kind says whether a wait cures it (transient: out of
+//                       descriptors, a locked mailbox) or a person must act (permanent: the
+//                       store is full, read-only or refuses permission; ccm/io_failure.h)
 //   refused             invalid set, conflicts under the reject policy, or the guard tripped;
 //                       nothing was changed
 //   interrupted         a stop was requested; stopped at a safe point (between messages, after

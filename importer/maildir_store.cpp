@@ -28,7 +28,7 @@ constexpr std::string_view kOurPrefix = "ccm-";
 using ccm::UniqueFd;
 
 MailError SystemError(const std::string& what, const fs::path& where, int err) {
-  return MailError{what + " " + where.string() + ": " + std::strerror(err)};
+  return MailError{what + " " + where.string() + ": " + std::strerror(err), err};
 }
 
 // How new entries are made: private to the process, or shared with the store group.
@@ -321,7 +321,8 @@ Result<std::unique_ptr<MaildirMailbox>, MailError> MaildirMailbox::Open(
   if (::flock(dir->get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) {
       return Fail(MailError{"mailbox " + box->path_.string() +
-                            " is in use by another delivery (locked); try again later"});
+                                " is in use by another delivery (locked); try again later",
+                            EWOULDBLOCK});
     }
     return Fail(SystemError("cannot lock", box->path_, errno));
   }

@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 MailError SystemError(const std::string& what, const fs::path& where, int err) {
-  return MailError{what + " " + where.string() + ": " + std::strerror(err)};
+  return MailError{what + " " + where.string() + ": " + std::strerror(err), err};
 }
 
 }  // namespace
@@ -39,7 +39,7 @@ Result<int, MailError> MaildirSyncBatch::StoreRoot(const fs::path& root) {
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec)
-    return Fail(MailError{"cannot create " + root.string() + ": " + ec.message()});
+    return Fail(MailError{"cannot create " + root.string() + ": " + ec.message(), ec.value()});
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return Fail(SystemError("cannot open", root, errno));

@@ -104,7 +104,7 @@ class Worker {
     auto source =
         SetMessageSource::Open(*options_.directory, *options_.scan, options_.zone, options_.reader);
     if (!source) {
-      crew_.Halt({DeliveryHalt::Kind::kFailed, source.error().message});
+      crew_.Halt({DeliveryHalt::Kind::kFailed, source.error().message, source.error().failure()});
       return;
     }
     messages_ = std::move(*source);
@@ -162,9 +162,9 @@ class Worker {
     return counts;
   }
 
-  void Fail(std::string reason) {
+  void Fail(std::string reason, IoFailure failure) {
     failed_ = true;
-    crew_.Halt({DeliveryHalt::Kind::kFailed, std::move(reason)});
+    crew_.Halt({DeliveryHalt::Kind::kFailed, std::move(reason), failure});
   }
 
   // Delivers the task's sections into its mailbox, opened on the first message (a user without
@@ -185,7 +185,7 @@ class Worker {
       }
       auto opened = MaildirMailbox::Open(options_.store, task.mailbox_key, batch_.get());
       if (!opened) {
-        Fail(user.address + ": " + opened.error().message);
+        Fail(user.address + ": " + opened.error().message, opened.error().failure());
         return false;
       }
       open_.push_back({std::move(*opened), &user});
@@ -201,7 +201,7 @@ class Worker {
       for (auto& w : warnings)
         warn(std::move(w));
       if (!book) {
-        Fail("reading " + section->file + ": " + book.error().message);
+        Fail("reading " + section->file + ": " + book.error().message, book.error().failure());
         return false;
       }
       static const AddressTranslation kNoTranslation;
@@ -216,7 +216,8 @@ class Worker {
       auto delivered = DeliverMessage(*mailbox, "", m.message);
       if (!delivered) {
         Fail(user.address + ": " + section->file + ":" + std::to_string(section->header_line) +
-             ": " + delivered.error().message);
+                 ": " + delivered.error().message,
+             delivered.error().failure());
         return false;
       }
       OpenMailbox& open = open_.back();
@@ -233,7 +234,7 @@ class Worker {
     for (const parser::SectionInfo* section : task.sections) {
       auto stream = messages_->OpenSection(*section, sink_);
       if (!stream) {
-        Fail("reading " + section->file + ": " + stream.error().message);
+        Fail("reading " + section->file + ": " + stream.error().message, stream.error().failure());
         return false;
       }
       for (;;) {
@@ -255,7 +256,8 @@ class Worker {
         const auto [translated, untranslated] = Translate(m.message);
         auto delivered = DeliverMessage(*mailbox, m.folder, m.message);
         if (!delivered) {
-          Fail(user.address + ": " + m.origin + ": " + delivered.error().message);
+          Fail(user.address + ": " + m.origin + ": " + delivered.error().message,
+               delivered.error().failure());
           return false;
         }
         if (*delivered == DeliveryOutcome::kQueued) {
@@ -274,7 +276,7 @@ class Worker {
   bool FlushOpen() {
     if (batch_ != nullptr) {
       if (auto flushed = batch_->Flush(); !flushed) {
-        Fail(flushed.error().message);
+        Fail(flushed.error().message, flushed.error().failure());
         return false;
       }
     }

@@ -29,8 +29,9 @@
 // How it ends: every task done, or a DeliveryHalt. The first halt wins and the other
 // workers stop before their next message:
 //   kFailed    a section could not be read or the store could not be written (the report says
-//              which user and record); the failing worker starts no more syncs (it counts what
-//              the running one made durable), the others flush
+//              which user and record, `failure` whether a wait can cure it: ccm/io_failure.h);
+//              the failing worker starts no more syncs (it counts what the running one made
+//              durable), the others flush
 //   kStopped   `stop` was set: every worker flushes, then ends (a safe point)
 //   kTestAbort TEST_stop_after_messages reached (all workers together): every worker ends as a
 //              kill would, without a flush
@@ -48,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "ccm/io_failure.h"
 #include "importer/address_translation.h"
 #include "importer/import_report.h"
 #include "importer/maildir_store.h"
@@ -88,6 +90,9 @@ struct DeliveryHalt {
   enum class Kind { kFailed, kStopped, kTestAbort };
   Kind kind;
   std::string reason;  ///< for kFailed: names the user or file, and the error
+  /// kFailed only: whether a later retry can succeed by itself (a full or refusing store
+  /// cannot).
+  IoFailure failure = IoFailure::kTransient;
 };
 
 /// How delivery ended.

@@ -43,7 +43,7 @@ class RangeReader {
       std::uint64_t want = std::min<std::uint64_t>(buffer.size(), r.length - done_);
       auto n = r.file->ReadAt(r.offset + done_, buffer.first(static_cast<std::size_t>(want)));
       if (!n)
-        return Fail(MailError{n.error()});
+        return Fail(MailError{n.error().message, n.error().code});
       if (*n == 0)
         return Fail(MailError{"secondary data ends early (file changed?)"});
       done_ += *n;
@@ -204,7 +204,7 @@ Result<std::shared_ptr<const parser::ByteSource>, MailError> SetMessageSource::S
   }
   auto opened = directory_.Open(file->disk_name);
   if (!opened)
-    return Fail(MailError{file->disk_name + ": " + opened.error()});
+    return Fail(MailError{opened.error().message, opened.error().code});
   // Content sources of messages already returned keep their file alive after it leaves the list.
   if (secondaries_.size() >= kOpenSecondaries)
     secondaries_.erase(secondaries_.begin());
@@ -399,7 +399,7 @@ Result<std::unique_ptr<SectionMessages>, MailError> SetMessageSource::OpenSectio
   auto reader =
       parser::MailMessageReader::Open(directory_, scan_, section, options_, sink, primary_);
   if (!reader)
-    return Fail(MailError{reader.error()});
+    return Fail(MailError{reader.error().message, reader.error().code});
   std::unique_ptr<SectionMessages> messages(new SectionMessages());
   messages->source_ = this;
   messages->section_ = section;

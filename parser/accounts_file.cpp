@@ -31,13 +31,13 @@ std::vector<AccountLine> ParseAccounts(std::string_view bytes) {
 Result<std::vector<AccountLine>, std::string> ReadAccountsFile(const std::string& path) {
   auto file = FileSource::Open(AT_FDCWD, path);
   if (!file)
-    return Fail(std::move(file).error());
+    return Fail(std::move(file).error().message);
   if ((*file)->size() > (16u << 20))
     return Fail(path + ": accounts file larger than 16 MiB");
   std::string bytes(static_cast<std::size_t>((*file)->size()), '\0');
   auto got = (*file)->ReadAt(0, std::span<char>(bytes));
   if (!got)
-    return Fail(path + ": " + got.error());
+    return Fail(path + ": " + got.error().message);
   bytes.resize(*got);
   return ParseAccounts(bytes);
 }

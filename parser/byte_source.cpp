@@ -25,8 +25,12 @@ namespace {
 // The size of RecordReader's buffer: a file no larger is read whole by one read.
 constexpr off_t kSequentialAdviceFrom = 256 << 10;
 
-std::string ErrnoText(const std::string& what, int err) {
-  return what + ": " + std::strerror(err);
+FileError ErrnoText(const std::string& what, int err) {
+  return FileError{err, what + ": " + std::strerror(err)};
+}
+
+FileError Refusal(std::string message) {
+  return FileError{0, std::move(message)};
 }
 
 // Descriptors kept open by all DiskDirectories of the process (see SetFileDescriptorPool).
@@ -47,8 +51,8 @@ class SharedFileSource final : public ByteSource {
  public:
   explicit SharedFileSource(std::shared_ptr<const FileSource> file) : file_(std::move(file)) {}
   std::uint64_t size() const override { return file_->size(); }
-  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                          std::span<char> buffer) const override {
+  Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                        std::span<char> buffer) const override {
     return file_->ReadAt(offset, buffer);
   }
 
@@ -57,7 +61,7 @@ class SharedFileSource final : public ByteSource {
 };
 
 // Why a file that is not a regular file with one link is refused, naming what it is.
-std::optional<std::string> Refusal(const std::string& name, const struct stat& st) {
+std::optional<std::string> WhyRefused(const std::string& name, const struct stat& st) {
   if (S_ISLNK(st.st_mode))
     return name + ": is a symbolic link; refused";
   if (!S_ISREG(st.st_mode)) {
@@ -93,14 +97,14 @@ std::size_t SetFileDescriptorPool() {
   return pool;
 }
 
-Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
-                                                                  const std::string& name) {
+Result<std::unique_ptr<FileSource>, FileError> FileSource::Open(int dir_fd,
+                                                                const std::string& name) {
   int fd =
       ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     int err = errno;
     if (err == ELOOP)
-      return Fail(name + ": is a symbolic link; refused");
+      return Fail(Refusal(name + ": is a symbolic link; refused"));
     return Fail(ErrnoText(name, err));
   }
   struct stat st {};
@@ -109,9 +113,9 @@ Result<std::unique_ptr<FileSource>, std::string> FileSource::Open(int dir_fd,
     ::close(fd);
     return Fail(ErrnoText(name, err));
   }
-  if (auto refused = Refusal(name, st)) {
+  if (auto refused = WhyRefused(name, st)) {
     ::close(fd);
-    return Fail(std::move(*refused));
+    return Fail(Refusal(std::move(*refused)));
   }
   // The advice widens read-ahead for files streamed in many reads; a small file is read in one or
   // two, so it would only cost a system call per open (per user, in a set of per-user files).
@@ -131,8 +135,8 @@ FileSource::~FileSource() {
   ::close(fd_);
 }
 
-Result<std::size_t, std::string> FileSource::ReadAt(std::uint64_t offset,
-                                                    std::span<char> buffer) const {
+Result<std::size_t, FileError> FileSource::ReadAt(std::uint64_t offset,
+                                                  std::span<char> buffer) const {
   std::size_t done = 0;
   while (done < buffer.size() && offset + done < identity_.size) {
     ssize_t n =
@@ -149,8 +153,8 @@ Result<std::size_t, std::string> FileSource::ReadAt(std::uint64_t offset,
   return done;
 }
 
-Result<std::size_t, std::string> MemorySource::ReadAt(std::uint64_t offset,
-                                                      std::span<char> buffer) const {
+Result<std::size_t, FileError> MemorySource::ReadAt(std::uint64_t offset,
+                                                    std::span<char> buffer) const {
   if (offset >= bytes_.size())
     return std::size_t{0};
   std::size_t n = std::min<std::size_t>(buffer.size(), bytes_.size() - offset);
@@ -163,8 +167,8 @@ WindowedSource::WindowedSource(std::unique_ptr<ByteSource> inner, std::size_t wi
       capacity_(static_cast<std::size_t>(std::min<std::uint64_t>(window, inner_->size()))),
       direct_from_(std::max<std::size_t>(window / 2, 1)) {}
 
-Result<std::size_t, std::string> WindowedSource::ReadAt(std::uint64_t offset,
-                                                        std::span<char> buffer) const {
+Result<std::size_t, FileError> WindowedSource::ReadAt(std::uint64_t offset,
+                                                      std::span<char> buffer) const {
   const std::uint64_t size = inner_->size();
   if (offset >= size || buffer.empty())
     return std::size_t{0};
@@ -208,7 +212,7 @@ bool IsBareFileName(std::string_view name) {
   return true;
 }
 
-Result<std::unique_ptr<DiskDirectory>, std::string> DiskDirectory::OpenPath(
+Result<std::unique_ptr<DiskDirectory>, FileError> DiskDirectory::OpenPath(
     const std::string& path, std::size_t max_kept_open) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
@@ -220,7 +224,7 @@ DiskDirectory::~DiskDirectory() {
   ::close(fd_);
 }
 
-Result<std::vector<std::string>, std::string> DiskDirectory::List() const {
+Result<std::vector<std::string>, FileError> DiskDirectory::List() const {
   auto entries = ListDirectory(fd_, path_);
   if (!entries)
     return Fail(ErrnoText(path_, entries.error().code));
@@ -232,28 +236,27 @@ Result<std::vector<std::string>, std::string> DiskDirectory::List() const {
   return names;
 }
 
-Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::Open(
-    const std::string& name) const {
+Result<std::unique_ptr<ByteSource>, FileError> DiskDirectory::Open(const std::string& name) const {
   return OpenChecked(name, false);
 }
 
-Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::OpenPackingList(
+Result<std::unique_ptr<ByteSource>, FileError> DiskDirectory::OpenPackingList(
     const std::string& name) const {
   return OpenChecked(name, true);
 }
 
 // Opens under the lock: openat with O_NONBLOCK cannot block, and one lock keeps the first open of
 // a name, its checks and its entry in the table one step for every thread.
-Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::OpenChecked(
-    const std::string& name, bool packing_list) const {
+Result<std::unique_ptr<ByteSource>, FileError> DiskDirectory::OpenChecked(const std::string& name,
+                                                                          bool packing_list) const {
   if (!IsBareFileName(name))
-    return Fail(name + ": not a bare file name; refused");
+    return Fail(Refusal(name + ": not a bare file name; refused"));
   std::lock_guard lock(mutex_);
   auto known = opened_.find(name);
   if (known != opened_.end() && known->second.file != nullptr) {
     const FileIdentity& identity = known->second.identity;
     if (owner_ && identity.owner != *owner_)
-      return Fail(OwnerMismatch(name, identity.owner, *owner_));
+      return Fail(Refusal(OwnerMismatch(name, identity.owner, *owner_)));
     if (packing_list && !owner_)
       owner_ = identity.owner;
     return std::unique_ptr<ByteSource>(std::make_unique<SharedFileSource>(known->second.file));
@@ -263,13 +266,13 @@ Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::OpenChecked(
     return Fail(std::move(file).error());
   const FileIdentity& identity = (*file)->identity();
   if (owner_ && identity.owner != *owner_)
-    return Fail(OwnerMismatch(name, identity.owner, *owner_));
+    return Fail(Refusal(OwnerMismatch(name, identity.owner, *owner_)));
   if (known != opened_.end()) {
     // Opened before, past the pool: only the same file, unchanged, may be read again.
     if (!(identity == known->second.identity)) {
-      return Fail(name +
-                  ": changed since it was checked (another file, size or modification time "
-                  "under the same name); refused");
+      return Fail(Refusal(name +
+                          ": changed since it was checked (another file, size or modification "
+                          "time under the same name); refused"));
     }
     return std::unique_ptr<ByteSource>(std::move(file).value());
   }
@@ -288,9 +291,9 @@ Result<std::unique_ptr<ByteSource>, std::string> DiskDirectory::OpenChecked(
   return std::unique_ptr<ByteSource>(std::make_unique<SharedFileSource>(entry.file));
 }
 
-Result<std::uint64_t, std::string> DiskDirectory::Stat(const std::string& name) const {
+Result<std::uint64_t, FileError> DiskDirectory::Stat(const std::string& name) const {
   if (!IsBareFileName(name))
-    return Fail(name + ": not a bare file name; refused");
+    return Fail(Refusal(name + ": not a bare file name; refused"));
   {
     std::lock_guard lock(mutex_);
     if (auto known = opened_.find(name); known != opened_.end())
@@ -299,25 +302,25 @@ Result<std::uint64_t, std::string> DiskDirectory::Stat(const std::string& name) 
   struct stat st {};
   if (::fstatat(fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     return Fail(ErrnoText(name, errno));
-  if (auto refused = Refusal(name, st))
-    return Fail(std::move(*refused));
+  if (auto refused = WhyRefused(name, st))
+    return Fail(Refusal(std::move(*refused)));
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-Result<std::vector<std::string>, std::string> MemoryDirectory::List() const {
+Result<std::vector<std::string>, FileError> MemoryDirectory::List() const {
   std::vector<std::string> names;
   for (const auto& [name, bytes] : files_)
     names.push_back(name);
   return names;
 }
 
-Result<std::unique_ptr<ByteSource>, std::string> MemoryDirectory::Open(
+Result<std::unique_ptr<ByteSource>, FileError> MemoryDirectory::Open(
     const std::string& name) const {
   if (!IsBareFileName(name))
-    return Fail(name + ": not a bare file name; refused");
+    return Fail(Refusal(name + ": not a bare file name; refused"));
   auto it = files_.find(name);
   if (it == files_.end())
-    return Fail(name + ": No such file or directory");
+    return Fail(ErrnoText(name, ENOENT));
   return std::unique_ptr<ByteSource>(std::make_unique<MemorySource>(it->second));
 }
 
@@ -325,12 +328,12 @@ Result<std::unique_ptr<ByteSource>, std::string> MemoryDirectory::Open(
 
 namespace ccm::parser {
 
-Result<std::uint64_t, std::string> MemoryDirectory::Stat(const std::string& name) const {
+Result<std::uint64_t, FileError> MemoryDirectory::Stat(const std::string& name) const {
   if (!IsBareFileName(name))
-    return Fail(name + ": not a bare file name; refused");
+    return Fail(Refusal(name + ": not a bare file name; refused"));
   auto it = files_.find(name);
   if (it == files_.end())
-    return Fail(name + ": No such file or directory");
+    return Fail(ErrnoText(name, ENOENT));
   return static_cast<std::uint64_t>(it->second.size());
 }
 

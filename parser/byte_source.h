@@ -35,6 +35,13 @@
 // place through a descriptor opened before the claim within one timestamp tick; the claim takes
 // operators' write access to the spool's active/ away, and a hard-linked file is refused.
 //
+// Errors: a ccm::FileError whose message names the file ("NAME: strerror", "read: strerror",
+// "NAME: is a symbolic link; refused") and whose code is the errno of the failed call, 0 for a
+// refusal (a link, a device, a name with a separator). The errno lets a caller tell a wait
+// (EMFILE, ENFILE, ENOMEM: ccm/io_failure.h) from a set that cannot be read. The scan acts on it
+// for opens, stats and listings (diagnostics.h, kUnreadableForNow); a failed read of a file
+// already open (EIO and the like, which a wait does not cure) stays an ordinary error.
+//
 // Thread safety: a ByteSource may be read concurrently (pread has no shared file position);
 // a WindowedSource may not. SetDirectory's Stat, Open and OpenPackingList are safe to call from
 // several threads at once (ScanFileSet's readers and delivery's workers do; DiskDirectory guards
@@ -53,6 +60,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ccm/file_error.h"
 #include "ccm/result.h"
 
 namespace ccm::parser {
@@ -64,8 +72,8 @@ class ByteSource {
   /// Size in bytes, fixed when the source was opened.
   virtual std::uint64_t size() const = 0;
   /// Reads up to buffer.size() bytes at `offset`; returns the count (0 at or past the end).
-  virtual Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                                  std::span<char> buffer) const = 0;
+  virtual Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                                std::span<char> buffer) const = 0;
 };
 
 /// What tells one opened file from another under the same name.
@@ -83,14 +91,14 @@ struct FileIdentity {
 class FileSource final : public ByteSource {
  public:
   /// Opens `name` inside the directory `dir_fd` (AT_FDCWD for a path).
-  static Result<std::unique_ptr<FileSource>, std::string> Open(int dir_fd, const std::string& name);
+  static Result<std::unique_ptr<FileSource>, FileError> Open(int dir_fd, const std::string& name);
   ~FileSource() override;
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
 
   std::uint64_t size() const override { return identity_.size; }
-  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                          std::span<char> buffer) const override;
+  Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                        std::span<char> buffer) const override;
   /// The opened file's identity, from fstat at open.
   const FileIdentity& identity() const { return identity_; }
 
@@ -105,8 +113,8 @@ class MemorySource final : public ByteSource {
  public:
   explicit MemorySource(std::string bytes) : bytes_(std::move(bytes)) {}
   std::uint64_t size() const override { return bytes_.size(); }
-  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                          std::span<char> buffer) const override;
+  Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                        std::span<char> buffer) const override;
 
  private:
   std::string bytes_;
@@ -125,8 +133,8 @@ class WindowedSource final : public ByteSource {
  public:
   WindowedSource(std::unique_ptr<ByteSource> inner, std::size_t window = 16 << 10);
   std::uint64_t size() const override { return inner_->size(); }
-  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                          std::span<char> buffer) const override;
+  Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                        std::span<char> buffer) const override;
 
  private:
   std::unique_ptr<ByteSource> inner_;
@@ -147,18 +155,18 @@ class SetDirectory {
   /// Display form of the directory, for messages.
   virtual std::string path() const = 0;
   /// Names of the entries in the directory (files only where the type is known).
-  virtual Result<std::vector<std::string>, std::string> List() const = 0;
-  /// Opens a file by its exact bare name.
-  virtual Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const = 0;
+  virtual Result<std::vector<std::string>, FileError> List() const = 0;
+  /// Opens a file by its exact bare name. The error's message starts with the name.
+  virtual Result<std::unique_ptr<ByteSource>, FileError> Open(const std::string& name) const = 0;
   /// Opens the set's packing list as Open does; its owner becomes the owner every other file
   /// opened through the directory must have (where files have owners).
-  virtual Result<std::unique_ptr<ByteSource>, std::string> OpenPackingList(
+  virtual Result<std::unique_ptr<ByteSource>, FileError> OpenPackingList(
       const std::string& name) const {
     return Open(name);
   }
   /// The size of a file by its exact bare name, without opening it; refuses what Open refuses
   /// (a link, anything but a regular file) with the same messages.
-  virtual Result<std::uint64_t, std::string> Stat(const std::string& name) const = 0;
+  virtual Result<std::uint64_t, FileError> Stat(const std::string& name) const = 0;
 };
 
 /// Descriptors that all DiskDirectories of the process may keep open together: a quarter of the
@@ -173,19 +181,19 @@ class DiskDirectory final : public SetDirectory {
   static constexpr std::size_t kNoOwnCap = static_cast<std::size_t>(-1);
   /// Opens the directory; `max_kept_open` caps the descriptors this directory keeps open, within
   /// the process's pool.
-  static Result<std::unique_ptr<DiskDirectory>, std::string> OpenPath(
+  static Result<std::unique_ptr<DiskDirectory>, FileError> OpenPath(
       const std::string& path, std::size_t max_kept_open = kNoOwnCap);
   ~DiskDirectory() override;
   DiskDirectory(const DiskDirectory&) = delete;
   DiskDirectory& operator=(const DiskDirectory&) = delete;
 
   std::string path() const override { return path_; }
-  Result<std::vector<std::string>, std::string> List() const override;
-  Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override;
-  Result<std::unique_ptr<ByteSource>, std::string> OpenPackingList(
+  Result<std::vector<std::string>, FileError> List() const override;
+  Result<std::unique_ptr<ByteSource>, FileError> Open(const std::string& name) const override;
+  Result<std::unique_ptr<ByteSource>, FileError> OpenPackingList(
       const std::string& name) const override;
   /// The size of the file; for a name already opened, the opened file's size.
-  Result<std::uint64_t, std::string> Stat(const std::string& name) const override;
+  Result<std::uint64_t, FileError> Stat(const std::string& name) const override;
   /// The directory descriptor (valid for the object's life).
   int fd() const { return fd_; }
 
@@ -198,8 +206,8 @@ class DiskDirectory final : public SetDirectory {
 
   DiskDirectory(int fd, std::string path, std::size_t max_kept_open)
       : fd_(fd), path_(std::move(path)), max_kept_open_(max_kept_open) {}
-  Result<std::unique_ptr<ByteSource>, std::string> OpenChecked(const std::string& name,
-                                                               bool packing_list) const;
+  Result<std::unique_ptr<ByteSource>, FileError> OpenChecked(const std::string& name,
+                                                             bool packing_list) const;
 
   // Set once at construction.
   int fd_;
@@ -218,9 +226,9 @@ class MemoryDirectory final : public SetDirectory {
   /// Adds or replaces a file.
   void Put(const std::string& name, std::string bytes) { files_[name] = std::move(bytes); }
   std::string path() const override { return "<memory>"; }
-  Result<std::vector<std::string>, std::string> List() const override;
-  Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override;
-  Result<std::uint64_t, std::string> Stat(const std::string& name) const override;
+  Result<std::vector<std::string>, FileError> List() const override;
+  Result<std::unique_ptr<ByteSource>, FileError> Open(const std::string& name) const override;
+  Result<std::uint64_t, FileError> Stat(const std::string& name) const override;
 
  private:
   std::map<std::string, std::string> files_;

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "ccm/io_failure.h"
+
 namespace ccm::parser {
 
 const char* SeverityName(Severity severity) {
@@ -42,7 +44,15 @@ Diagnostic AtOffset(std::string file, std::uint64_t offset, Severity severity, s
   return Diagnostic{std::move(file), offset, true, std::move(field), severity, std::move(message)};
 }
 
+Diagnostic ForFileError(Diagnostic diagnostic, const FileError& error) {
+  if (IoFailureOf(error.code) == IoFailure::kTransient)
+    diagnostic.code = DiagnosticCode::kUnreadableForNow;
+  return diagnostic;
+}
+
 void DiagnosticSink::Report(Diagnostic diagnostic) {
+  if (diagnostic.code == DiagnosticCode::kUnreadableForNow)
+    ++unreadable_for_now_;
   switch (diagnostic.severity) {
     case Severity::kError:
       ++errors_;

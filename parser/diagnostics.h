@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "ccm/file_error.h"
+
 namespace ccm::parser {
 
 enum class Severity { kError, kWarning, kInfo };
@@ -29,6 +31,10 @@ enum class DiagnosticCode {
   /// A user to be migrated has no MAILMESSAGE section (KB Q194218); `ccmigrate fix` and the
   /// import's in-memory fix supply an empty one.
   kUserWithoutMailMessageSection,
+  /// A file of the set could not be opened or read for a reason a wait cures (the process or
+  /// the system out of descriptors or memory: ccm/io_failure.h). The import defers the set
+  /// instead of refusing it.
+  kUnreadableForNow,
 };
 
 /// "error", "warning" or "info".
@@ -55,6 +61,10 @@ Diagnostic AtLine(std::string file, std::uint64_t line, Severity severity, std::
 Diagnostic AtOffset(std::string file, std::uint64_t offset, Severity severity, std::string message,
                     std::string field = {});
 
+/// `diagnostic`, about a file that could not be opened or read with `error`, coded
+/// kUnreadableForNow when a wait can cure the error.
+Diagnostic ForFileError(Diagnostic diagnostic, const FileError& error);
+
 /// Collects diagnostics up to a bound and counts all of them.
 class DiagnosticSink {
  public:
@@ -69,6 +79,8 @@ class DiagnosticSink {
   std::uint64_t errors() const { return errors_; }
   std::uint64_t warnings() const { return warnings_; }
   std::uint64_t infos() const { return infos_; }
+  /// Diagnostics coded kUnreadableForNow, kept or not.
+  std::uint64_t unreadable_for_now() const { return unreadable_for_now_; }
   /// Diagnostics that were counted but not kept because of the bound.
   std::uint64_t dropped() const { return dropped_; }
   /// Moves the kept diagnostics out (counts stay): a scan's reader collects its diagnostics in
@@ -81,6 +93,7 @@ class DiagnosticSink {
   std::uint64_t errors_ = 0;
   std::uint64_t warnings_ = 0;
   std::uint64_t infos_ = 0;
+  std::uint64_t unreadable_for_now_ = 0;
   std::uint64_t dropped_ = 0;
 };
 

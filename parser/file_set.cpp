@@ -96,11 +96,12 @@ struct ScanContext {
 // Why an opened file cannot be read as listed, or nothing: its size must be the one stat saw.
 std::vector<Diagnostic> OpeningProblems(
     const ScanContext& context, std::size_t index,
-    const Result<std::unique_ptr<ByteSource>, std::string>& source) {
+    const Result<std::unique_ptr<ByteSource>, FileError>& source) {
   std::vector<Diagnostic> problems;
   const std::uint64_t line = context.packing_list.entries[index].line;
   if (!source) {
-    problems.push_back(AtLine(context.pkl_name, line, Severity::kError, source.error()));
+    problems.push_back(ForFileError(
+        AtLine(context.pkl_name, line, Severity::kError, source.error().message), source.error()));
   } else if ((*source)->size() != context.files[index].size) {
     problems.push_back(AtLine(context.pkl_name, line, Severity::kError,
                               context.files[index].disk_name + ": changed size while being read (" +
@@ -359,8 +360,9 @@ class SetScanner {
 bool SetScanner::ResolveFiles(const std::string& pkl_name) {
   auto names = directory_.List();
   if (!names) {
-    sink_.Report(
-        AtLine(pkl_name, 0, Severity::kError, "cannot list the set directory: " + names.error()));
+    sink_.Report(ForFileError(AtLine(pkl_name, 0, Severity::kError,
+                                     "cannot list the set directory: " + names.error().message),
+                              names.error()));
     return false;
   }
   std::unordered_map<std::string, std::vector<std::string>> by_lower;
@@ -631,7 +633,8 @@ Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {
   }
   auto pkl_source = directory_.OpenPackingList(pkl_name);
   if (!pkl_source)
-    return Fail(AtLine(pkl_name, 0, Severity::kError, pkl_source.error()));
+    return Fail(ForFileError(AtLine(pkl_name, 0, Severity::kError, pkl_source.error().message),
+                             pkl_source.error()));
   auto pkl = ReadPackingList(**pkl_source, pkl_name, options_.reader, sink_);
   if (!pkl)
     return Fail(std::move(pkl).error());
@@ -649,8 +652,9 @@ Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {
       continue;
     auto stat = directory_.Stat(file.disk_name);
     if (!stat) {
-      sink_.Report(
-          AtLine(pkl_name, scan_.packing_list.entries[i].line, Severity::kError, stat.error()));
+      sink_.Report(ForFileError(AtLine(pkl_name, scan_.packing_list.entries[i].line,
+                                       Severity::kError, stat.error().message),
+                                stat.error()));
       file.found = false;
       continue;
     }
@@ -750,23 +754,23 @@ Result<FileSetScan, Diagnostic> ScanFileSet(const SetDirectory& directory,
   return scanner.Run(pkl_name);
 }
 
-Result<std::unique_ptr<MailMessageReader>, std::string> MailMessageReader::Open(
+Result<std::unique_ptr<MailMessageReader>, FileError> MailMessageReader::Open(
     const SetDirectory& directory, const FileSetScan& scan, const SectionInfo& section,
     const ReaderOptions& options, DiagnosticSink& sink) {
   OpenPrimaryFile once;
   return Open(directory, scan, section, options, sink, once);
 }
 
-Result<std::unique_ptr<MailMessageReader>, std::string> MailMessageReader::Open(
+Result<std::unique_ptr<MailMessageReader>, FileError> MailMessageReader::Open(
     const SetDirectory& directory, const FileSetScan& scan, const SectionInfo& section,
     const ReaderOptions& options, DiagnosticSink& sink, OpenPrimaryFile& primary) {
   if (section.kind != SectionKind::kMailMessage) {
-    return Fail(section.file + ":" + std::to_string(section.header_line) +
-                ": not a MAILMESSAGE section");
+    return Fail(FileError{0, section.file + ":" + std::to_string(section.header_line) +
+                                 ": not a MAILMESSAGE section"});
   }
   const SetFile* file = scan.FindFile(section.file);
   if (file == nullptr || !file->found)
-    return Fail(section.file + ": not a file of this set");
+    return Fail(FileError{0, section.file + ": not a file of this set"});
   if (primary.source == nullptr || primary.disk_name != file->disk_name) {
     primary = OpenPrimaryFile{};
     auto source = directory.Open(file->disk_name);
@@ -783,8 +787,8 @@ Result<std::unique_ptr<MailMessageReader>, std::string> MailMessageReader::Open(
   reader->options_ = &options;
   reader->sink_ = &sink;
   if (reader->reader_->Next() != PrimaryReader::Event::kSection) {
-    return Fail(section.file + ":" + std::to_string(section.header_line) +
-                ": no section header at the recorded offset (file changed?)");
+    return Fail(FileError{0, section.file + ":" + std::to_string(section.header_line) +
+                                 ": no section header at the recorded offset (file changed?)"});
   }
   return reader;
 }
@@ -811,7 +815,8 @@ Result<Chain, Diagnostic> ReadMessageChain(const SetDirectory& directory, const 
   }
   auto source = directory.Open(file->disk_name);
   if (!source)
-    return Fail(AtOffset(file->listed_name, 0, Severity::kError, source.error()));
+    return Fail(ForFileError(
+        AtOffset(file->listed_name, 0, Severity::kError, source.error().message), source.error()));
   return ReadChain(**source, file->listed_name, body.offset, origin, options, sink);
 }
 

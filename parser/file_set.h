@@ -144,14 +144,14 @@ struct OpenPrimaryFile {
 /// Streams the typed messages of one MAILMESSAGE section found by an earlier scan.
 class MailMessageReader {
  public:
-  static Result<std::unique_ptr<MailMessageReader>, std::string> Open(const SetDirectory& directory,
-                                                                      const FileSetScan& scan,
-                                                                      const SectionInfo& section,
-                                                                      const ReaderOptions& options,
-                                                                      DiagnosticSink& sink);
+  static Result<std::unique_ptr<MailMessageReader>, FileError> Open(const SetDirectory& directory,
+                                                                    const FileSetScan& scan,
+                                                                    const SectionInfo& section,
+                                                                    const ReaderOptions& options,
+                                                                    DiagnosticSink& sink);
   /// The same, reading through `primary` when it holds the section's file already, and otherwise
   /// opening the file and leaving it in `primary` for the next section. Same errors as above.
-  static Result<std::unique_ptr<MailMessageReader>, std::string> Open(
+  static Result<std::unique_ptr<MailMessageReader>, FileError> Open(
       const SetDirectory& directory, const FileSetScan& scan, const SectionInfo& section,
       const ReaderOptions& options, DiagnosticSink& sink, OpenPrimaryFile& primary);
   /// The next message, or nullopt at the end of the section. Records with errors are reported

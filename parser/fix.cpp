@@ -83,7 +83,7 @@ Result<void, std::string> WriteFileAtomically(int out_dir_fd, const std::string&
     while (offset < prefix->size()) {
       auto got = prefix->ReadAt(offset, std::span<char>(buffer));
       if (!got)
-        return Fail(name + ": " + got.error());
+        return Fail(name + ": " + got.error().message);
       if (*got == 0)
         return Fail(name + ": source shrank while being copied");
       if (auto appended = file->Append(std::string_view(buffer.data(), *got)); !appended)
@@ -122,14 +122,14 @@ Result<FixOutcome, std::string> WriteFixedSet(const SetDirectory& input, const F
       return Fail(file.listed_name + ": listed file is missing; set not fixed");
     auto source = input.Open(file.disk_name);
     if (!source)
-      return Fail(std::move(source).error());
+      return Fail(std::move(source).error().message);
     std::string suffix;
     if (auto it = plan.appended.find(file.listed_name); it != plan.appended.end()) {
       char last = '\n';
       if ((*source)->size() > 0) {
         auto got = (*source)->ReadAt((*source)->size() - 1, std::span<char>(&last, 1));
         if (!got)
-          return Fail(file.listed_name + ": " + got.error());
+          return Fail(file.listed_name + ": " + got.error().message);
       }
       if (last != '\n' && last != '\r')
         suffix = "\r\n";
@@ -150,7 +150,7 @@ Result<FixOutcome, std::string> WriteFixedSet(const SetDirectory& input, const F
   }
   auto pkl = input.Open(pkl_name);
   if (!pkl)
-    return Fail(std::move(pkl).error());
+    return Fail(std::move(pkl).error().message);
   auto written = WriteFileAtomically(out_dir_fd, pkl_name, pkl->get(), plan.pkl_suffix);
   if (!written)
     return Fail(std::move(written).error());

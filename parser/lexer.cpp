@@ -352,7 +352,7 @@ LexResult RecordReader::Next() {
       auto n = source_.ReadAt(next_read_, std::span<char>(buffer_));
       if (!n) {
         failed_ = true;
-        io_error_ = "read failed: " + n.error();
+        io_error_ = "read failed: " + n.error().message;
         return LexResult::kBad;
       }
       if (*n == 0) {

@@ -54,7 +54,7 @@ Result<HeaderLine, std::string> LexHeaderLine(const ByteSource& source, std::uin
     std::array<char, kMaxHeaderLine + 3> buffer;
     auto got = source.ReadAt(pos, std::span<char>(buffer.data(), window));
     if (!got)
-      return Fail("read failed: " + got.error());
+      return Fail("read failed: " + got.error().message);
     Lexer& lexer = HeaderLexer();
     lexer.Reset(1, pos);
     const char* p = buffer.data();
@@ -237,7 +237,7 @@ Result<void, Diagnostic> FrameChain(const ByteSource& source, const std::string&
     std::array<char, 8> tail{};
     auto got = source.ReadAt(after, std::span<char>(tail));
     if (!got)
-      return error(after, "read failed: " + got.error());
+      return error(after, "read failed: " + got.error().message);
     std::size_t sep = 0;
     if (*got == 0) {
       if (options.lenient) {
@@ -334,7 +334,7 @@ Result<void, std::string> StreamData(const ByteSource& source, const SecondarySe
         static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), section.length - done));
     auto got = source.ReadAt(section.data_offset + done, std::span<char>(buffer.data(), want));
     if (!got)
-      return Fail("read failed: " + got.error());
+      return Fail("read failed: " + got.error().message);
     if (*got == 0)
       return Fail(std::string("unexpected end of file inside section data"));
     if (!sink(std::string_view(buffer.data(), *got)))

@@ -129,6 +129,7 @@ TEST_F(ConfigTest, EveryKeySet) {
       "rescan_seconds = 10\n"
       "retry_initial_seconds = 5\n"
       "retry_max_seconds = 600\n"
+      "max_deferral_age_seconds = 7200\n"
       "max_set_bytes = 1024\n"
       "[log]\n"
       "level = \"debug\"\n");
@@ -158,6 +159,7 @@ TEST_F(ConfigTest, EveryKeySet) {
   EXPECT_EQ(c->drop->rescan_seconds, 10);
   EXPECT_EQ(c->drop->retry_initial_seconds, 5);
   EXPECT_EQ(c->drop->retry_max_seconds, 600);
+  EXPECT_EQ(c->drop->max_deferral_age_seconds, 7200);
   EXPECT_EQ(c->drop->max_set_bytes, 1024);
   EXPECT_EQ(c->log.level, "debug");
 }
@@ -360,7 +362,8 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
       {"mailstore", {"root", "public_root", "sync_batch", "delivery_threads"}},
       {"drop",
        {"dir", "quiet_seconds", "max_sets_in_flight", "rescan_seconds", "retry_initial_seconds",
-        "retry_max_seconds", "max_set_bytes", "max_listed_files", "state_dir"}},
+        "retry_max_seconds", "max_deferral_age_seconds", "max_set_bytes", "max_listed_files",
+        "state_dir"}},
       {"log", {"level"}}};
   for (const auto& [name, keys] : kKeys) {
     for (const std::string& key : keys) {
@@ -397,6 +400,7 @@ TEST_F(ConfigTest, AnnotatedExampleLoadsAndStatesTheRealDefaults) {
   EXPECT_EQ(c->drop->rescan_seconds, drop.rescan_seconds);
   EXPECT_EQ(c->drop->retry_initial_seconds, drop.retry_initial_seconds);
   EXPECT_EQ(c->drop->retry_max_seconds, drop.retry_max_seconds);
+  EXPECT_EQ(c->drop->max_deferral_age_seconds, drop.max_deferral_age_seconds);
   EXPECT_EQ(c->drop->max_set_bytes, drop.max_set_bytes);
   EXPECT_EQ(c->log.level, LogConfig{}.level);
 }

@@ -323,6 +323,43 @@ TEST(DropService, DeferredSetsAreRetriedWithBackoffUntilDone) {
   EXPECT_FALSE(fs::exists(tmp.path() / "done" / "flaky" / "retry.json"));
 }
 
+// A store that stays full or unwritable (a persistent cause) defers the set, but only until it
+// has been deferred longer than max_deferral_age: then it goes to failed/ with why and since
+// when. A transient cause is retried past that age.
+TEST(DropService, APersistentDeferralIsRefusedOnceOlderThanTheMaximumAge) {
+  TempDir tmp;
+  asio::io_context io;
+  ScriptedProcessor proc(io, [](const ClaimedSet& set, int) {
+    if (set.id() == "busy")
+      return SetOutcome::Deferred("out of descriptors");
+    return SetOutcome::Deferred("cannot create /m/a: Permission denied", "{}",
+                                SetOutcome::Cause::kPersistent);
+  });
+  DropSettings settings = FastSettings(tmp.path());
+  settings.max_deferral_age = 500ms;
+  DropService service(io, settings, proc);
+  DropSet(tmp.path(), "full");
+  DropSet(tmp.path(), "busy");
+  ASSERT_TRUE(service.Start().ok());
+  const auto start = std::chrono::steady_clock::now();
+  RunUntil(io, service, [&] {
+    return In(tmp.path(), "failed", "full") && std::chrono::steady_clock::now() - start > 1500ms;
+  });
+  ASSERT_TRUE(In(tmp.path(), "failed", "full"));
+  const std::string reason = ReadFile(tmp.path() / "failed" / "full" / "reason.txt");
+  EXPECT_EQ(reason.rfind("deferred since 20", 0), 0u) << reason;
+  EXPECT_NE(reason.find("for: cannot create /m/a: Permission denied; [drop] "
+                        "max_deferral_age_seconds (0) reached"),
+            std::string::npos)
+      << reason;
+  EXPECT_NE(ReadFile(tmp.path() / "failed" / "full" / "report.json").find("\"rejected\""),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(tmp.path() / "failed" / "full" / "retry.json"));
+  // The transient one is still waiting, its first deferral on record.
+  EXPECT_FALSE(In(tmp.path(), "failed", "busy"));
+  EXPECT_TRUE(In(tmp.path(), "deferred", "busy") || In(tmp.path(), "active", "busy"));
+}
+
 TEST(DropService, SetsLeftInActiveAreResumedAtStart) {
   TempDir tmp;
   { auto d = DropDirectory::Open(tmp.path()); }
@@ -550,6 +587,47 @@ TEST(DropService, OnceRetriesDeferredSetsAtOnceAndStaysDeferredWhileStillUnreach
   EXPECT_EQ(RunOnce(tmp.path(), [](const ClaimedSet&, int) { return SetOutcome::Done("{}"); }),
             RunVerdict::kClean);
   EXPECT_TRUE(In(tmp.path(), "done", "later1"));
+}
+
+// The first deferral is kept in retry.json; a retry.json whose first deferral is older than the
+// limit sends the set to failed/ at its next persistent deferral.
+TEST(DropService, TheFirstDeferralIsKeptInRetryJsonAndAnOldOneEndsTheSet) {
+  TempDir tmp;
+  DropSet(tmp.path(), "full");
+  auto full = [](const ClaimedSet&, int) {
+    return SetOutcome::Deferred("no space", "{}", SetOutcome::Cause::kPersistent);
+  };
+  const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  EXPECT_EQ(RunOnce(tmp.path(), full), RunVerdict::kDeferred);
+  ASSERT_TRUE(In(tmp.path(), "deferred", "full"));
+  const fs::path retry = tmp.path() / "deferred" / "full" / "retry.json";
+  auto state = ParseRetryState(ReadFile(retry));
+  ASSERT_TRUE(state && state->first_deferred);
+  const auto first = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         state->first_deferred->time_since_epoch())
+                         .count();
+  EXPECT_GE(first, before);
+  // A second deferral keeps it.
+  EXPECT_EQ(RunOnce(tmp.path(), full), RunVerdict::kDeferred);
+  state = ParseRetryState(ReadFile(retry));
+  ASSERT_TRUE(state && state->first_deferred);
+  EXPECT_EQ(state->attempts, 2);
+  EXPECT_EQ(*state->first_deferred,
+            std::chrono::system_clock::time_point(std::chrono::milliseconds(first)));
+  // Six days ago (the default limit is five).
+  WriteFile(retry,
+            "{\"attempts\": 2, \"next_attempt_unix_ms\": 0, \"last_reason\": \"no space\", "
+            "\"first_deferred_unix_ms\": " +
+                std::to_string(first - 6 * 86400 * 1000LL) + "}\n");
+  EXPECT_EQ(RunOnce(tmp.path(), full), RunVerdict::kRejected);
+  ASSERT_TRUE(In(tmp.path(), "failed", "full"));
+  const std::string reason = ReadFile(tmp.path() / "failed" / "full" / "reason.txt");
+  EXPECT_NE(reason.find("(3 attempt(s)) for: no space; [drop] max_deferral_age_seconds (432000) "
+                        "reached"),
+            std::string::npos)
+      << reason;
 }
 
 TEST(DropService, OnceTakesEveryReadySetEvenWhenTheyQueueForOneSlot) {

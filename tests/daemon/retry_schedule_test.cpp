@@ -92,6 +92,58 @@ TEST(RetrySchedule, ForgedStateIsRangeChecked) {
   EXPECT_EQ(latest->attempts, 1000000);
 }
 
+TEST(RetrySchedule, TheFirstDeferralIsKeptAcrossDeferrals) {
+  const auto p = Policy();
+  const std::chrono::system_clock::time_point now(1'000'000s);
+  RetryState s = NextRetry(RetryState{}, now, p, "store full");
+  ASSERT_TRUE(s.first_deferred.has_value());
+  EXPECT_EQ(*s.first_deferred, now);
+  s = NextRetry(s, now + 2h, p, "store full");
+  EXPECT_EQ(*s.first_deferred, now);
+}
+
+TEST(RetrySchedule, FirstDeferralRoundTripsAndIsRangeChecked) {
+  RetryState s;
+  s.attempts = 2;
+  s.next_attempt = std::chrono::system_clock::time_point(1'700'000'000'123ms);
+  s.first_deferred = std::chrono::system_clock::time_point(1'699'000'000'000ms);
+  const auto text = FormatRetryState(s);
+  EXPECT_NE(text.find("\"first_deferred_unix_ms\": 1699000000000"), std::string::npos) << text;
+  auto back = ParseRetryState(text);
+  ASSERT_TRUE(back.has_value()) << text;
+  EXPECT_EQ(back->first_deferred, s.first_deferred);
+  // An older retry.json without it: "first deferred now" (nullopt).
+  auto old = ParseRetryState("{\"attempts\": 1, \"next_attempt_unix_ms\": 5}");
+  ASSERT_TRUE(old.has_value());
+  EXPECT_FALSE(old->first_deferred.has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": 1, \"next_attempt_unix_ms\": 5, "
+                               "\"first_deferred_unix_ms\": 17000000080123}")
+                   .has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": 1, \"next_attempt_unix_ms\": 5, "
+                               "\"first_deferred_unix_ms\": -1}")
+                   .has_value());
+  EXPECT_FALSE(ParseRetryState("{\"attempts\": 1, \"next_attempt_unix_ms\": 5, "
+                               "\"first_deferred_unix_ms\": \"5\"}")
+                   .has_value());
+}
+
+TEST(RetrySchedule, ADeferralExpiresOnlyAfterMoreThanTheMaximumAge) {
+  const std::chrono::system_clock::time_point first(1'000'000s);
+  EXPECT_FALSE(DeferralExpired(first, first, 5s));
+  EXPECT_FALSE(DeferralExpired(first, first + 5s, 5s));
+  EXPECT_TRUE(DeferralExpired(first, first + 5001ms, 5s));
+  // Never deferred (or an older retry.json): first deferred now, so not expired.
+  EXPECT_FALSE(DeferralExpired(std::nullopt, first + 100h, 5s));
+}
+
+TEST(RetrySchedule, AnExpiredDeferralNamesSinceWhenWhyAndTheLimit) {
+  const std::chrono::system_clock::time_point first(1'700'000'000s);
+  EXPECT_EQ(
+      ExpiredDeferralReason(first, 7, 432000s, "alice: cannot create /m/a: Permission denied"),
+      "deferred since 2023-11-14T22:13:20.000Z (7 attempt(s)) for: alice: cannot create "
+      "/m/a: Permission denied; [drop] max_deferral_age_seconds (432000) reached");
+}
+
 TEST(StateJson, StatusPidIsAnIntegerInRange) {
   EXPECT_EQ(ParseStatusPid("{\"pid\": 42, \"sets\": []}"), 42);
   EXPECT_FALSE(ParseStatusPid("{\"note\": \"\\\"pid\\\": 42\"}").has_value());

@@ -6,7 +6,10 @@
 // is in import_job_slapd_test.cpp.
 #include "importer/import_job.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -264,6 +267,37 @@ TEST_F(ImportJobTest, UnreachableDirectoryDefersAndChangesNothing) {
   EXPECT_EQ(r.report.outcome, ImportOutcome::kDeferred);
   EXPECT_NE(r.report.reason.find("server down"), std::string::npos);
   EXPECT_EQ(directory_.changes_applied, 0);
+  EXPECT_TRUE(StoreFiles().empty());
+}
+
+// A store that cannot be written for a reason no wait cures (its root is a file: ENOTDIR, a real
+// error even as root) defers the set with a permanent error: a person must act, then a rerun
+// finishes; the drop service limits how long such a set waits.
+TEST_F(ImportJobTest, AStoreThatCannotBeWrittenDefersWithAPermanentError) {
+  std::ofstream(store_.path() / "mail") << "not a directory\n";
+  ImportResult r = RunImport(Options(), directory_);
+  EXPECT_EQ(r.report.outcome, ImportOutcome::kDeferred) << r.report.reason;
+  EXPECT_EQ(r.report.error_kind, ImportErrorKind::kPermanent);
+  EXPECT_NE(r.report.reason.find("Not a directory"), std::string::npos) << r.report.reason;
+}
+
+// Out of descriptors while scanning (a real EMFILE: the limit lowered so that the set's
+// directory opens and its packing list does not) defers the set instead of refusing it.
+TEST_F(ImportJobTest, OutOfDescriptorsWhileScanningDefersTheSet) {
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &before), 0);
+  const int probe = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(probe, 0);
+  ::close(probe);
+  rlimit low = before;
+  low.rlim_cur = static_cast<rlim_t>(probe) + 1;  // room for the set's directory only
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  ImportResult r = RunImport(Options(), directory_);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &before), 0);
+  EXPECT_EQ(r.report.outcome, ImportOutcome::kDeferred) << r.report.reason;
+  EXPECT_EQ(r.report.error_kind, ImportErrorKind::kTransient);
+  EXPECT_NE(r.report.reason.find("Too many open files"), std::string::npos) << r.report.reason;
+  EXPECT_EQ(directory_.plans, 0);
   EXPECT_TRUE(StoreFiles().empty());
 }
 

@@ -312,8 +312,8 @@ class CountingSource final : public parser::ByteSource {
   }
   ~CountingSource() override { --counts_.live; }
   std::uint64_t size() const override { return inner_->size(); }
-  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                          std::span<char> buffer) const override {
+  Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                        std::span<char> buffer) const override {
     if (offset < inner_->size()) {  // FileSource makes no system call at the end
       ++counts_.reads;
       counts_.largest_read = std::max(counts_.largest_read, buffer.size());
@@ -333,8 +333,8 @@ class CountingDirectory final : public parser::SetDirectory {
  public:
   void Put(const std::string& name, std::string bytes) { files_.Put(name, std::move(bytes)); }
   std::string path() const override { return files_.path(); }
-  Result<std::vector<std::string>, std::string> List() const override { return files_.List(); }
-  Result<std::unique_ptr<parser::ByteSource>, std::string> Open(
+  Result<std::vector<std::string>, FileError> List() const override { return files_.List(); }
+  Result<std::unique_ptr<parser::ByteSource>, FileError> Open(
       const std::string& name) const override {
     auto opened = files_.Open(name);
     if (!opened.ok())
@@ -345,7 +345,7 @@ class CountingDirectory final : public parser::SetDirectory {
     return std::unique_ptr<parser::ByteSource>(
         std::make_unique<CountingSource>(std::move(*opened), c));
   }
-  Result<std::uint64_t, std::string> Stat(const std::string& name) const override {
+  Result<std::uint64_t, FileError> Stat(const std::string& name) const override {
     return files_.Stat(name);
   }
   /// Forgets what the scan did; live counts stay (sources still open stay open).

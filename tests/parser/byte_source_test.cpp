@@ -46,14 +46,14 @@ class TempDir {
 std::string ReadAll(const ByteSource& source) {
   std::string bytes(source.size(), '\0');
   auto got = source.ReadAt(0, bytes);
-  EXPECT_TRUE(got.ok()) << (got.ok() ? "" : got.error());
+  EXPECT_TRUE(got.ok()) << (got.ok() ? "" : got.error().message);
   bytes.resize(got.ok() ? *got : 0);
   return bytes;
 }
 
 std::string OpenAndRead(const SetDirectory& dir, const std::string& name) {
   auto source = dir.Open(name);
-  EXPECT_TRUE(source.ok()) << (source.ok() ? "" : source.error());
+  EXPECT_TRUE(source.ok()) << (source.ok() ? "" : source.error().message);
   return source.ok() ? ReadAll(**source) : std::string();
 }
 
@@ -104,13 +104,13 @@ TEST(DiskDirectory, PastItsCapAReopenMustBeTheFileFirstOpened) {
   tmp.Swap("U1.PRI", "replaced");
   auto swapped = (*dir)->Open("U1.PRI");
   ASSERT_FALSE(swapped.ok());
-  EXPECT_NE(swapped.error().find("U1.PRI: changed since it was checked"), std::string::npos)
-      << swapped.error();
+  EXPECT_NE(swapped.error().message.find("U1.PRI: changed since it was checked"), std::string::npos)
+      << swapped.error().message;
   // The same file, written to in place: refused too.
   std::ofstream(tmp.path() / "U3.SEC", std::ios::app) << " and grows";
   auto grown = (*dir)->Open("U3.SEC");
   ASSERT_FALSE(grown.ok());
-  EXPECT_NE(grown.error().find("changed since it was checked"), std::string::npos);
+  EXPECT_NE(grown.error().message.find("changed since it was checked"), std::string::npos);
   // An unchanged file re-opens as often as asked.
   EXPECT_EQ(OpenAndRead(**dir, "U2.PRI"), "untouched");
   EXPECT_EQ(OpenAndRead(**dir, "U2.PRI"), "untouched");
@@ -121,7 +121,8 @@ TEST(DiskDirectory, PastItsCapAReopenMustBeTheFileFirstOpened) {
   auto fifo = (*dir)->Open("U2.PRI");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   ASSERT_FALSE(fifo.ok());
-  EXPECT_NE(fifo.error().find("U2.PRI: is a FIFO; refused"), std::string::npos) << fifo.error();
+  EXPECT_NE(fifo.error().message.find("U2.PRI: is a FIFO; refused"), std::string::npos)
+      << fifo.error().message;
 }
 
 TEST(DiskDirectory, StatAndOpenSayWhatARefusedFileIs) {
@@ -142,10 +143,10 @@ TEST(DiskDirectory, StatAndOpenSayWhatARefusedFileIs) {
   for (const auto& [name, reason] : cases) {
     auto stat = (*dir)->Stat(name);
     ASSERT_FALSE(stat.ok()) << name;
-    EXPECT_NE(stat.error().find(reason), std::string::npos) << stat.error();
+    EXPECT_NE(stat.error().message.find(reason), std::string::npos) << stat.error().message;
     auto opened = (*dir)->Open(name);
     ASSERT_FALSE(opened.ok()) << name;
-    EXPECT_NE(opened.error().find(reason), std::string::npos) << opened.error();
+    EXPECT_NE(opened.error().message.find(reason), std::string::npos) << opened.error().message;
   }
 }
 
@@ -163,9 +164,9 @@ TEST(DiskDirectory, AFileOfAnotherOwnerThanThePackingListIsRefused) {
   EXPECT_EQ(OpenAndRead(**dir, "U1.PRI"), "mine");
   auto other = (*dir)->Open("U2.PRI");
   ASSERT_FALSE(other.ok());
-  EXPECT_NE(other.error().find("U2.PRI: belongs to uid 65534, the packing list to uid 0"),
+  EXPECT_NE(other.error().message.find("U2.PRI: belongs to uid 65534, the packing list to uid 0"),
             std::string::npos)
-      << other.error();
+      << other.error().message;
 }
 
 TEST(DiskDirectory, AHardLinkOrSymlinkPutInAnOpenedNameChangesNothing) {

@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -94,7 +96,7 @@ TEST(FileSet, ImporterApiRereadsOneSectionAndItsChains) {
   EXPECT_EQ(mail->header_line, 8u);
   ReaderOptions options;
   auto reader = MailMessageReader::Open(dir, scan, *mail, options, sink);
-  ASSERT_TRUE(reader.ok()) << reader.error();
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
   std::vector<MailMessage> messages;
   while (auto m = (*reader)->Next())
     messages.push_back(*m);
@@ -128,13 +130,13 @@ TEST(FileSet, SectionsOfOneFileShareOneOpenPrimaryFile) {
   ReaderOptions options;
   OpenPrimaryFile primary;
   auto first = MailMessageReader::Open(dir, scan, *mail, options, sink, primary);
-  ASSERT_TRUE(first.ok()) << first.error();
+  ASSERT_TRUE(first.ok()) << first.error().message;
   const ByteSource* opened = primary.source.get();
   ASSERT_NE(opened, nullptr);
   EXPECT_EQ(primary.disk_name, "00000001.PRI");
   first->reset();  // the reader's end leaves the file open for the next section
   auto again = MailMessageReader::Open(dir, scan, *mail, options, sink, primary);
-  ASSERT_TRUE(again.ok()) << again.error();
+  ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(primary.source.get(), opened);
   int messages = 0;
   while ((*again)->Next())
@@ -144,7 +146,8 @@ TEST(FileSet, SectionsOfOneFileShareOneOpenPrimaryFile) {
   ASSERT_NE(pab, nullptr);
   auto wrong = MailMessageReader::Open(dir, scan, *pab, options, sink, primary);
   ASSERT_FALSE(wrong.ok());
-  EXPECT_EQ(wrong.error(), MailMessageReader::Open(dir, scan, *pab, options, sink).error());
+  EXPECT_EQ(wrong.error().message,
+            MailMessageReader::Open(dir, scan, *pab, options, sink).error().message);
   EXPECT_EQ(primary.source.get(), opened);
 }
 
@@ -520,13 +523,13 @@ class OpenCountingDirectory final : public SetDirectory {
  public:
   explicit OpenCountingDirectory(MemoryDirectory files) : files_(std::move(files)) {}
   std::string path() const override { return files_.path(); }
-  Result<std::vector<std::string>, std::string> List() const override { return files_.List(); }
-  Result<std::unique_ptr<ByteSource>, std::string> Open(const std::string& name) const override {
+  Result<std::vector<std::string>, FileError> List() const override { return files_.List(); }
+  Result<std::unique_ptr<ByteSource>, FileError> Open(const std::string& name) const override {
     std::lock_guard lock(mutex_);
     ++opens[name];
     return files_.Open(name);
   }
-  Result<std::uint64_t, std::string> Stat(const std::string& name) const override {
+  Result<std::uint64_t, FileError> Stat(const std::string& name) const override {
     return files_.Stat(name);
   }
   mutable std::map<std::string, int> opens;
@@ -552,6 +555,58 @@ TEST(FileSet, EachListedFileIsOpenedOnce) {
     for (const auto& [name, count] : dir.opens)
       EXPECT_EQ(count, 1) << name << " with " << threads << " readers";
   }
+}
+
+// A MemoryDirectory whose Open of one file fails with `code`, as the disk would.
+class FailingDirectory final : public SetDirectory {
+ public:
+  FailingDirectory(MemoryDirectory files, std::string failing, int code)
+      : files_(std::move(files)), failing_(std::move(failing)), code_(code) {}
+  std::string path() const override { return files_.path(); }
+  Result<std::vector<std::string>, FileError> List() const override { return files_.List(); }
+  Result<std::unique_ptr<ByteSource>, FileError> Open(const std::string& name) const override {
+    if (name == failing_)
+      return Fail(FileError{code_, name + ": " + std::strerror(code_)});
+    return files_.Open(name);
+  }
+  Result<std::uint64_t, FileError> Stat(const std::string& name) const override {
+    return files_.Stat(name);
+  }
+
+ private:
+  MemoryDirectory files_;
+  std::string failing_;
+  int code_;
+};
+
+// Out of descriptors or memory says nothing about the set: the diagnostic is coded so that the
+// import defers the set; a file the process may not read is an ordinary error.
+TEST(FileSet, AFileThatCannotBeOpenedForNowIsCodedUnreadableForNow) {
+  PerUserSet set = MakePerUserSet(3, {2, 2});
+  for (int code : {EMFILE, ENFILE, ENOMEM}) {
+    FailingDirectory dir(Store(set), "U1.PRI", code);
+    DiagnosticSink sink;
+    auto scan = ScanFileSet(dir, "HQPO.PKL", ScanOptions{}, sink);
+    ASSERT_TRUE(scan.ok());
+    EXPECT_FALSE(scan->valid);
+    EXPECT_EQ(sink.unreadable_for_now(), 1u) << Dump(sink);
+    ASSERT_FALSE(sink.kept().empty());
+    EXPECT_EQ(sink.kept().front().code, DiagnosticCode::kUnreadableForNow) << Dump(sink);
+    EXPECT_NE(sink.kept().front().message.find(std::strerror(code)), std::string::npos);
+  }
+  FailingDirectory denied(Store(set), "U1.PRI", EACCES);
+  DiagnosticSink sink;
+  auto scan = ScanFileSet(denied, "HQPO.PKL", ScanOptions{}, sink);
+  ASSERT_TRUE(scan.ok());
+  EXPECT_FALSE(scan->valid);
+  EXPECT_EQ(sink.unreadable_for_now(), 0u) << Dump(sink);
+  EXPECT_GT(sink.errors(), 0u);
+  // The packing list itself: the scan's own error carries the code.
+  FailingDirectory pkl(Store(set), "HQPO.PKL", EMFILE);
+  DiagnosticSink pkl_sink;
+  auto no_scan = ScanFileSet(pkl, "HQPO.PKL", ScanOptions{}, pkl_sink);
+  ASSERT_FALSE(no_scan.ok());
+  EXPECT_EQ(no_scan.error().code, DiagnosticCode::kUnreadableForNow);
 }
 
 }  // namespace

@@ -227,8 +227,8 @@ class CountingSource final : public ByteSource {
  public:
   explicit CountingSource(std::string bytes) : inner_(std::move(bytes)) {}
   std::uint64_t size() const override { return inner_.size(); }
-  Result<std::size_t, std::string> ReadAt(std::uint64_t offset,
-                                          std::span<char> buffer) const override {
+  Result<std::size_t, FileError> ReadAt(std::uint64_t offset,
+                                        std::span<char> buffer) const override {
     ++reads;
     largest = std::max(largest, buffer.size());
     return inner_.ReadAt(offset, buffer);
