@@ -26,7 +26,7 @@ struct RetryFields {
   std::int64_t attempts = 0;              ///< 0..kMaxRetryAttempts
   std::int64_t next_attempt_unix_ms = 0;  ///< 0..kMaxUnixMs
   std::string last_reason;                ///< "" when absent
-  /// 0..kMaxUnixMs; nullopt when absent (a retry.json written before the service kept it)
+  /// 0..kMaxUnixMs; nullopt when absent (the caller counts that as "first deferred now")
   std::optional<std::int64_t> first_deferred_unix_ms;
 };
 

@@ -15,4 +15,9 @@ std::string_view ImportErrorKindName(ImportErrorKind kind) {
   return "permanent";
 }
 
+ImportErrorKind ImportErrorKindOf(IoFailure failure) {
+  return failure == IoFailure::kTransient ? ImportErrorKind::kTransient
+                                          : ImportErrorKind::kPermanent;
+}
+
 }  // namespace ccm::importer

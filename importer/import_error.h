@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "ccm/io_failure.h"
+
 namespace ccm::importer {
 
 /// What kind of failure an ImportError is; see the file comment.
@@ -24,6 +26,9 @@ enum class ImportErrorKind { kTransient, kPermanent, kConfiguration };
 
 /// "transient", "permanent" or "configuration".
 std::string_view ImportErrorKindName(ImportErrorKind kind);
+
+/// The kind of a failed file-system call: transient when a wait cures it, else permanent.
+ImportErrorKind ImportErrorKindOf(IoFailure failure);
 
 /// A failure of an importer operation.
 struct ImportError {

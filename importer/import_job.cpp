@@ -222,9 +222,7 @@ bool Job::Deliver(const MaildirOptions& store, std::size_t threads, std::vector<
     case DeliveryHalt::Kind::kFailed:
       // Both defer: a full or refusing store is fixed by a person, and then a rerun finishes.
       // The kind tells the drop service how long the set may wait (permanent: an age limit).
-      return End(ImportOutcome::kDeferred, halt.reason,
-                 halt.failure == IoFailure::kTransient ? ImportErrorKind::kTransient
-                                                       : ImportErrorKind::kPermanent);
+      return End(ImportOutcome::kDeferred, halt.reason, ImportErrorKindOf(halt.failure));
   }
   return End(ImportOutcome::kDeferred, halt.reason, ImportErrorKind::kTransient);
 }
@@ -242,8 +240,7 @@ bool Job::LearnAddresses(const std::vector<const parser::SectionInfo*>& sections
   if (!collected) {
     return End(ImportOutcome::kDeferred,
                "reading addresses: " + collected.error().message + "; a rerun finishes",
-               collected.error().failure() == IoFailure::kTransient ? ImportErrorKind::kTransient
-                                                                    : ImportErrorKind::kPermanent);
+               ImportErrorKindOf(collected.error().failure()));
   }
   // With transliteration, a non-ASCII address is looked up by its ASCII spelling, as users are.
   std::vector<std::string> spellings = collected->addresses;
