@@ -72,13 +72,15 @@ std::string JoinDns(const std::vector<ldap::Entry>& entries) {
   return out;
 }
 
-UserPlan Conflict(UserPlan plan, std::string reason) {
+// Takes the plan by reference so that a reason built from the plan's own fields is complete
+// before anything is moved out of it.
+UserPlan Conflict(UserPlan&& plan, std::string reason) {
   plan.decision = Decision::kConflict;
   plan.reason = std::move(reason);
   plan.change.reset();
   plan.mail_store.clear();
   plan.mailbox_home.clear();
-  return plan;
+  return std::move(plan);
 }
 
 UserPlan PlanConvert(UserPlan plan, const ldap::Entry& entry, const PlanOptions& options) {
@@ -212,6 +214,20 @@ UserPlan PlanCreate(UserPlan plan, const PlanOptions& options) {
   return plan;
 }
 
+// A user whose address matched exactly one entry: convert, deliver, or a conflict.
+UserPlan DecideFound(UserPlan plan, const ldap::Entry& entry, const PlanOptions& options) {
+  const bool is_mailbox = entry.HasObjectClass(kMailbox);
+  const bool is_custom = entry.HasObjectClass(kCustomRecipient);
+  if (is_mailbox && is_custom) {
+    return Conflict(std::move(plan), entry.dn + " is both ccmMailbox and ccmCustomRecipient");
+  }
+  if (!is_mailbox && !is_custom) {
+    return Conflict(std::move(plan), entry.dn + " is neither ccmMailbox nor ccmCustomRecipient");
+  }
+  return is_mailbox ? PlanDeliver(std::move(plan), entry)
+                    : PlanConvert(std::move(plan), entry, options);
+}
+
 }  // namespace
 
 std::string MailboxHomeFor(std::string_view home_server, std::string_view default_home) {
@@ -286,10 +302,11 @@ std::string FirstRdnValue(std::string_view dn) {
   return std::string(Trim(out));
 }
 
-UserPlan DecideUser(const MigratingUser& user, const Resolution& resolution,
+UserPlan DecideUser(MigratingUser migrating_user, Resolution resolution,
                     const PlanOptions& options) {
   UserPlan plan;
-  plan.user = user;
+  plan.user = std::move(migrating_user);
+  const MigratingUser& user = plan.user;
   for (const ldap::Entry& miss : resolution.near_misses) {
     plan.warnings.push_back("near miss: " + miss.dn +
                             " carries the other name form of this address; not matched");
@@ -316,31 +333,49 @@ UserPlan DecideUser(const MigratingUser& user, const Resolution& resolution,
         "fails such a section with events 8074 and 8124)";
     return plan;
   }
-  const ldap::Entry& entry = resolution.matches.front();
+  ldap::Entry entry = std::move(resolution.matches.front());
   plan.dn = entry.dn;
-  plan.prior = entry;
-  const bool is_mailbox = entry.HasObjectClass(kMailbox);
-  const bool is_custom = entry.HasObjectClass(kCustomRecipient);
-  if (is_mailbox && is_custom) {
-    return Conflict(std::move(plan), entry.dn + " is both ccmMailbox and ccmCustomRecipient");
-  }
-  if (!is_mailbox && !is_custom) {
-    return Conflict(std::move(plan), entry.dn + " is neither ccmMailbox nor ccmCustomRecipient");
-  }
-  return is_mailbox ? PlanDeliver(std::move(plan), entry)
-                    : PlanConvert(std::move(plan), entry, options);
+  UserPlan decided = DecideFound(std::move(plan), entry, options);
+  decided.prior = std::move(entry);  // the journal's prior state; the plan keeps the only copy
+  return decided;
 }
 
-void CheckPlanCollisions(DirectoryPlan& plan) {
-  std::map<std::string, std::vector<std::size_t>> by_dn;
-  std::map<std::string, std::vector<std::size_t>> by_store;
-  for (std::size_t i = 0; i < plan.users.size(); ++i) {
-    const UserPlan& u = plan.users[i];
-    if (u.decision == Decision::kConflict || u.decision == Decision::kSkipNotFound)
-      continue;
-    by_dn[AsciiLower(u.dn)].push_back(i);
-    by_store[u.mail_store].push_back(i);
+namespace {
+
+// The runs of two or more of `users` (indexes into a plan) that `less` holds equal, each in
+// ascending index order. Sorting indexes instead of building a map of keys keeps the check's
+// memory at one index per user, plus the collisions.
+template <typename Less>
+std::vector<std::vector<std::size_t>> SharedGroups(std::vector<std::size_t> users, Less less) {
+  std::stable_sort(users.begin(), users.end(), less);
+  std::vector<std::vector<std::size_t>> groups;
+  for (auto first = users.begin(); first != users.end();) {
+    const auto last =
+        std::find_if(first + 1, users.end(), [&](std::size_t j) { return less(*first, j); });
+    if (last - first > 1)
+      groups.emplace_back(first, last);
+    first = last;
   }
+  return groups;
+}
+
+}  // namespace
+
+void CheckPlanCollisions(DirectoryPlan& plan) {
+  std::vector<std::size_t> placed;  // users whose plan names an entry and a store
+  for (std::size_t i = 0; i < plan.users.size(); ++i) {
+    const Decision d = plan.users[i].decision;
+    if (d != Decision::kConflict && d != Decision::kSkipNotFound)
+      placed.push_back(i);
+  }
+  // Both groupings are taken before any user is marked (a conflict clears its store). DNs
+  // compare case-insensitively; store keys are lower case already.
+  const auto by_dn = SharedGroups(placed, [&](std::size_t a, std::size_t b) {
+    return LessIgnoreCase(plan.users[a].dn, plan.users[b].dn);
+  });
+  const auto by_store = SharedGroups(std::move(placed), [&](std::size_t a, std::size_t b) {
+    return plan.users[a].mail_store < plan.users[b].mail_store;
+  });
   auto mark = [&](const std::vector<std::size_t>& indexes, const std::string& what) {
     std::size_t open = 0;
     for (std::size_t i : indexes)
@@ -360,10 +395,16 @@ void CheckPlanCollisions(DirectoryPlan& plan) {
       u = Conflict(std::move(u), what + " is shared by several users of the set: " + names);
     }
   };
-  for (const auto& [dn, indexes] : by_dn)
+  for (const auto& indexes : by_dn)
     mark(indexes, "entry " + plan.users[indexes[0]].dn);
-  for (const auto& [store, indexes] : by_store)
+  for (const auto& indexes : by_store) {
+    // The store's name from a user the entry pass left unmarked (a conflict clears it).
+    std::string store;
+    for (std::size_t i : indexes)
+      if (store.empty())
+        store = plan.users[i].mail_store;
     mark(indexes, "mail store '" + store + "'");
+  }
 }
 
 }  // namespace ccm::importer

@@ -29,11 +29,18 @@ struct PlanningRun {
   PlannerOptions options;
   std::vector<Resolution> resolutions;
   // Decisions made as soon as a user's search answered (DecideUser is pure), so that deciding
-  // overlaps the searches still outstanding instead of following the last one.
-  std::vector<std::optional<UserPlan>> decided;
+  // overlaps the searches still outstanding instead of following the last one. Deciding moves
+  // the user and its resolution into the plan: each is held once.
+  std::vector<UserPlan> decided;
+  std::vector<bool> is_decided;
   std::size_t pending = 0;
   std::optional<ImportError> failure;
   std::function<void(Result<DirectoryPlan, ImportError>)> done;
+
+  void Decide(std::size_t i) {
+    decided[i] = DecideUser(std::move(users[i]), std::move(resolutions[i]), options.plan);
+    is_decided[i] = true;
+  }
 
   void Finish() {
     auto callback = std::move(done);
@@ -41,12 +48,12 @@ struct PlanningRun {
       callback(Fail(std::move(*failure)));
       return;
     }
-    DirectoryPlan plan;
-    plan.users.reserve(users.size());
     for (std::size_t i = 0; i < users.size(); ++i) {
-      plan.users.push_back(decided[i] ? std::move(*decided[i])
-                                      : DecideUser(users[i], resolutions[i], options.plan));
+      if (!is_decided[i])
+        Decide(i);
     }
+    DirectoryPlan plan;
+    plan.users = std::move(decided);
     CheckPlanCollisions(plan);
     callback(std::move(plan));
   }
@@ -134,7 +141,7 @@ void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
       }
       if (!run->failure) {
         for (std::size_t i : group)
-          run->decided[i] = DecideUser(run->users[i], run->resolutions[i], run->options.plan);
+          run->Decide(i);
       }
     }
     if (--run->pending == 0)
@@ -156,6 +163,7 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
   run->options = std::move(options);
   run->resolutions.resize(run->users.size());
   run->decided.resize(run->users.size());
+  run->is_decided.resize(run->users.size());
   run->keys.reserve(run->users.size());
   for (const MigratingUser& user : run->users)
     run->keys.push_back(MatchKeysOf(user));
@@ -179,12 +187,12 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
 }
 
 Result<DirectoryPlan, ImportError> PlanDirectory(boost::asio::io_context& io, ldap::Client& client,
-                                                 const std::vector<MigratingUser>& users,
+                                                 std::vector<MigratingUser> users,
                                                  const PlannerOptions& options) {
   std::optional<Result<DirectoryPlan, ImportError>> outcome;
-  StartPlanDirectory(client, users, options, [&outcome](Result<DirectoryPlan, ImportError> r) {
-    outcome.emplace(std::move(r));
-  });
+  StartPlanDirectory(
+      client, std::move(users), options,
+      [&outcome](Result<DirectoryPlan, ImportError> r) { outcome.emplace(std::move(r)); });
   io.restart();
   while (!outcome && io.run_one() > 0) {
   }

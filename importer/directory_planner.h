@@ -59,9 +59,10 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
                         PlannerOptions options,
                         std::function<void(Result<DirectoryPlan, ImportError>)> done);
 
-/// Plans synchronously: starts planning and runs `io` (the client's io_context) until done.
+/// Plans synchronously: starts planning and runs `io` (the client's io_context) until done. The
+/// plan takes the users (UserPlan::user): a caller done with them moves them in.
 Result<DirectoryPlan, ImportError> PlanDirectory(boost::asio::io_context& io, ldap::Client& client,
-                                                 const std::vector<MigratingUser>& users,
+                                                 std::vector<MigratingUser> users,
                                                  const PlannerOptions& options);
 
 }  // namespace ccm::importer

@@ -138,7 +138,7 @@ class Job {
   std::optional<parser::TextConverter> text_;
   std::string text_error_;  // why there is no converter for the set's code page
   parser::DiagnosticSink sink_{1000};
-  std::vector<MigratingUser> users_;  // of the set, after Validate
+  std::vector<MigratingUser> users_;  // of the set, from Validate until the plan takes them
   std::optional<DirectoryPlan> plan_;
   std::vector<bool> may_deliver_;  // per plan user, after apply
   std::unique_ptr<Progress> progress_;
@@ -356,7 +356,7 @@ bool Job::Validate() {
 // Resolves and decides every user against the directory; refuses what the policy rejects.
 bool Job::PlanDirectory() {
   auto phase = Clock::now();
-  auto plan = directory_.Plan(users_);
+  auto plan = directory_.Plan(std::move(users_));
   report_.timings.plan = Since(phase);
   if (!plan)
     return EndFor(plan.error(), "");
@@ -365,14 +365,14 @@ bool Job::PlanDirectory() {
     UserReport u;
     u.address = p.user.transliterated_from.empty() ? Utf8(p.user.source_address)
                                                    : p.user.transliterated_from;
-    if (!p.user.transliterated_from.empty())
-      u.notes.push_back("looked up as " + p.user.source_address + " ([import] transliteration)");
     u.decision = p.decision;
     u.dn = p.dn;
     u.mail_store = p.mail_store;
     u.reason = p.reason;
     u.warnings = p.warnings;
-    u.notes = p.notes;
+    if (!p.user.transliterated_from.empty())
+      u.notes.push_back("looked up as " + p.user.source_address + " ([import] transliteration)");
+    u.notes.insert(u.notes.end(), p.notes.begin(), p.notes.end());
     report_.users.push_back(std::move(u));
   }
   if (VerdictOf(*plan_, options_.policy) == PlanVerdict::kRefused) {

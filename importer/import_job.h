@@ -107,8 +107,9 @@ struct DirectoryApplication {
 class DirectoryAccess {
  public:
   virtual ~DirectoryAccess() = default;
-  /// Resolves and decides every user (pure decisions over what the directory says).
-  virtual Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) = 0;
+  /// Resolves and decides every user (pure decisions over what the directory says). The plan
+  /// takes the users (UserPlan::user).
+  virtual Result<DirectoryPlan, ImportError> Plan(std::vector<MigratingUser> users) = 0;
   /// Applies the plan's changes, journaling each prior entry into `output_dir` first. A
   /// transient failure means: stop, nothing is half-applied, rerun later.
   virtual Result<DirectoryApplication, ImportError> Apply(

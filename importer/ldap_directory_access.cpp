@@ -24,10 +24,9 @@ LdapDirectoryAccess::~LdapDirectoryAccess() {
   io_.poll();
 }
 
-Result<DirectoryPlan, ImportError> LdapDirectoryAccess::Plan(
-    const std::vector<MigratingUser>& users) {
+Result<DirectoryPlan, ImportError> LdapDirectoryAccess::Plan(std::vector<MigratingUser> users) {
   io_.restart();
-  return PlanDirectory(io_, *clients_.front(), users, planner_);
+  return PlanDirectory(io_, *clients_.front(), std::move(users), planner_);
 }
 
 Result<DirectoryApplication, ImportError> LdapDirectoryAccess::Apply(

@@ -38,7 +38,7 @@ class LdapDirectoryAccess final : public DirectoryAccess {
                       std::size_t connections, std::filesystem::path journal_key_file);
   ~LdapDirectoryAccess() override;
 
-  Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override;
+  Result<DirectoryPlan, ImportError> Plan(std::vector<MigratingUser> users) override;
   Result<DirectoryApplication, ImportError> Apply(const DirectoryPlan& plan,
                                                   const std::filesystem::path& output_dir) override;
   Result<std::vector<AddressAnswer>, ImportError> LookUpAddresses(

@@ -34,7 +34,7 @@ class DeliverEveryone final : public DirectoryAccess {
   explicit DeliverEveryone(std::function<std::string(const MigratingUser&)> key_of)
       : key_of_(std::move(key_of)) {}
 
-  Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override {
+  Result<DirectoryPlan, ImportError> Plan(std::vector<MigratingUser> users) override {
     DirectoryPlan plan;
     for (const MigratingUser& user : users) {
       UserPlan p;

@@ -335,6 +335,9 @@ TEST_F(ImportJobSlapdTest, TransliterationIsOptInAndLeavesDoubtfulNamesInConflic
   ASSERT_TRUE(asa != nullptr && jorg != nullptr && zoe != nullptr) << RenderReportJson(on.report);
   EXPECT_EQ(asa->decision, Decision::kConvert);
   EXPECT_EQ(asa->dn, "cn=Asa Angstrom,ou=Recipients,dc=example,dc=test");
+  ASSERT_FALSE(asa->notes.empty());  // besides the plan's own notes
+  EXPECT_EQ(asa->notes.front(),
+            "looked up as CCMAIL:Angstrom, Asa at HQPO ([import] transliteration)");
   EXPECT_EQ(asa->messages_delivered, 1u);
   EXPECT_EQ(jorg->decision, Decision::kConflict);
   EXPECT_NE(jorg->reason.find("several entries"), std::string::npos);

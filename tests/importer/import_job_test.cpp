@@ -46,7 +46,7 @@ class MemoryDirectory final : public DirectoryAccess {
     entries.push_back(CustomRecipient("Jordan Lee", "JLee", "CCMAIL:Lee, Jordan at HQPO"));
   }
 
-  Result<DirectoryPlan, ImportError> Plan(const std::vector<MigratingUser>& users) override {
+  Result<DirectoryPlan, ImportError> Plan(std::vector<MigratingUser> users) override {
     ++plans;
     if (unreachable)
       return Fail(ImportError{ImportErrorKind::kTransient, "ldap: server down"});
