@@ -432,7 +432,7 @@ User& SetScanner::AddUser(std::string address, UserOrigin origin, const std::str
 }
 
 void SetScanner::OnSection(const SectionInfo& section) {
-  scan_.sections.push_back(section);
+  scan_.sections.push_back(section.Place());
   switch (section.kind) {
     case SectionKind::kDirectory:
       ++scan_.summary.directory_sections;

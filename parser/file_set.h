@@ -101,7 +101,9 @@ struct FileSetScan {
   PackingList packing_list;
   std::vector<SetFile> files;         ///< in listed order
   std::vector<User> users;            ///< the set's users, in discovery order
-  std::vector<SectionInfo> sections;  ///< every section, in file order, with its record count
+  /// Every section, in file order, with its record count; columns are left empty
+  /// (SectionInfo::Place).
+  std::vector<SectionInfo> sections;
   SetSummary summary;
   bool valid = false;  ///< no error was reported during the scan
   /// ASCII-lower-cased listed name -> position of its first listing in `files`; built at the end

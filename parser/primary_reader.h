@@ -51,6 +51,21 @@ struct SectionInfo {
   /// PrimaryReader's own section() reports 0 (it has not read them yet).
   std::uint64_t records = 0;
   bool operator==(const SectionInfo&) const = default;
+
+  /// This section's place and header without its column names: what a set's scan keeps of each
+  /// section (a reader seeking to the section reads its column header again), so that a set of
+  /// one MAILMESSAGE section per user does not hold the same twelve names per user.
+  SectionInfo Place() const {
+    return SectionInfo{.kind = kind,
+                       .file = file,
+                       .header_line = header_line,
+                       .header_offset = header_offset,
+                       .owner = owner,
+                       .had_migrate_prefix = had_migrate_prefix,
+                       .is_public = is_public,
+                       .columns = {},
+                       .records = records};
+  }
 };
 
 /// The canonical DIRECTORY column for a header name (the alias table); unknown names are
