@@ -123,6 +123,7 @@ UserPlan PlanConvert(UserPlan plan, const ldap::Entry& entry, const PlanOptions&
   DirectoryChange change;
   change.kind = DirectoryChange::Kind::kModify;
   change.dn = entry.dn;
+  change.modifications.reserve(6);
   change.assertion = ldap::Filter::And({ldap::Filter::Eq("objectClass", kCustomRecipient),
                                         ldap::Filter::Eq("ccmTargetAddress", target)});
   change.modifications.push_back(

@@ -4,6 +4,7 @@
 #include <map>
 #include <ostream>
 
+#include "ccm/freed_memory.h"
 #include "importer/address_collection.h"
 #include "importer/parallel_delivery.h"
 #include "parser/byte_source.h"
@@ -361,6 +362,7 @@ bool Job::PlanDirectory() {
   if (!plan)
     return EndFor(plan.error(), "");
   plan_ = std::move(*plan);
+  report_.users.reserve(plan_->users.size());
   for (const UserPlan& p : plan_->users) {
     UserReport u;
     u.address = p.user.transliterated_from.empty() ? Utf8(p.user.source_address)
@@ -420,6 +422,13 @@ bool Job::ApplyDirectory() {
     may_deliver_[i] =
         Receives(p.decision) && a.status != AppliedUser::Status::kFailed && !p.mail_store.empty();
   }
+  // The changes and the prior entries are spent: delivery and the report read only each user's
+  // decision, names and store. Released here, they are not held through delivery.
+  for (UserPlan& p : plan_->users) {
+    p.change.reset();
+    p.prior.reset();
+  }
+  ReturnFreedMemory();
   if (options_.TEST_stop_after_directory)
     return EndAbruptly();
   return true;
@@ -550,8 +559,9 @@ bool MassChangeGuardTrips(const DirectoryPlan& plan, std::int64_t max_changes) {
 }
 
 ImportResult RunImport(const ImportJobOptions& options, DirectoryAccess& directory) {
-  Job job(options, directory);
-  return job.Run();
+  ImportResult result = Job(options, directory).Run();
+  ReturnFreedMemory();  // the set model and the plan are gone; the report is rendered next
+  return result;
 }
 
 PlannedImport PrepareImport(const ImportJobOptions& options, DirectoryAccess& directory) {

@@ -99,8 +99,8 @@ struct SetFile {
 struct FileSetScan {
   std::string directory;  ///< display path
   PackingList packing_list;
-  std::vector<SetFile> files;         ///< in listed order
-  std::vector<User> users;            ///< the set's users, in discovery order
+  std::vector<SetFile> files;  ///< in listed order
+  std::vector<User> users;     ///< the set's users, in discovery order
   /// Every section, in file order, with its record count; columns are left empty
   /// (SectionInfo::Place).
   std::vector<SectionInfo> sections;
