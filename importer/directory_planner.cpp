@@ -118,20 +118,29 @@ void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
         SubmitGroup(client, run, std::vector<std::size_t>(middle, group.end()));
       }
     } else {
-      for (const ldap::Entry& entry : result->entries) {
+      std::vector<std::vector<ldap::Entry>*> takers;  // the lists this entry goes to
+      for (ldap::Entry& entry : result->entries) {
         const EntryAddressKeys entry_keys = AddressKeysOf(entry);
+        takers.clear();
         for (std::size_t i : group) {
           Resolution& resolution = run->resolutions[i];
           switch (ClassifyEntry(entry_keys, run->keys[i], typeless)) {
             case EntryMatch::kMatch:
-              resolution.matches.push_back(entry);
+              takers.push_back(&resolution.matches);
               break;
             case EntryMatch::kNearMiss:
-              resolution.near_misses.push_back(entry);
+              takers.push_back(&resolution.near_misses);
               break;
             case EntryMatch::kNone:
               break;  // another user's entry, or equal for caseIgnoreIA5Match only
           }
+        }
+        // Nearly always one user takes the entry: it is moved there, copied only for the others.
+        for (std::size_t t = 0; t < takers.size(); ++t) {
+          if (t + 1 < takers.size())
+            takers[t]->push_back(entry);
+          else
+            takers[t]->push_back(std::move(entry));
         }
       }
       if (result->size_limit_exceeded && !run->failure) {
