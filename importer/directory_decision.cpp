@@ -11,6 +11,7 @@
 #include "importer/message_identity.h"
 #include "ldap/escape.h"
 #include "ldap/filter.h"
+#include "ldap/ldif_writer.h"
 #include "parser/source_address.h"
 
 namespace ccm::importer {
@@ -337,7 +338,7 @@ UserPlan DecideUser(MigratingUser migrating_user, Resolution resolution,
   ldap::Entry entry = std::move(resolution.matches.front());
   plan.dn = entry.dn;
   UserPlan decided = DecideFound(std::move(plan), entry, options);
-  decided.prior = std::move(entry);  // the journal's prior state; the plan keeps the only copy
+  decided.prior_ldif = ldap::LdifContentRecord(entry);  // the journal's prior state
   return decided;
 }
 

@@ -75,8 +75,8 @@ bool IsSafeMailStoreKey(std::string_view key);
 /// undone.
 std::string FirstRdnValue(std::string_view dn);
 
-/// Decides one user (the table above). The plan takes the user and its match (the prior state
-/// the journal records), so both are passed by value: a caller done with them moves them in.
+/// Decides one user (the table above). The plan takes the user, so it and the resolution are
+/// passed by value: a caller done with them moves them in.
 UserPlan DecideUser(MigratingUser user, Resolution resolution, const PlanOptions& options);
 
 /// Plan-wide checks after every user is decided: two users resolving to the same entry, or two

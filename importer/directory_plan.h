@@ -52,8 +52,10 @@ struct UserPlan {
   std::vector<std::string> notes;
   /// The write, if any (convert; deliver when the migrate proxy or store is missing; create).
   std::optional<DirectoryChange> change;
-  /// The matched entry as read during planning (journaled before the change is applied).
-  std::optional<ldap::Entry> prior;
+  /// The matched entry as read during planning, as the content record the journal writes before
+  /// the change is applied (ldap::LdifContentRecord); empty when no entry matched. Held as text:
+  /// one block per user, where an ldap::Entry takes one per attribute and value.
+  std::string prior_ldif;
 };
 
 /// How a plan ends under the configured policies.

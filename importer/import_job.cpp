@@ -426,7 +426,7 @@ bool Job::ApplyDirectory() {
   // decision, names and store. Released here, they are not held through delivery.
   for (UserPlan& p : plan_->users) {
     p.change.reset();
-    p.prior.reset();
+    std::string().swap(p.prior_ldif);
   }
   ReturnFreedMemory();
   if (options_.TEST_stop_after_directory)

@@ -229,8 +229,8 @@ Result<void, ImportError> Journal::RecordIntents(const std::vector<const UserPla
   for (const UserPlan* u : users) {
     text += "# ccmigrate journal " + now + " " + std::string(DecisionName(u->decision)) + " " +
             CommentText(u->user.source_address) + "\n";
-    if (u->prior) {
-      text += "# prior state:\n" + ldap::LdifContentRecord(*u->prior);
+    if (!u->prior_ldif.empty()) {
+      text += "# prior state:\n" + u->prior_ldif;
     } else {
       text += "# prior state: the entry did not exist\n";
     }

@@ -8,6 +8,7 @@
 #include "ccm/ascii.h"
 #include "importer/migrating_user.h"
 #include "ldap/entry.h"
+#include "ldap/ldif_writer.h"
 #include "parser/source_address.h"
 
 namespace ccm::importer {
@@ -66,8 +67,7 @@ TEST(DecideUser, CustomRecipientIsConvertedWithOneAssertedModify) {
   EXPECT_EQ(plan.mail_store, "aquinn");
   EXPECT_EQ(plan.mailbox_home, "mail1.example.test");
   ASSERT_TRUE(plan.change.has_value());
-  ASSERT_TRUE(plan.prior.has_value());
-  EXPECT_EQ(*plan.prior, AveryCustomRecipient());
+  EXPECT_EQ(plan.prior_ldif, ldap::LdifContentRecord(AveryCustomRecipient()));
   const DirectoryChange& c = *plan.change;
   EXPECT_EQ(c.kind, DirectoryChange::Kind::kModify);
   EXPECT_EQ(c.dn, plan.dn);  // in place, the DN never changes

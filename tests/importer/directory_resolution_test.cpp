@@ -183,7 +183,7 @@ TEST_F(DirectoryResolutionTest, BatchedPlanEqualsOneSearchPerUser) {
     EXPECT_EQ(b.mailbox_home, a.mailbox_home);
     EXPECT_EQ(b.reason, a.reason);
     EXPECT_EQ(b.warnings, a.warnings);
-    EXPECT_EQ(b.prior, a.prior);
+    EXPECT_EQ(b.prior_ldif, a.prior_ldif);
     EXPECT_EQ(ChangeText(b), ChangeText(a));
   }
   auto batched_ldif = RenderPlanLdif(batched);
