@@ -3,7 +3,7 @@
 #include "importer/directory_decision.h"
 
 #include <algorithm>
-#include <map>
+#include <cstdint>
 
 #include "ccm/ascii.h"
 #include "ccm/hex.h"
@@ -344,20 +344,52 @@ UserPlan DecideUser(MigratingUser migrating_user, Resolution resolution,
 
 namespace {
 
-// The runs of two or more of `users` (indexes into a plan) that `less` holds equal, each in
-// ascending index order. Sorting indexes instead of building a map of keys keeps the check's
-// memory at one index per user, plus the collisions.
-template <typename Less>
-std::vector<std::vector<std::size_t>> SharedGroups(std::vector<std::size_t> users, Less less) {
-  std::stable_sort(users.begin(), users.end(), less);
+// FNV-1a over the ASCII-lower-cased bytes: equal for keys that EqualsIgnoreCase holds equal.
+std::uint64_t HashIgnoringCase(std::string_view key) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (char c : key) {
+    hash ^= static_cast<unsigned char>(AsciiLower(c));
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+// The groups of two or more of `users` (indexes into a plan) whose keys are equal ignoring
+// case, each in ascending index order, in the order of their first index. Users are sorted by
+// the hash of their key, so that the check costs one hash per user and a sort of integers;
+// keys are compared only within a run of equal hashes.
+template <typename KeyOf>
+std::vector<std::vector<std::size_t>> SharedGroups(const std::vector<std::size_t>& users,
+                                                   KeyOf key_of) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> hashed;
+  hashed.reserve(users.size());
+  for (std::size_t i : users)
+    hashed.emplace_back(HashIgnoringCase(key_of(i)), i);
+  std::sort(hashed.begin(), hashed.end());
   std::vector<std::vector<std::size_t>> groups;
-  for (auto first = users.begin(); first != users.end();) {
-    const auto last =
-        std::find_if(first + 1, users.end(), [&](std::size_t j) { return less(*first, j); });
-    if (last - first > 1)
-      groups.emplace_back(first, last);
+  for (auto first = hashed.begin(); first != hashed.end();) {
+    auto last = first + 1;
+    while (last != hashed.end() && last->first == first->first)
+      ++last;
+    // Within a run of equal hashes (nearly always one user), group by the keys themselves.
+    std::vector<bool> taken(static_cast<std::size_t>(last - first), false);
+    for (auto a = first; a != last; ++a) {
+      if (taken[static_cast<std::size_t>(a - first)])
+        continue;
+      std::vector<std::size_t> group{a->second};
+      for (auto b = a + 1; b != last; ++b) {
+        if (!taken[static_cast<std::size_t>(b - first)] &&
+            EqualsIgnoreCase(key_of(a->second), key_of(b->second))) {
+          taken[static_cast<std::size_t>(b - first)] = true;
+          group.push_back(b->second);
+        }
+      }
+      if (group.size() > 1)
+        groups.push_back(std::move(group));
+    }
     first = last;
   }
+  std::sort(groups.begin(), groups.end());
   return groups;
 }
 
@@ -371,13 +403,11 @@ void CheckPlanCollisions(DirectoryPlan& plan) {
       placed.push_back(i);
   }
   // Both groupings are taken before any user is marked (a conflict clears its store). DNs
-  // compare case-insensitively; store keys are lower case already.
-  const auto by_dn = SharedGroups(placed, [&](std::size_t a, std::size_t b) {
-    return LessIgnoreCase(plan.users[a].dn, plan.users[b].dn);
-  });
-  const auto by_store = SharedGroups(std::move(placed), [&](std::size_t a, std::size_t b) {
-    return plan.users[a].mail_store < plan.users[b].mail_store;
-  });
+  // compare case-insensitively; store keys are lower case already, so the same comparison fits.
+  const auto by_dn =
+      SharedGroups(placed, [&](std::size_t i) -> std::string_view { return plan.users[i].dn; });
+  const auto by_store = SharedGroups(
+      placed, [&](std::size_t i) -> std::string_view { return plan.users[i].mail_store; });
   auto mark = [&](const std::vector<std::size_t>& indexes, const std::string& what) {
     std::size_t open = 0;
     for (std::size_t i : indexes)

@@ -7,7 +7,6 @@
 // Thread safety: pure functions.
 #pragma once
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -35,13 +34,6 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
       return false;
   }
   return true;
-}
-
-/// ASCII case-insensitive ordering: the order of AsciiLower(a) and AsciiLower(b), without copies.
-inline bool LessIgnoreCase(std::string_view a, std::string_view b) {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return static_cast<unsigned char>(AsciiLower(x)) < static_cast<unsigned char>(AsciiLower(y));
-  });
 }
 
 /// True when `text` begins with `prefix`, compared ASCII case-insensitively.

@@ -352,6 +352,49 @@ TEST(CheckPlanCollisions, TwoUsersOnOneEntryAreBothConflicts) {
   EXPECT_EQ(plan.users[2].decision, Decision::kDeliver);
 }
 
+TEST(CheckPlanCollisions, AnEntrySpelledInAnotherCaseAndASharedStoreAmongManyAreConflicts) {
+  // 200 users on entries of their own, among them: user 50 on Avery's entry, user 150 on the
+  // same entry with its DN in capitals (one entry to a case-insensitive server), and users 70
+  // and 120 on two entries whose uid gives the same store key.
+  DirectoryPlan plan;
+  auto user = [](std::size_t n) {
+    MigratingUser u = Avery();
+    u.source_address = "CCMAIL:User " + std::to_string(n) + " at HQPO";
+    u.match_key = parser::NormalizeSourceAddress(u.source_address);
+    return u;
+  };
+  auto entry = [](const std::string& cn, const std::string& uid) {
+    ldap::Entry e = AveryCustomRecipient();
+    e.dn = "cn=" + cn + ",ou=Recipients,dc=example,dc=test";
+    e.attributes[2].values = {uid};
+    return e;
+  };
+  for (std::size_t n = 0; n < 200; ++n) {
+    ldap::Entry e = entry("User " + std::to_string(n), "u" + std::to_string(n));
+    if (n == 50)
+      e = AveryCustomRecipient();
+    if (n == 150) {
+      e = AveryCustomRecipient();
+      for (char& c : e.dn)
+        c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    if (n == 70 || n == 120)
+      e = entry("Twin " + std::to_string(n), "Twin");
+    plan.users.push_back(DecideUser(user(n), {{e}, {}}, Options()));
+  }
+  CheckPlanCollisions(plan);
+  for (std::size_t n = 0; n < 200; ++n) {
+    const bool shared = n == 50 || n == 150 || n == 70 || n == 120;
+    EXPECT_EQ(plan.users[n].decision, shared ? Decision::kConflict : Decision::kConvert) << n;
+  }
+  EXPECT_EQ(plan.users[150].reason,
+            "entry cn=Avery Quinn,ou=Recipients,dc=example,dc=test is shared by several users "
+            "of the set: CCMAIL:User 50 at HQPO; CCMAIL:User 150 at HQPO");
+  EXPECT_EQ(plan.users[70].reason,
+            "mail store 'twin' is shared by several users of the set: CCMAIL:User 70 at HQPO; "
+            "CCMAIL:User 120 at HQPO");
+}
+
 TEST(VerdictOf, FollowsThePolicies) {
   DirectoryPlan plan;
   plan.users.push_back(DecideUser(Avery(), {{AveryCustomRecipient()}, {}}, Options()));
