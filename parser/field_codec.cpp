@@ -150,6 +150,22 @@ Result<SemicolonList, std::string> DecodeSemicolonList(std::string_view raw, boo
 }
 
 Result<int, std::string> CheckSemicolonList(std::string_view raw, bool lenient) {
+  // Without a quote, every piece between semicolons is a value as written: only the empty ones
+  // count, and nothing can be wrong.
+  if (raw.find('"') == std::string_view::npos) {
+    if (raw.empty())
+      return 0;
+    int dropped = 0;
+    for (std::size_t start = 0;;) {
+      const std::size_t semicolon = raw.find(';', start);
+      const std::size_t end = semicolon == std::string_view::npos ? raw.size() : semicolon;
+      if (end == start)
+        ++dropped;
+      if (semicolon == std::string_view::npos)
+        return dropped;
+      start = semicolon + 1;
+    }
+  }
   return ForEachListItem(raw, lenient, [](std::string_view) {});
 }
 
