@@ -150,6 +150,9 @@ Result<SemicolonList, std::string> DecodeSemicolonList(std::string_view raw, boo
 }
 
 Result<int, std::string> CheckSemicolonList(std::string_view raw, bool lenient) {
+  // One quoted value (no quote or semicolon inside): nothing to drop, nothing wrong.
+  if (raw.size() >= 2 && raw.front() == '"' && raw.find_first_of(";\"", 1) == raw.size() - 1)
+    return 0;
   // Without a quote, every piece between semicolons is a value as written: only the empty ones
   // count, and nothing can be wrong.
   if (raw.find('"') == std::string_view::npos) {

@@ -50,7 +50,8 @@ TEST(SemicolonList, EmptyPiecesAreDroppedAndCounted) {
 // The check counts and fails exactly as decoding does, with quotes or without.
 TEST(SemicolonList, CheckAgreesWithDecode) {
   for (const char* raw : {"", ";", ";;", "a", "a;;b;", ";a", "a b;c d", "\"a;b\"", "\"a\";;\"b\"",
-                          "Lee\"Jordan;b", "\"Lee, Jordan\"x;b", "\"\"", "x;\"y\";"}) {
+                          "Lee\"Jordan;b", "\"Lee, Jordan\"x;b", "\"\"", "x;\"y\";",
+                          "\"Quinn, Avery\"", "\"a;;b\"", "\"a\"\"b\"", "\"a\"b\"", "\""}) {
     for (bool lenient : {false, true}) {
       auto decoded = DecodeSemicolonList(raw, lenient);
       auto checked = CheckSemicolonList(raw, lenient);
