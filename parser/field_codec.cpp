@@ -252,10 +252,6 @@ bool IsValidSecondaryName(std::string_view name) {
   return true;
 }
 
-bool LooksLikePointer(std::string_view raw, FieldShape shape) {
-  return shape == FieldShape::kUnquoted && !raw.empty() && raw.front() == '#';
-}
-
 std::optional<PointerView> ParsePointerView(std::string_view raw, FieldShape shape) {
   if (!LooksLikePointer(raw, shape) || raw.back() != ')')
     return std::nullopt;
