@@ -6,9 +6,10 @@
 // reader takes the next primary in listed order, decodes its records, frames every pointer's
 // chain in its own small cache of open secondary files, and writes what it found as events
 // (diagnostics, sections, records, chains) in the order found. (3) One merge applies the events
-// file by file in listed order: it adds users, counts, checks chains against each secondary
-// file's ChainOverlapIndex (merged intervals, so the check costs O(gaps), not O(chains)) and
-// reports every diagnostic to the caller's sink. Whatever the number of readers, the merge sees
+// file by file in listed order, one reader at a time on the readers' threads (OrderedMerge): it
+// adds users, counts, checks chains against each secondary file's ChainOverlapIndex (merged
+// intervals, so the check costs O(gaps), not O(chains)) and reports every diagnostic to the
+// caller's sink. Whatever the number of readers, the merge sees
 // the same events in the same order, so the diagnostics, users and summary are those of a
 // one-reader scan. A reader blocks when too many events wait behind the file being merged, so
 // memory stays bounded whatever the set.
