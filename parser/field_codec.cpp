@@ -150,6 +150,25 @@ Result<SemicolonList, std::string> DecodeSemicolonList(std::string_view raw, boo
 }
 
 Result<int, std::string> CheckSemicolonList(std::string_view raw, bool lenient) {
+  // One quoted value (no quote or semicolon inside): nothing to drop, nothing wrong.
+  if (raw.size() >= 2 && raw.front() == '"' && raw.find_first_of(";\"", 1) == raw.size() - 1)
+    return 0;
+  // Without a quote, every piece between semicolons is a value as written: only the empty ones
+  // count, and nothing can be wrong.
+  if (raw.find('"') == std::string_view::npos) {
+    if (raw.empty())
+      return 0;
+    int dropped = 0;
+    for (std::size_t start = 0;;) {
+      const std::size_t semicolon = raw.find(';', start);
+      const std::size_t end = semicolon == std::string_view::npos ? raw.size() : semicolon;
+      if (end == start)
+        ++dropped;
+      if (semicolon == std::string_view::npos)
+        return dropped;
+      start = semicolon + 1;
+    }
+  }
   return ForEachListItem(raw, lenient, [](std::string_view) {});
 }
 
@@ -231,10 +250,6 @@ bool IsValidSecondaryName(std::string_view name) {
     }
   }
   return true;
-}
-
-bool LooksLikePointer(std::string_view raw, FieldShape shape) {
-  return shape == FieldShape::kUnquoted && !raw.empty() && raw.front() == '#';
 }
 
 std::optional<PointerView> ParsePointerView(std::string_view raw, FieldShape shape) {

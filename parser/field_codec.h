@@ -86,7 +86,9 @@ Result<std::vector<std::string>, std::string> DecodeDirectoryValues(std::string_
                                                                     bool allow_line_breaks,
                                                                     bool lenient);
 /// True when an unquoted raw field starts with '#' (it must then be a valid pointer).
-bool LooksLikePointer(std::string_view raw, FieldShape shape);
+inline bool LooksLikePointer(std::string_view raw, FieldShape shape) {
+  return shape == FieldShape::kUnquoted && !raw.empty() && raw.front() == '#';
+}
 /// The pointer in an unquoted field, or nullopt if the field is not pointer-shaped.
 std::optional<Pointer> ParsePointer(std::string_view raw, FieldShape shape);
 /// ParsePointer without copying the file name (valid as long as `raw`).

@@ -6,9 +6,10 @@
 // reader takes the next primary in listed order, decodes its records, frames every pointer's
 // chain in its own small cache of open secondary files, and writes what it found as events
 // (diagnostics, sections, records, chains) in the order found. (3) One merge applies the events
-// file by file in listed order: it adds users, counts, checks chains against each secondary
-// file's ChainOverlapIndex (merged intervals, so the check costs O(gaps), not O(chains)) and
-// reports every diagnostic to the caller's sink. Whatever the number of readers, the merge sees
+// file by file in listed order, one reader at a time on the readers' threads (OrderedMerge): it
+// adds users, counts, checks chains against each secondary file's ChainOverlapIndex (merged
+// intervals, so the check costs O(gaps), not O(chains)) and reports every diagnostic to the
+// caller's sink. Whatever the number of readers, the merge sees
 // the same events in the same order, so the diagnostics, users and summary are those of a
 // one-reader scan. A reader blocks when too many events wait behind the file being merged, so
 // memory stays bounded whatever the set.
@@ -21,6 +22,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <condition_variable>
 #include <deque>
 #include <limits>
@@ -122,6 +124,7 @@ class PrimaryFileReader {
 
  private:
   void Add(ScanEvent event);
+  void TakeDiagnostics();
   void AddCounts();
   void Flush(bool last);
   void ValidatePointer(const Pointer& pointer, std::uint32_t primary, std::uint64_t line,
@@ -142,9 +145,15 @@ class PrimaryFileReader {
   Chain chain_;                              // reused from pointer to pointer
 };
 
-void PrimaryFileReader::Add(ScanEvent event) {
+void PrimaryFileReader::TakeDiagnostics() {
+  if (local_.kept().empty())
+    return;
   for (auto& diagnostic : local_.TakeKept())
     events_.emplace_back(std::move(diagnostic));
+}
+
+void PrimaryFileReader::Add(ScanEvent event) {
+  TakeDiagnostics();
   events_.push_back(std::move(event));
   if (events_.size() >= kChunkEvents)
     Flush(false);
@@ -159,8 +168,7 @@ void PrimaryFileReader::AddCounts() {
 
 void PrimaryFileReader::Flush(bool last) {
   AddCounts();
-  for (auto& diagnostic : local_.TakeKept())
-    events_.emplace_back(std::move(diagnostic));
+  TakeDiagnostics();
   publish_(file_, std::move(events_), last);
   events_ = EventChunk();
   events_.reserve(kChunkEvents);
@@ -201,16 +209,22 @@ void PrimaryFileReader::ValidatePointer(const Pointer& pointer, std::uint32_t pr
     return;
   }
   const std::size_t secondary = last_secondary_;
-  Add(ReferenceEvent{secondary});
-  if (!context_.files[secondary].found)
+  // The record's diagnostics go first (Secondary's OpenedEvent takes what the sink holds).
+  TakeDiagnostics();
+  if (!context_.files[secondary].found) {
+    Add(ReferenceEvent{secondary});
     return;  // already reported as missing
+  }
   const ByteSource* source = Secondary(secondary);
-  if (source == nullptr)
+  if (source == nullptr) {
+    Add(ReferenceEvent{secondary});
     return;
+  }
   auto framed =
       ReadChain(*source, context_.files[secondary].listed_name, pointer.offset,
                 PointerOrigin{primary_name, line}, context_.options.reader, local_, chain_);
   if (!framed) {
+    Add(ReferenceEvent{secondary});
     local_.Report(std::move(framed).error());
     return;
   }
@@ -278,49 +292,64 @@ void PrimaryFileReader::Read(std::size_t index) {
   Flush(true);
 }
 
-// Hands each primary's event chunks from the readers to the merge in listed order. A reader
-// ahead of the file being merged waits while kMaxBufferedChunks chunks wait; the reader of that
-// file only while its own queue is that long. The file being merged is always being read by a
-// reader (readers take files in order), so the merge always moves.
-class OrderedEvents {
+// Merges each primary's event chunks in listed order, on the readers' own threads: a reader that
+// hands over a chunk merges, unless another reader is merging already, every chunk that is next
+// in order (the merging reader takes them all before it lets go, under the lock, so no chunk is
+// left behind). A reader ahead of the file being merged waits while kMaxBufferedChunks chunks
+// wait; the reader of that file never waits. The file being merged is always being read by a
+// reader (readers take files in order) or is complete, so the merge always moves. Merging where
+// the chunks are made spares a thread switch per chunk (a dedicated merge thread sleeps and wakes
+// for each one, as it merges faster than the readers read).
+class OrderedMerge {
  public:
-  explicit OrderedEvents(std::size_t files) : queues_(files), done_(files, false) {}
+  using Apply = std::function<void(std::size_t position, EventChunk& chunk)>;
+  OrderedMerge(std::size_t files, Apply apply)
+      : apply_(std::move(apply)), queues_(files), done_(files, false) {}
 
   void Put(std::size_t file, EventChunk chunk, bool last) {
     std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] {
-      return file == head_ ? queues_[file].size() < kMaxBufferedChunks
-                           : buffered_ < kMaxBufferedChunks;
-    });
+    space_.wait(lock, [&] { return file == head_ || buffered_ < kMaxBufferedChunks; });
     queues_[file].push_back(std::move(chunk));
     ++buffered_;
     done_[file] = done_[file] || last;
-    ready_.notify_all();
+    if (merging_)
+      return;  // the merging reader takes it before it lets go
+    merging_ = true;
+    while (head_ < queues_.size()) {
+      if (queues_[head_].empty()) {
+        if (!done_[head_])
+          break;
+        ++head_;
+        space_.notify_all();
+        continue;
+      }
+      EventChunk next = std::move(queues_[head_].front());
+      queues_[head_].pop_front();
+      --buffered_;
+      space_.notify_all();
+      const std::size_t position = head_;
+      lock.unlock();
+      apply_(position, next);
+      lock.lock();
+    }
+    merging_ = false;
   }
 
-  // The next chunk of `file`, which must be the next file to merge; nullopt once it is drained.
-  std::optional<EventChunk> Take(std::size_t file) {
-    std::unique_lock lock(mutex_);
-    head_ = file;
-    space_.notify_all();
-    ready_.wait(lock, [&] { return !queues_[file].empty() || done_[file]; });
-    if (queues_[file].empty())
-      return std::nullopt;
-    EventChunk chunk = std::move(queues_[file].front());
-    queues_[file].pop_front();
-    --buffered_;
-    space_.notify_all();
-    return chunk;
+  /// True once every file's last chunk is merged (after every reader has returned).
+  bool Complete() {
+    std::lock_guard lock(mutex_);
+    return head_ == queues_.size();
   }
 
  private:
+  Apply apply_;
   std::mutex mutex_;
-  std::condition_variable ready_;
   std::condition_variable space_;
   std::vector<std::deque<EventChunk>> queues_;
   std::vector<bool> done_;
   std::size_t head_ = 0;
   std::size_t buffered_ = 0;
+  bool merging_ = false;
 };
 
 class SetScanner {
@@ -602,7 +631,9 @@ void SetScanner::ReadPrimaries(const std::string& pkl_name) {
       reader.Read(file);
     return;
   }
-  OrderedEvents queue(primaries.size());
+  OrderedMerge merge(primaries.size(), [&](std::size_t position, EventChunk& chunk) {
+    Apply(chunk, primaries[position]);
+  });
   std::vector<std::size_t> position(scan_.files.size());
   for (std::size_t i = 0; i < primaries.size(); ++i)
     position[primaries[i]] = i;
@@ -611,18 +642,15 @@ void SetScanner::ReadPrimaries(const std::string& pkl_name) {
   for (std::size_t t = 0; t < readers; ++t) {
     threads.emplace_back([&] {
       PrimaryFileReader reader(context, [&](std::size_t file, EventChunk chunk, bool last) {
-        queue.Put(position[file], std::move(chunk), last);
+        merge.Put(position[file], std::move(chunk), last);
       });
       for (std::size_t i = next++; i < primaries.size(); i = next++)
         reader.Read(primaries[i]);
     });
   }
-  for (std::size_t i = 0; i < primaries.size(); ++i) {
-    while (auto chunk = queue.Take(i))
-      Apply(*chunk, primaries[i]);
-  }
   for (auto& thread : threads)
     thread.join();
+  assert(merge.Complete());
 }
 
 Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {

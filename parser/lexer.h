@@ -11,8 +11,11 @@
 // Fields are handed back raw — quotes included — with a shape flag (unquoted, quoted, mixed);
 // column-aware decoding happens one layer up (field_codec.h).
 //
-// The hot loop appends runs of ordinary bytes in bulk, found through a 256-entry table: no
-// allocation or virtual call per byte.
+// The common record, a whole line in the bytes at hand, is taken in place: its fields are found
+// through a 256-entry table and handed back as views of those bytes, with no copy. Anything else
+// (a line split across reads, a continuation, DBCS text, a limit reached, a lexical error) goes
+// through the state machine, which appends runs of ordinary bytes in bulk: no allocation or
+// virtual call per byte. Both give the same fields, shapes and diagnostics.
 //
 // Thread safety: externally synchronized (one lexer per file being read).
 #pragma once
@@ -41,11 +44,12 @@ class RawRecord {
   std::size_t size() const { return fields_.size(); }
   /// Raw bytes of field i, quotes included.
   std::string_view raw(std::size_t i) const {
-    return std::string_view(text_).substr(fields_[i].begin, fields_[i].size);
+    return std::string_view((in_place_ != nullptr ? in_place_ : text_.data()) + fields_[i].begin,
+                            fields_[i].size);
   }
   FieldShape shape(std::size_t i) const { return fields_[i].shape; }
-  /// The whole logical line (continuations joined, line ends removed).
-  std::string_view text() const { return text_; }
+  /// The fields' raw bytes one after another (delimiters, continuations and line ends removed).
+  std::string text() const;
 
   std::uint64_t line = 0;        ///< first physical line, 1-based
   std::uint64_t offset = 0;      ///< byte offset of the record's first byte
@@ -61,7 +65,10 @@ class RawRecord {
     std::uint32_t size;
     FieldShape shape;
   };
-  std::string text_;
+  std::string text_;  // the fields' bytes, when the record was taken byte by byte
+  // The line in the lexer's input, when the record was taken in place: fields are offsets into it
+  // (delimiters included), valid until the input buffer is reused.
+  const char* in_place_ = nullptr;
   std::vector<Field> fields_;
 };
 
@@ -74,7 +81,9 @@ struct LexerLimits {
 
 enum class LexResult { kRecord, kBlank, kComment, kBad, kNeedMore, kEof };
 
-/// The streaming tokenizer.
+/// The streaming tokenizer. A record whose line lies whole in the bytes given to one Consume (and
+/// needs no continuation, DBCS handling or limit error) is taken in place: record() then views
+/// those bytes, so they must stay valid while the record is used.
 class Lexer {
  public:
   /// `lead_bytes` (may be null) marks DBCS lead bytes; it must outlive the lexer.
@@ -107,6 +116,7 @@ class Lexer {
   enum class Pending { kRecord, kBlank, kComment, kContinue, kBad };
 
   void BeginRecord();
+  bool LexInPlace(const char*& p, const char* end);
   bool CloseField();
   void Append(const char* p, std::size_t n);
   void SetError(std::string message);

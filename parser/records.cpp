@@ -64,6 +64,8 @@ bool TakePointer(const std::string& column, RawValue v, FieldReporter& report,
 // The field's text (a view of the record or of `scratch`), or empty after reporting its error.
 std::string_view TextView(const std::string& column, RawValue v, const ReaderOptions& options,
                           FieldReporter& report, std::string& scratch) {
+  if (v.shape == FieldShape::kUnquoted)
+    return v.raw;  // UnquoteView's answer, without the call
   auto value = UnquoteView(v.raw, v.shape, options.lenient, scratch);
   if (!value) {
     report.Error(column, value.error());

@@ -50,8 +50,9 @@ Lexer& HeaderLexer() {
 
 Result<HeaderLine, std::string> LexHeaderLine(const ByteSource& source, std::uint64_t pos) {
   // Most headers are well under 256 bytes: try a small window first, then the full 4 KiB.
+  // The record may view this buffer (lexer.h), so it lives as long as the thread's lexer.
+  thread_local std::array<char, kMaxHeaderLine + 3> buffer;
   for (std::size_t window : {std::size_t{256}, kMaxHeaderLine + 3}) {
-    std::array<char, kMaxHeaderLine + 3> buffer;
     auto got = source.ReadAt(pos, std::span<char>(buffer.data(), window));
     if (!got)
       return Fail("read failed: " + got.error().message);

@@ -47,6 +47,23 @@ TEST(SemicolonList, EmptyPiecesAreDroppedAndCounted) {
   EXPECT_EQ(list->dropped_empty, 2);
 }
 
+// The check counts and fails exactly as decoding does, with quotes or without.
+TEST(SemicolonList, CheckAgreesWithDecode) {
+  for (const char* raw : {"", ";", ";;", "a", "a;;b;", ";a", "a b;c d", "\"a;b\"", "\"a\";;\"b\"",
+                          "Lee\"Jordan;b", "\"Lee, Jordan\"x;b", "\"\"", "x;\"y\";",
+                          "\"Quinn, Avery\"", "\"a;;b\"", "\"a\"\"b\"", "\"a\"b\"", "\""}) {
+    for (bool lenient : {false, true}) {
+      auto decoded = DecodeSemicolonList(raw, lenient);
+      auto checked = CheckSemicolonList(raw, lenient);
+      ASSERT_EQ(checked.ok(), decoded.ok()) << raw;
+      if (decoded.ok())
+        EXPECT_EQ(*checked, decoded->dropped_empty) << raw;
+      else
+        EXPECT_EQ(checked.error(), decoded.error()) << raw;
+    }
+  }
+}
+
 TEST(SemicolonList, QuotingErrorsAreReportedStrictly) {
   EXPECT_FALSE(DecodeSemicolonList("\"Lee, Jordan\"x;b", false).ok());
   EXPECT_FALSE(DecodeSemicolonList("Lee\"Jordan;b", false).ok());
