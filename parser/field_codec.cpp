@@ -103,9 +103,12 @@ Result<int, std::string> ForEachListItem(std::string_view raw, bool lenient, OnI
         single = false;
     }
     if (single) {
+      // The content is a view of `text` or, when it held doubled quotes, of `nested`.
       auto content = UnquoteView(text, FieldShape::kQuoted, lenient, nested);
+      if (!content)
+        return Fail(std::move(content).error());
       if (content->find_first_of(";\"") != std::string_view::npos)
-        text = nested;
+        text = *content;
     }
   }
   if (text.empty())

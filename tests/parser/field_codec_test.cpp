@@ -40,6 +40,17 @@ TEST(SemicolonList, WholeFieldQuotingWithNestedQuotes) {
                                       "X400:C=US;A= ;P=Corvane;S=Quinn;G=Avery"}));
 }
 
+TEST(SemicolonList, WholeFieldQuotingWithoutNestedQuotes) {
+  // One quoted piece whose content holds ';' is a list too, doubled quotes or not.
+  EXPECT_EQ(List("\"Lee, Jordan at HQPO;Quinn, Avery at HQPO\""),
+            (std::vector<std::string>{"Lee, Jordan at HQPO", "Quinn, Avery at HQPO"}));
+  EXPECT_EQ(List("\"a;b\"", true), (std::vector<std::string>{"a", "b"}));
+  auto dropped = DecodeSemicolonList("\"a;;b\"", false);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(dropped->values, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(dropped->dropped_empty, 1);
+}
+
 TEST(SemicolonList, EmptyPiecesAreDroppedAndCounted) {
   auto list = DecodeSemicolonList("a;;b;", false);
   ASSERT_TRUE(list.ok());
