@@ -1,7 +1,8 @@
 // naive_set_delivery.cpp — ccm-naive-delivery: the like-for-like baseline of the import's
-// mail delivery target ("5x a naive write-then-fsync-per-message loop over the SAME messages"). It
-// delivers exactly the messages `ccmigrate import` delivers for a set, composed by the importer's
-// own code, into a Maildir++ store the naive way: one message at a time, each fsynced on its own.
+// mail delivery target (>= 10x a naive durable loop that writes, fsyncs, renames and fsyncs the
+// folder for each message, over the SAME messages: --sync names). It delivers exactly the
+// messages `ccmigrate import` delivers for a set, composed by the importer's own code, into a
+// Maildir++ store the naive way: one message at a time, each fsynced on its own.
 //
 // Usage: ccm-naive-delivery --set PATH.pkl --root DIR [--source-timezone UTC] [--limit N]
 //                           [--sync file|names|none] [--group NAME] [--compose-only]
@@ -12,11 +13,12 @@
 //                      [import] source_timezone)
 //   --limit            stop after N messages
 //   --sync             what is made durable, one call at a time:
-//                        file   (default) fsync each message file before its rename: the naive
-//                               loop of the issue ("write, then fsync, per message");
+//                        file   (default) fsync each message file before its rename (write,
+//                               fsync, rename: a cheaper reference than the target's loop);
 //                        names  also fsync cur/ after each rename and each parent after each
-//                               directory it creates: the import's own guarantee (a message is
-//                               counted only when its bytes AND its name are on disk), naively;
+//                               directory it creates: the target's naive durable loop, and the
+//                               import's own guarantee (a message is counted only when its bytes
+//                               AND its name are on disk), naively;
 //                        none   no sync at all: not durable, the file-system floor that no
 //                               durable strategy can beat on this disk (one thread)
 //   --group            [mailstore] group of the import: every directory and file it creates is
