@@ -1,10 +1,11 @@
 // naive_set_delivery.cpp — ccm-naive-delivery: the like-for-like baseline of the import's
-// mail delivery target ("5x a naive write-then-fsync-per-message loop over the SAME messages"). It
-// delivers exactly the messages `ccmigrate import` delivers for a set, composed by the importer's
-// own code, into a Maildir++ store the naive way: one message at a time, each fsynced on its own.
+// mail delivery target (>= 10x a naive durable loop that writes, fsyncs, renames and fsyncs the
+// folder for each message, over the SAME messages: --sync names). It delivers exactly the
+// messages `ccmigrate import` delivers for a set, composed by the importer's own code, into a
+// Maildir++ store the naive way: one message at a time, each fsynced on its own.
 //
 // Usage: ccm-naive-delivery --set PATH.pkl --root DIR [--source-timezone UTC] [--limit N]
-//                           [--sync file|names|none] [--compose-only]
+//                           [--sync file|names|none] [--group NAME] [--compose-only]
 //   --set              the set's packing list
 //   --root             the store root; created if missing, refused unless empty (the numbers are
 //                      for delivery into an empty store, as the import benchmark's)
@@ -12,13 +13,21 @@
 //                      [import] source_timezone)
 //   --limit            stop after N messages
 //   --sync             what is made durable, one call at a time:
-//                        file   (default) fsync each message file before its rename: the naive
-//                               loop of the issue ("write, then fsync, per message");
+//                        file   (default) fsync each message file before its rename (write,
+//                               fsync, rename: a cheaper reference than the target's loop);
 //                        names  also fsync cur/ after each rename and each parent after each
-//                               directory it creates: the import's own guarantee (a message is
-//                               counted only when its bytes AND its name are on disk), naively;
+//                               directory it creates: the target's naive durable loop, and the
+//                               import's own guarantee (a message is counted only when its bytes
+//                               AND its name are on disk), naively;
 //                        none   no sync at all: not durable, the file-system floor that no
 //                               durable strategy can beat on this disk (one thread)
+//   --group            [mailstore] group of the import: every directory and file it creates is
+//                      given to group NAME with modes 0770 / 0660 (fchown + fchmod on the new
+//                      entry, as importer/maildir_store.cpp does), and the root, when it does not
+//                      let the group create mailboxes, too; the group must pass
+//                      ResolveStoreGroup (this process is a member), as the import's. The naive
+//                      loop then pays what a naive deliverer sharing the store with the mail
+//                      server pays; the store's names and bytes are the same
 //   --compose-only     compose every message into a discarded sink, touch no file system: the
 //                      composition CPU alone, to separate it from the file-system cost
 // Prints one line on stdout:
@@ -43,12 +52,14 @@
 // and is created with the mailbox, each folder is MaildirFolderDirectory(Folder column) with
 // every level (.A, .A.B) a Maildir of its own holding an empty `maildirfolder` file, created on
 // first use. Message files are <tmp|cur>/MaildirUniqueName(identity), renamed into cur/ with
-// ":2," + D (unsent) + S (read), mtime = received (else sent) time, files 0600, dirs 0700.
+// ":2," + D (unsent) + S (read), mtime = received (else sent) time, files 0600, dirs 0700
+// (with --group: given to the group, files 0660, dirs 0770).
 //
 // The naive strategy, per message: (first message of a user) mkdirat the mailbox and its INBOX
 // directories; (first message into a folder) mkdirat each level, its cur/new/tmp and its
-// maildirfolder file (with --sync names each creation is followed by an fsync of its parent);
-// then openat tmp/<unique> O_CREAT|O_EXCL|O_NOFOLLOW, compose straight into the descriptor
+// maildirfolder file (with --group each is given to the group; with --sync names each creation
+// is then followed by an fsync of its parent); then openat tmp/<unique> O_CREAT|O_EXCL|O_NOFOLLOW
+// (with --group, fchown + fchmod), compose straight into the descriptor
 // (through the composer's own 64 KiB buffering, as the store does), futimens, fsync (not with
 // --sync none), close, renameat into cur/ (with --sync names, then fsync of cur/). A message
 // counts after its rename. No batching of any kind.
@@ -80,6 +91,7 @@
 #include "importer/mime_message.h"
 #include "importer/set_messages.h"
 #include "importer/source_time.h"
+#include "importer/store_group.h"
 #include "parser/byte_source.h"
 #include "parser/file_set.h"
 
@@ -93,9 +105,18 @@ using ccm::importer::MailError;
 
 constexpr const char* kUsage =
     "usage: ccm-naive-delivery --set PATH.pkl --root DIR [--source-timezone UTC] [--limit N] "
-    "[--sync file|names|none] [--compose-only]\n";
+    "[--sync file|names|none] [--group NAME] [--compose-only]\n";
 
 enum class SyncMode { kFile, kNames, kNone };
+
+// How the loop makes entries: what it syncs, and the store group it gives them to (if any).
+struct Policy {
+  SyncMode sync = SyncMode::kFile;
+  std::optional<gid_t> group;
+
+  mode_t DirectoryMode() const { return group ? 0770 : 0700; }
+  mode_t FileMode() const { return group ? 0660 : 0600; }
+};
 
 struct Options {
   fs::path pkl;
@@ -104,6 +125,7 @@ struct Options {
   std::optional<std::uint64_t> limit;
   bool compose_only = false;
   SyncMode sync = SyncMode::kFile;
+  std::string group;  // empty: none
 };
 
 Result<Options, std::string> ParseArgs(int argc, char** argv) {
@@ -131,6 +153,10 @@ Result<Options, std::string> ParseArgs(int argc, char** argv) {
       } else {
         return Fail("--sync: file, names or none, not " + value);
       }
+    } else if (arg == "--group") {
+      if (value.empty())
+        return Fail(std::string("--group: empty group name"));
+      o.group = value;
     } else if (arg == "--source-timezone") {
       o.zone = value;
     } else if (arg == "--limit") {
@@ -175,25 +201,42 @@ std::string SystemError(const std::string& what, const fs::path& where, int err)
 }
 
 // fsync of a directory whose entries changed (SyncMode::kNames only).
-Result<void, std::string> SyncNames(int dir, const fs::path& shown, SyncMode sync) {
-  if (sync == SyncMode::kNames && ::fsync(dir) != 0)
+Result<void, std::string> SyncNames(int dir, const fs::path& shown, const Policy& policy) {
+  if (policy.sync == SyncMode::kNames && ::fsync(dir) != 0)
     return Fail(SystemError("cannot fsync", shown, errno));
   return {};
 }
 
-// mkdirat (an existing directory is fine: two owners may share a mailbox name), then open it.
+// Gives a new entry (open as `fd`) to the store group with `mode`, whatever the umask, as the
+// store's Sharing::Apply does; nothing without a group.
+Result<void, std::string> GiveToGroup(int fd, mode_t mode, const fs::path& shown,
+                                      const Policy& policy) {
+  if (!policy.group)
+    return {};
+  if (::fchown(fd, static_cast<uid_t>(-1), *policy.group) != 0)
+    return Fail(SystemError("cannot give to the store group", shown, errno));
+  if (::fchmod(fd, mode) != 0)
+    return Fail(SystemError("cannot set the mode of", shown, errno));
+  return {};
+}
+
+// mkdirat (an existing directory is fine: two owners may share a mailbox name), then open it;
+// a new one is given to the group, then its name made durable.
 Result<FdCloser, std::string> MakeDir(int parent, const std::string& name, const fs::path& shown,
-                                      SyncMode sync) {
-  if (::mkdirat(parent, name.c_str(), 0700) == 0) {
-    if (auto r = SyncNames(parent, shown.parent_path(), sync); !r)
-      return Fail(std::move(r.error()));
-  } else if (errno != EEXIST) {
+                                      const Policy& policy) {
+  const bool made = ::mkdirat(parent, name.c_str(), policy.DirectoryMode()) == 0;
+  if (!made && errno != EEXIST)
     return Fail(SystemError("cannot create", shown, errno));
-  }
-  int fd = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
+  FdCloser fd(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (fd.get() < 0)
     return Fail(SystemError("cannot open", shown, errno));
-  return FdCloser(fd);
+  if (made) {
+    if (auto r = GiveToGroup(fd.get(), policy.DirectoryMode(), shown, policy); !r)
+      return Fail(std::move(r.error()));
+    if (auto r = SyncNames(parent, shown.parent_path(), policy); !r)
+      return Fail(std::move(r.error()));
+  }
+  return fd;
 }
 
 // A Maildir's cur/new/tmp (and maildirfolder for a folder); keeps tmp/ and cur/ open.
@@ -203,24 +246,26 @@ struct NaiveFolder {
 };
 
 Result<NaiveFolder, std::string> MakeMaildir(int dir, const fs::path& shown, bool folder,
-                                             SyncMode sync) {
+                                             const Policy& policy) {
   NaiveFolder f;
   f.path = shown;
-  auto cur = MakeDir(dir, "cur", shown / "cur", sync);
+  auto cur = MakeDir(dir, "cur", shown / "cur", policy);
   if (!cur)
     return Fail(std::move(cur.error()));
-  auto fresh = MakeDir(dir, "new", shown / "new", sync);
+  auto fresh = MakeDir(dir, "new", shown / "new", policy);
   if (!fresh)
     return Fail(std::move(fresh.error()));
-  auto tmp = MakeDir(dir, "tmp", shown / "tmp", sync);
+  auto tmp = MakeDir(dir, "tmp", shown / "tmp", policy);
   if (!tmp)
     return Fail(std::move(tmp.error()));
   if (folder) {
-    int fd = ::openat(dir, "maildirfolder", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
+    FdCloser fd(::openat(dir, "maildirfolder", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+                         policy.FileMode()));
+    if (fd.get() < 0)
       return Fail(SystemError("cannot create", shown / "maildirfolder", errno));
-    ::close(fd);
-    if (auto r = SyncNames(dir, shown, sync); !r)
+    if (auto r = GiveToGroup(fd.get(), policy.FileMode(), shown / "maildirfolder", policy); !r)
+      return Fail(std::move(r.error()));
+    if (auto r = SyncNames(dir, shown, policy); !r)
       return Fail(std::move(r.error()));
   }
   f.cur = std::move(*cur);
@@ -266,17 +311,18 @@ class DiscardSink final : public ccm::importer::MessageSink {
 class NaiveMailbox {
  public:
   static Result<NaiveMailbox, std::string> Open(int root_fd, const fs::path& root,
-                                                const std::string& owner_key, SyncMode sync) {
+                                                const std::string& owner_key,
+                                                const Policy& policy) {
     auto name = ccm::importer::MailboxDirectoryName(owner_key);
     if (!name)
       return Fail("mailbox for " + owner_key + ": " + name.error().message);
     NaiveMailbox box;
-    box.sync_ = sync;
+    box.policy_ = policy;
     box.path_ = root / *name;
-    auto dir = MakeDir(root_fd, *name, box.path_, sync);
+    auto dir = MakeDir(root_fd, *name, box.path_, policy);
     if (!dir)
       return Fail(std::move(dir.error()));
-    auto inbox = MakeMaildir(dir->get(), box.path_, false, sync);
+    auto inbox = MakeMaildir(dir->get(), box.path_, false, policy);
     if (!inbox)
       return Fail(std::move(inbox.error()));
     box.dir_ = std::move(*dir);
@@ -294,9 +340,11 @@ class NaiveMailbox {
     const std::string unique = ccm::importer::MaildirUniqueName(message.identity);
     const fs::path shown = (*folder)->path / "tmp" / unique;
     FdCloser fd(::openat((*folder)->tmp.get(), unique.c_str(),
-                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, policy_.FileMode()));
     if (fd.get() < 0)
       return Fail(SystemError("cannot create", shown, errno));
+    if (auto r = GiveToGroup(fd.get(), policy_.FileMode(), shown, policy_); !r)
+      return Fail(std::move(r.error()));
     FdSink sink(fd.get(), shown);
     if (auto r = ccm::importer::ComposeMessage(message, sink); !r)
       return Fail(shown.string() + ": " + r.error().message);
@@ -308,7 +356,7 @@ class NaiveMailbox {
       if (::futimens(fd.get(), times) != 0)
         return Fail(SystemError("cannot set time of", shown, errno));
     }
-    if (sync_ != SyncMode::kNone && ::fsync(fd.get()) != 0)
+    if (policy_.sync != SyncMode::kNone && ::fsync(fd.get()) != 0)
       return Fail(SystemError("cannot fsync", shown, errno));
     if (::close(fd.release()) != 0)
       return Fail(SystemError("cannot close", shown, errno));
@@ -321,7 +369,7 @@ class NaiveMailbox {
                    final_name.c_str()) != 0) {
       return Fail(SystemError("cannot rename into", (*folder)->path / "cur" / final_name, errno));
     }
-    return SyncNames((*folder)->cur.get(), (*folder)->path / "cur", sync_);
+    return SyncNames((*folder)->cur.get(), (*folder)->path / "cur", policy_);
   }
 
  private:
@@ -334,10 +382,10 @@ class NaiveMailbox {
     std::optional<NaiveFolder> made;
     for (std::size_t dot = dir_name.find('.', 1);; dot = dir_name.find('.', dot + 1)) {
       const std::string level = dir_name.substr(0, dot);
-      auto fd = MakeDir(dir_.get(), level, path_ / level, sync_);
+      auto fd = MakeDir(dir_.get(), level, path_ / level, policy_);
       if (!fd)
         return Fail(std::move(fd.error()));
-      auto maildir = MakeMaildir(fd->get(), path_ / level, true, sync_);
+      auto maildir = MakeMaildir(fd->get(), path_ / level, true, policy_);
       if (!maildir)
         return Fail(std::move(maildir.error()));
       if (dot == std::string::npos) {
@@ -348,7 +396,7 @@ class NaiveMailbox {
     return &folders_.emplace(dir_name, std::move(*made)).first->second;
   }
 
-  SyncMode sync_ = SyncMode::kFile;
+  Policy policy_;
   fs::path path_;
   FdCloser dir_;
   std::map<std::string, NaiveFolder> folders_;  // by directory name; "" = INBOX
@@ -404,6 +452,14 @@ int main(int argc, char** argv) {
     Exit(2, "invalid set " + o.pkl.string() + ": " + std::to_string(sink.errors()) + " error(s)");
   }
 
+  Policy policy;
+  policy.sync = o.sync;
+  if (!o.group.empty()) {
+    auto gid = ccm::importer::ResolveStoreGroup(o.group);
+    if (!gid)
+      Exit(2, "--group " + o.group + ": " + gid.error());
+    policy.group = *gid;
+  }
   FdCloser root_fd;
   if (!o.compose_only) {
     std::error_code ec;
@@ -415,6 +471,14 @@ int main(int argc, char** argv) {
     root_fd = FdCloser(::open(o.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (root_fd.get() < 0)
       Exit(2, SystemError("cannot open", o.root, errno));
+    // As the store's CheckStoreRoot for a root it made: given to the group unless it already
+    // lets the group create mailboxes.
+    struct stat st {};
+    if (policy.group && ::fstat(root_fd.get(), &st) == 0 &&
+        !ccm::importer::GroupCanUseStoreRoot(st, *policy.group)) {
+      if (auto r = GiveToGroup(root_fd.get(), policy.DirectoryMode(), o.root, policy); !r)
+        Exit(2, r.error());
+    }
   }
 
   Totals totals;
@@ -455,7 +519,7 @@ int main(int argc, char** argv) {
           continue;
         }
         if (!mailbox) {
-          auto opened = NaiveMailbox::Open(root_fd.get(), o.root, owner_key, o.sync);
+          auto opened = NaiveMailbox::Open(root_fd.get(), o.root, owner_key, policy);
           if (!opened)
             Exit(1, opened.error());
           mailbox.emplace(std::move(*opened));

@@ -4,7 +4,13 @@
 // RunImport's (the function behind `ccmigrate import`) with a directory that plans every user
 // as `deliver` into the mailbox key the tool uses (the normalised source address). Also:
 // --compose-only writes nothing, --limit stops early, a non-empty root and an invalid set are
-// refused with the path named.
+// refused with the path named. With --group, the same tree again, every entry with the group and
+// mode the import gives it under [mailstore] group.
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -84,6 +90,70 @@ TEST(NaiveSetDelivery, DeliversWhatTheImportDeliversByteForByte) {
                      "sometimes"})
                 .exit_code,
             2);
+}
+
+// Each entry below `root` (and the root itself, as ".") with its group and permission bits.
+std::map<std::string, std::string> OwnershipTree(const fs::path& root) {
+  std::map<std::string, std::string> tree;
+  auto add = [&](const fs::path& path, const std::string& name) {
+    struct stat st {};
+    EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    tree[name] = "gid " + std::to_string(st.st_gid) + " mode " + mode;
+  };
+  add(root, ".");
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    add(e.path(), fs::relative(e.path(), root).string());
+  return tree;
+}
+
+TEST(NaiveSetDelivery, GroupGivesEveryEntryTheImportsGroupAndModes) {
+  // This process's own group: any process may give its files to it (as maildir_store_test).
+  const group* own = ::getgrgid(::getegid());
+  ASSERT_NE(own, nullptr);
+  TempDir work("ccm-naive");
+  ImportJobOptions options;
+  options.pkl_path = kSample;
+  options.output_dir = work.path() / "report";
+  options.mailstore.root = work.path() / "import";
+  options.mailstore.group = ::getegid();
+  fs::create_directories(options.output_dir);
+  DeliverEveryone directory;
+  ImportResult imported = RunImport(options, directory);
+  ASSERT_EQ(imported.report.outcome, importer::ImportOutcome::kDone) << imported.report.reason;
+  auto import_tree = StoreTree(work.path() / "import");
+  auto import_owners = OwnershipTree(work.path() / "import");
+  // Avery's address book is the import's only, as in the test above.
+  for (auto it = import_tree.begin(); it != import_tree.end();) {
+    if (it->second.find("X-CCM-Identity: ccm1-pab:") != std::string::npos) {
+      import_owners.erase(it->first);
+      it = import_tree.erase(it);
+    } else {
+      ++it;
+    }
+  }
+
+  for (const char* sync : {"file", "names"}) {
+    const fs::path root = work.path() / (std::string("naive-") + sync);
+    test::ProgramOutcome naive =
+        RunTool({"--set", kSample.string(), "--root", root.string(), "--source-timezone", "UTC",
+                 "--sync", sync, "--group", own->gr_name});
+    ASSERT_EQ(naive.exit_code, 0) << naive.output;
+    EXPECT_NE(naive.output.find(std::string("naive-set (sync ") + sync + "): 3 messages"),
+              std::string::npos)
+        << naive.output;
+    EXPECT_EQ(StoreTree(root), import_tree) << sync;
+    const auto owners = OwnershipTree(root);
+    EXPECT_EQ(owners, import_owners) << sync;
+    EXPECT_EQ(owners.at("."), "gid " + std::to_string(::getegid()) + " mode 0770");
+  }
+  test::ProgramOutcome unknown =
+      RunTool({"--set", kSample.string(), "--root", (work.path() / "x").string(), "--group",
+               "ccm-no-such-group"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("ccm-no-such-group"), std::string::npos) << unknown.output;
+  EXPECT_FALSE(fs::exists(work.path() / "x"));
 }
 
 TEST(NaiveSetDelivery, ComposeOnlyWritesNothing) {
