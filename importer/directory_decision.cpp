@@ -371,7 +371,11 @@ std::vector<std::vector<std::size_t>> SharedGroups(const std::vector<std::size_t
     auto last = first + 1;
     while (last != hashed.end() && last->first == first->first)
       ++last;
-    // Within a run of equal hashes (nearly always one user), group by the keys themselves.
+    if (last - first == 1) {  // the usual case: a key no other user has
+      first = last;
+      continue;
+    }
+    // Within a run of equal hashes, group by the keys themselves.
     std::vector<bool> taken(static_cast<std::size_t>(last - first), false);
     for (auto a = first; a != last; ++a) {
       if (taken[static_cast<std::size_t>(a - first)])
