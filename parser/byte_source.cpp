@@ -245,30 +245,36 @@ Result<std::unique_ptr<ByteSource>, FileError> DiskDirectory::OpenPackingList(
   return OpenChecked(name, true);
 }
 
-// Opens under the lock: openat with O_NONBLOCK cannot block, and one lock keeps the first open of
-// a name, its checks and its entry in the table one step for every thread.
+// The first open of a name, its checks and its entry in the table are one step for every
+// thread: the openat and fstat run outside the lock (readers on other threads open their own files
+// meanwhile), and a name another thread entered in between is treated like a re-open past the
+// pool: only the same file, unchanged, is accepted. openat with O_NONBLOCK cannot block.
 Result<std::unique_ptr<ByteSource>, FileError> DiskDirectory::OpenChecked(const std::string& name,
                                                                           bool packing_list) const {
   if (!IsBareFileName(name))
     return Fail(Refusal(name + ": not a bare file name; refused"));
-  std::lock_guard lock(mutex_);
-  auto known = opened_.find(name);
-  if (known != opened_.end() && known->second.file != nullptr) {
-    const FileIdentity& identity = known->second.identity;
-    if (owner_ && identity.owner != *owner_)
-      return Fail(Refusal(OwnerMismatch(name, identity.owner, *owner_)));
-    if (packing_list && !owner_)
-      owner_ = identity.owner;
-    return std::unique_ptr<ByteSource>(std::make_unique<SharedFileSource>(known->second.file));
+  {
+    std::lock_guard lock(mutex_);
+    auto known = opened_.find(name);
+    if (known != opened_.end() && known->second.file != nullptr) {
+      const FileIdentity& identity = known->second.identity;
+      if (owner_ && identity.owner != *owner_)
+        return Fail(Refusal(OwnerMismatch(name, identity.owner, *owner_)));
+      if (packing_list && !owner_)
+        owner_ = identity.owner;
+      return std::unique_ptr<ByteSource>(std::make_unique<SharedFileSource>(known->second.file));
+    }
   }
   auto file = FileSource::Open(fd_, name);
   if (!file)
     return Fail(std::move(file).error());
   const FileIdentity& identity = (*file)->identity();
+  std::lock_guard lock(mutex_);
   if (owner_ && identity.owner != *owner_)
     return Fail(Refusal(OwnerMismatch(name, identity.owner, *owner_)));
+  auto known = opened_.find(name);
   if (known != opened_.end()) {
-    // Opened before, past the pool: only the same file, unchanged, may be read again.
+    // Opened before: only the same file, unchanged, may be read again.
     if (!(identity == known->second.identity)) {
       return Fail(Refusal(name +
                           ": changed since it was checked (another file, size or modification "
