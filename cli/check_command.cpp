@@ -130,7 +130,7 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
     }
     options.threads = std::stoul(text);
   }
-  ScannedSet set = ScanSetAt(parsed->positional.front(), options);
+  ScannedSet set = ScanSetAt(parsed->positional.front(), options, FilesReadAgain::kNo);
   if (parsed->Flag("json")) {
     WriteJson(set, out);
   } else {

@@ -100,7 +100,7 @@ int RunFix(const std::vector<std::string>& args, std::ostream& out, std::ostream
     options.accounts = std::move(accounts).value();
     options.accounts_file = *accounts_path;
   }
-  ScannedSet input = ScanSetAt(parsed->positional.front(), options);
+  ScannedSet input = ScanSetAt(parsed->positional.front(), options, FilesReadAgain::kYes);
   if (!input.scan || input.sink->errors() > 0) {
     PrintProblems(input, out);
     err << "ccmigrate fix: " << input.path.pkl << " is invalid (" << input.sink->errors()
@@ -132,7 +132,8 @@ int RunFix(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
   // Re-check what was written (10.5 step 6): valid, and nobody is missing a section.
   parser::ScanOptions recheck_options = options;
-  ScannedSet written = ScanSetAt(out_path + "/" + input.path.pkl, recheck_options);
+  ScannedSet written =
+      ScanSetAt(out_path + "/" + input.path.pkl, recheck_options, FilesReadAgain::kNo);
   PrintProblems(written, out);
   if (!written.scan || written.sink->errors() > 0 ||
       !written.scan->UsersMissingMailMessage().empty()) {

@@ -12,11 +12,14 @@ SetPath SplitSetPath(const std::string& path) {
   return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
-ScannedSet ScanSetAt(const std::string& pkl_path, const parser::ScanOptions& options) {
+ScannedSet ScanSetAt(const std::string& pkl_path, const parser::ScanOptions& options,
+                     FilesReadAgain read_again) {
   ScannedSet set;
   set.path = SplitSetPath(pkl_path);
   set.sink = std::make_unique<parser::DiagnosticSink>(options.reader.max_diagnostics);
-  auto directory = parser::DiskDirectory::OpenPath(set.path.directory);
+  auto directory = parser::DiskDirectory::OpenPath(
+      set.path.directory,
+      read_again == FilesReadAgain::kYes ? parser::DiskDirectory::kNoOwnCap : 0);
   if (!directory) {
     set.sink->Report(parser::AtLine(set.path.pkl, 0, parser::Severity::kError,
                                     "cannot open the set directory " + directory.error().message));

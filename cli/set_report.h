@@ -35,9 +35,16 @@ struct ScannedSet {
   std::optional<parser::TextConverter> text;
 };
 
+/// Whether the caller reads the set's files again after the scan (`fix` copies them). Only then
+/// does the directory keep each file's descriptor for the second read; a scan that is the last
+/// read closes each file on the reader's thread as soon as it is read, instead of closing
+/// thousands on one thread at the end.
+enum class FilesReadAgain { kNo, kYes };
+
 /// Opens and scans the set at `pkl_path`. Failure to open the directory is reported to the
 /// sink like any other problem.
-ScannedSet ScanSetAt(const std::string& pkl_path, const parser::ScanOptions& options);
+ScannedSet ScanSetAt(const std::string& pkl_path, const parser::ScanOptions& options,
+                     FilesReadAgain read_again);
 
 /// Code-page text as UTF-8 (unchanged when the code page is unknown).
 std::string ToUtf8(ScannedSet& set, const std::string& text);
