@@ -47,6 +47,9 @@ constexpr std::size_t kSecondaryWindow = 64 << 10;
 constexpr std::size_t kChunkEvents = 1024;      // events a reader hands over at once
 constexpr std::size_t kMaxBufferedChunks = 32;  // chunks that may wait for the merge
 constexpr std::size_t kMaxReaders = 4;
+// Below this many files per thread, starting a thread for the up-front stats costs more than it
+// saves.
+constexpr std::size_t kFilesPerStatThread = 512;
 
 // What reading a primary file found, in the order found (see the top of the file).
 struct SectionEvent {
@@ -361,6 +364,11 @@ class SetScanner {
 
  private:
   bool ResolveFiles(const std::string& pkl_name);
+  /// Reader threads for `files` files: ScanOptions::threads, or one per core (at most
+  /// kMaxReaders), never more than the files, at least one.
+  std::size_t Readers(std::size_t files) const;
+  /// Directory::Stat of every found file, by files index.
+  std::vector<Result<std::uint64_t, FileError>> StatListedFiles() const;
   void ReadPrimaries(const std::string& pkl_name);
   void Apply(EventChunk& chunk, std::size_t file);
   void OnSection(const SectionInfo& section);
@@ -619,10 +627,7 @@ void SetScanner::ReadPrimaries(const std::string& pkl_name) {
   }
   const ScanContext context{directory_,         options_,    pkl_name,
                             scan_.packing_list, scan_.files, secondary_index_};
-  std::size_t readers = options_.threads;
-  if (readers == 0)
-    readers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxReaders);
-  readers = std::min(readers, primaries.size());
+  const std::size_t readers = Readers(primaries.size());
   if (readers <= 1) {
     // One reader: each chunk is merged as soon as it is written.
     PrimaryFileReader reader(context,
@@ -653,6 +658,36 @@ void SetScanner::ReadPrimaries(const std::string& pkl_name) {
   assert(merge.Complete());
 }
 
+std::size_t SetScanner::Readers(std::size_t files) const {
+  std::size_t readers = options_.threads;
+  if (readers == 0)
+    readers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxReaders);
+  return std::max<std::size_t>(std::min(readers, files), 1);
+}
+
+// One stat is a path lookup of a few microseconds, and a set has thousands of files: the stats
+// are split between the readers' threads (files at i, i + readers, ...), each answer in its
+// file's slot, so the caller reports them in listed order.
+std::vector<Result<std::uint64_t, FileError>> SetScanner::StatListedFiles() const {
+  std::vector<Result<std::uint64_t, FileError>> stats(scan_.files.size(), std::uint64_t{0});
+  auto stat_every = [&](std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < scan_.files.size(); i += step) {
+      if (scan_.files[i].found)
+        stats[i] = directory_.Stat(scan_.files[i].disk_name);
+    }
+  };
+  const std::size_t threads = scan_.files.size() < kFilesPerStatThread
+                                  ? 1
+                                  : Readers(scan_.files.size() / kFilesPerStatThread);
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t)
+    helpers.emplace_back(stat_every, t, threads);
+  stat_every(0, threads);
+  for (auto& helper : helpers)
+    helper.join();
+  return stats;
+}
+
 Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {
   std::uint64_t errors_before = sink_.errors();
   scan_.directory = directory_.path();
@@ -674,19 +709,19 @@ Result<FileSetScan, Diagnostic> SetScanner::Run(const std::string& pkl_name) {
 
   // Every listed file is a regular file reached without a link, and the set is within its size
   // limit, before any file is read. Files are opened later, once each, by whoever reads them.
+  auto stats = StatListedFiles();
   for (std::size_t i = 0; i < scan_.files.size(); ++i) {
     SetFile& file = scan_.files[i];
     if (!file.found)
       continue;
-    auto stat = directory_.Stat(file.disk_name);
-    if (!stat) {
+    if (!stats[i]) {
       sink_.Report(ForFileError(AtLine(pkl_name, scan_.packing_list.entries[i].line,
-                                       Severity::kError, stat.error().message),
-                                stat.error()));
+                                       Severity::kError, stats[i].error().message),
+                                stats[i].error()));
       file.found = false;
       continue;
     }
-    file.size = *stat;
+    file.size = *stats[i];
     scan_.summary.bytes += file.size;
   }
   opened_.assign(scan_.files.size(), false);

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "tests/parser/test_sets.h"
@@ -555,6 +556,49 @@ TEST(FileSet, EachListedFileIsOpenedOnce) {
     for (const auto& [name, count] : dir.opens)
       EXPECT_EQ(count, 1) << name << " with " << threads << " readers";
   }
+}
+
+// A MemoryDirectory whose Stat of the given files fails (as a stat of a FIFO or a link would).
+class StatRefusingDirectory final : public SetDirectory {
+ public:
+  StatRefusingDirectory(MemoryDirectory files, std::set<std::string> refused)
+      : files_(std::move(files)), refused_(std::move(refused)) {}
+  std::string path() const override { return files_.path(); }
+  Result<std::vector<std::string>, FileError> List() const override { return files_.List(); }
+  Result<std::unique_ptr<ByteSource>, FileError> Open(const std::string& name) const override {
+    return files_.Open(name);
+  }
+  Result<std::uint64_t, FileError> Stat(const std::string& name) const override {
+    if (refused_.count(name))
+      return Fail(FileError{0, name + ": a FIFO, not a regular file; refused"});
+    return files_.Stat(name);
+  }
+
+ private:
+  MemoryDirectory files_;
+  std::set<std::string> refused_;
+};
+
+TEST(FileSet, StatsOnSeveralThreadsReportInListedOrder) {
+  // Enough files that the up-front stats are split between threads; the refusals must come
+  // out in packing-list order, and the scan must not depend on the number of threads.
+  PerUserSet set = MakePerUserSet(700, {1});
+  ASSERT_GT(set.files.size(), 1100u);
+  StatRefusingDirectory dir(Store(set), {"U1.SEC", "U2.PRI", "U3.PRI", "U698.PRI"});
+  const auto one = ScanWithThreads(dir, 1);
+  std::vector<std::string> refusals;
+  for (const auto& line : one) {
+    if (line.find("not a regular file") != std::string::npos)
+      refusals.push_back(line);
+  }
+  EXPECT_EQ(refusals, (std::vector<std::string>{
+                          "HQPO.PKL:8: error: U1.SEC: a FIFO, not a regular file; refused",
+                          "HQPO.PKL:9: error: U2.PRI: a FIFO, not a regular file; refused",
+                          "HQPO.PKL:11: error: U3.PRI: a FIFO, not a regular file; refused",
+                          "HQPO.PKL:1123: error: U698.PRI: a FIFO, not a regular file; refused"}))
+      << ::testing::PrintToString(one);
+  EXPECT_EQ(ScanWithThreads(dir, 2), one);
+  EXPECT_EQ(ScanWithThreads(dir, 3), one);
 }
 
 // A MemoryDirectory whose Open of one file fails with `code`, as the disk would.
