@@ -28,6 +28,7 @@
 #include <limits>
 #include <mutex>
 #include <set>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <variant>
@@ -402,40 +403,60 @@ bool SetScanner::ResolveFiles(const std::string& pkl_name) {
                               names.error()));
     return false;
   }
-  std::unordered_map<std::string, std::vector<std::string>> by_lower;
-  for (const auto& name : *names)
-    by_lower[AsciiLower(name)].push_back(name);
-  std::unordered_map<std::string, bool> listed;
-  listed[AsciiLower(pkl_name)] = true;
+  // Every directory name lower-cased once; the packing list's names are looked up by it, and
+  // what nothing claims (the packing list, a listed file, a caller's file) is warned about.
+  struct NamesInDirectory {
+    std::size_t first = 0;  // index of the first name with this spelling, ignoring case
+    std::size_t count = 0;
+    bool claimed = false;
+  };
+  std::vector<std::string> lower_names;
+  lower_names.reserve(names->size());
+  std::unordered_map<std::string_view, NamesInDirectory> by_lower;
+  by_lower.reserve(names->size());
+  for (std::size_t i = 0; i < names->size(); ++i)
+    lower_names.push_back(AsciiLower((*names)[i]));
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    NamesInDirectory& found =
+        by_lower.try_emplace(lower_names[i], NamesInDirectory{i}).first->second;
+    ++found.count;
+  }
+  auto claim = [&](const std::string& lower) -> const NamesInDirectory* {
+    auto it = by_lower.find(lower);
+    if (it == by_lower.end())
+      return nullptr;
+    it->second.claimed = true;
+    return &it->second;
+  };
+  claim(AsciiLower(pkl_name));
+  scan_.files.reserve(scan_.packing_list.entries.size());
   for (const auto& entry : scan_.packing_list.entries) {
     SetFile file;
     file.listed_name = entry.name;
     file.type = entry.type;
-    listed[AsciiLower(entry.name)] = true;
-    auto it = by_lower.find(AsciiLower(entry.name));
-    if (it == by_lower.end()) {
+    std::string lower = AsciiLower(entry.name);
+    const NamesInDirectory* found = claim(lower);
+    if (found == nullptr) {
       sink_.Report(AtLine(pkl_name, entry.line, Severity::kError,
                           "listed file \"" + entry.name + "\" is missing from the directory"));
-    } else if (it->second.size() > 1) {
+    } else if (found->count > 1) {
       sink_.Report(AtLine(
           pkl_name, entry.line, Severity::kError,
           "listed file \"" + entry.name + "\" matches several files that differ only in case"));
     } else {
-      file.disk_name = it->second.front();
+      file.disk_name = (*names)[found->first];
       file.found = true;
     }
     if (entry.type == FileType::kSecondary) {
-      secondary_index_[AsciiLower(entry.name)] = scan_.files.size();
+      secondary_index_[std::move(lower)] = scan_.files.size();
     }
     scan_.files.push_back(std::move(file));
   }
-  std::set<std::string> callers;
   for (const auto& name : options_.caller_files)
-    callers.insert(AsciiLower(name));
-  for (const auto& name : *names) {
-    const std::string lower = AsciiLower(name);
-    if (!listed.count(lower) && !callers.count(lower)) {
-      sink_.Report(AtLine(name, 0, Severity::kWarning,
+    claim(AsciiLower(name));
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    if (!by_lower.at(lower_names[i]).claimed) {
+      sink_.Report(AtLine((*names)[i], 0, Severity::kWarning,
                           "file in the set directory is not listed in " + pkl_name + "; ignored"));
     }
   }
