@@ -1,18 +1,18 @@
 // file_set.cpp — the streaming whole-set scan (see file_set.h).
 //
 // Three steps. (1) The packing list is read, every listed file is resolved in the directory
-// listing and stat'ed without following links (sizes and the set-size limit come first; no file
-// is opened yet). (2) The primaries are read, on `threads` readers when there are several: a
-// reader takes the next primary in listed order, decodes its records, frames every pointer's
-// chain in its own small cache of open secondary files, and writes what it found as events
-// (diagnostics, sections, records, chains) in the order found. (3) One merge applies the events
-// file by file in listed order, one reader at a time on the readers' threads (OrderedMerge): it
-// adds users, counts, checks chains against each secondary file's ChainOverlapIndex (merged
-// intervals, so the check costs O(gaps), not O(chains)) and reports every diagnostic to the
-// caller's sink. Whatever the number of readers, the merge sees
-// the same events in the same order, so the diagnostics, users and summary are those of a
-// one-reader scan. A reader blocks when too many events wait behind the file being merged, so
-// memory stays bounded whatever the set.
+// listing and stat'ed without following links, on the readers' threads for a large set (sizes and
+// the set-size limit come first; no file is opened yet). (2) The primaries are read, on `threads`
+// readers when there are several: a reader takes the next primary in listed order, decodes its
+// records, frames every pointer's chain in its own small cache of open secondary files, and writes
+// what it found as events (diagnostics, sections, records, chains) in the order found. (3) One
+// merge applies the events file by file in listed order, one reader at a time on the readers'
+// threads (OrderedMerge): it adds users, counts, checks chains against each secondary file's
+// ChainOverlapIndex (merged intervals, so the check costs O(gaps), not O(chains)) and reports every
+// diagnostic to the caller's sink. Whatever the number of readers, the merge sees the same events
+// in the same order, so the diagnostics, users and summary are those of a one-reader scan. A reader
+// blocks when too many events wait behind the file being merged, so memory stays bounded whatever
+// the set.
 //
 // Each file is opened once: a primary by its reader, a secondary by the first reader whose
 // pointer lands in it (its optional file header is checked then), and a listed secondary no
@@ -27,7 +27,6 @@
 #include <deque>
 #include <limits>
 #include <mutex>
-#include <set>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
