@@ -32,7 +32,7 @@ struct RawValue {
   FieldShape shape = FieldShape::kUnquoted;
 };
 
-RawValue FieldAt(const RawRecord& record, std::size_t i) {
+inline RawValue FieldAt(const RawRecord& record, std::size_t i) {
   if (i >= record.size())
     return {};
   return {record.raw(i), record.shape(i)};
@@ -62,8 +62,9 @@ bool TakePointer(const std::string& column, RawValue v, FieldReporter& report,
 }
 
 // The field's text (a view of the record or of `scratch`), or empty after reporting its error.
-std::string_view TextView(const std::string& column, RawValue v, const ReaderOptions& options,
-                          FieldReporter& report, std::string& scratch) {
+inline std::string_view TextView(const std::string& column, RawValue v,
+                                 const ReaderOptions& options, FieldReporter& report,
+                                 std::string& scratch) {
   if (v.shape == FieldShape::kUnquoted)
     return v.raw;  // UnquoteView's answer, without the call
   auto value = UnquoteView(v.raw, v.shape, options.lenient, scratch);
@@ -119,7 +120,9 @@ bool DecodeMailMessageFields(const SectionInfo& section, const RawRecord& record
     const std::string& column = section.columns[i];
     RawValue v = FieldAt(record, i);
     std::optional<PointerView> pointer;
-    if (TakePointer(column, v, report, pointer)) {
+    // The inline shape test first: most fields are not pointers, and they skip the call (a check
+    // runs this loop for every field of every message).
+    if (LooksLikePointer(v.raw, v.shape) && TakePointer(column, v, report, pointer)) {
       if (!pointer)
         continue;
       if (i == 11) {
@@ -287,7 +290,7 @@ std::optional<PabEntry> DecodePabEntry(const SectionInfo& section, const RawReco
     const std::string& column = section.columns[i];
     RawValue v = FieldAt(record, i);
     std::optional<Pointer> pointer;
-    if (TakePointer(column, v, report, pointer)) {
+    if (LooksLikePointer(v.raw, v.shape) && TakePointer(column, v, report, pointer)) {
       if (pointer)
         out.indirect.push_back({column, *pointer});
       continue;
