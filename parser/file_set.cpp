@@ -189,11 +189,13 @@ const ByteSource* PrimaryFileReader::Secondary(std::size_t index) {
     Add(std::move(opened));
     return nullptr;
   }
-  CheckSecondaryFileHeader(**source, context_.files[index].listed_name, local_);
+  // The header is read through the window: the file's first chains, which lie right after it,
+  // are then framed from the same read.
+  auto windowed = std::make_unique<WindowedSource>(std::move(source).value(), kSecondaryWindow);
+  CheckSecondaryFileHeader(*windowed, context_.files[index].listed_name, local_);
   for (auto& diagnostic : local_.TakeKept())
     opened.problems.push_back(std::move(diagnostic));
   Add(std::move(opened));
-  auto windowed = std::make_unique<WindowedSource>(std::move(source).value(), kSecondaryWindow);
   return open_.emplace(index, std::move(windowed)).first->second.get();
 }
 
