@@ -149,6 +149,7 @@ void ClientCore::Submit(detail::Request request, std::unique_ptr<detail::Complet
   }
   auto pending = std::make_shared<Pending>(executor_);
   pending->request = std::move(request);
+  pending->cookie = pending->request.search.page_cookie;
   pending->completion = std::move(completion);
   pending->timer.expires_after(config_.operation_timeout);
   pending->timer.async_wait(
@@ -376,12 +377,14 @@ void ClientCore::Dispatch(MessageHandle message) {
       }
     }
     ldap_controls_free(controls);
-    if (code == LDAP_SUCCESS && !pending->cookie.empty()) {
+    if (code == LDAP_SUCCESS && !pending->cookie.empty() && !pending->request.search.one_page) {
       Send(pending);  // the next page, under a new message id
       return;
     }
     if (code == LDAP_SUCCESS || code == LDAP_SIZELIMIT_EXCEEDED) {
       pending->search.size_limit_exceeded = code == LDAP_SIZELIMIT_EXCEEDED;
+      if (code == LDAP_SUCCESS && pending->request.search.one_page)
+        pending->search.next_page_cookie = std::move(pending->cookie);
       outcome.search = std::move(pending->search);
     } else {
       outcome.error = std::move(error);

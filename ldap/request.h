@@ -19,7 +19,7 @@ namespace ccm::ldap {
 /// Search scope (RFC 4511 4.5.1.2).
 enum class Scope { kBase, kOneLevel, kSubtree };
 
-/// A search. Results come back whole (every page collected) in a SearchResult.
+/// A search. Results come back whole (every page collected, unless one_page) in a SearchResult.
 struct SearchRequest {
   std::string base;
   Scope scope = Scope::kSubtree;
@@ -34,6 +34,12 @@ struct SearchRequest {
   /// RFC 2696 page size (0 = no paging). With paging, the client fetches page after page on
   /// its own until the server's cookie is empty; server size limits then apply per page.
   int page_size = 0;
+  /// With page_size > 0: fetch one page only, the one `page_cookie` names ("" = the first), so
+  /// that a caller can look at each page before asking for the next (or stop asking). The
+  /// result's next_page_cookie names the page after it. The server keeps a paged search's state
+  /// per connection: the next page must be asked for on the same Client.
+  bool one_page = false;
+  std::string page_cookie;
 };
 
 /// The entries a search returned.
@@ -41,6 +47,8 @@ struct SearchResult {
   std::vector<Entry> entries;
   /// The server stopped at a size limit (result code 4): `entries` is incomplete.
   bool size_limit_exceeded = false;
+  /// For a one_page search: the cookie of the next page, "" when this page was the last.
+  std::string next_page_cookie;
 };
 
 /// A request control (RFC 4511 4.1.11).

@@ -214,6 +214,26 @@ TEST(ClientPagingTest, PagedSearchReadsPastTheServerSizeLimit) {
     names.insert(*entry.First("cn"));
   EXPECT_EQ(names.size(), 23u);
 
+  // One page at a time: each answer holds one page and names the next, until the last.
+  request.one_page = true;
+  std::set<std::string> paged_one_by_one;
+  std::vector<std::size_t> page_sizes;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = anonymous.Search(request);
+    ASSERT_TRUE(page.ok()) << page.error().message();
+    EXPECT_FALSE(page->size_limit_exceeded);
+    page_sizes.push_back(page->entries.size());
+    for (const auto& entry : page->entries)
+      paged_one_by_one.insert(*entry.First("cn"));
+    if (page->next_page_cookie.empty())
+      break;
+    request.page_cookie = page->next_page_cookie;
+  }
+  EXPECT_EQ(page_sizes, (std::vector<std::size_t>{4, 4, 4, 4, 4, 3}));
+  EXPECT_EQ(paged_one_by_one, names);
+  request.one_page = false;
+  request.page_cookie.clear();
+
   request.page_size = 0;
   request.size_limit = 2;  // a client limit below the server's
   auto two = admin.Search(request);
