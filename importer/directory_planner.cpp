@@ -8,7 +8,10 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "importer/address_match.h"
@@ -88,6 +91,32 @@ std::string GroupName(const PlanningRun& run, const std::vector<std::size_t>& gr
   return name;
 }
 
+// Gives `entry` to each of `users` it matches or nearly matches (ClassifyEntry decides).
+void HandOut(PlanningRun& run, ldap::Entry& entry, const EntryAddressKeys& entry_keys,
+             std::span<const std::size_t> users, bool typeless) {
+  std::vector<std::vector<ldap::Entry>*> takers;  // the lists this entry goes to
+  for (std::size_t i : users) {
+    Resolution& resolution = run.resolutions[i];
+    switch (ClassifyEntry(entry_keys, run.keys[i], typeless)) {
+      case EntryMatch::kMatch:
+        takers.push_back(&resolution.matches);
+        break;
+      case EntryMatch::kNearMiss:
+        takers.push_back(&resolution.near_misses);
+        break;
+      case EntryMatch::kNone:
+        break;  // another user's entry, or equal for caseIgnoreIA5Match only
+    }
+  }
+  // Nearly always one user takes the entry: it is moved there, copied only for the others.
+  for (std::size_t t = 0; t < takers.size(); ++t) {
+    if (t + 1 < takers.size())
+      takers[t]->push_back(entry);
+    else
+      takers[t]->push_back(std::move(entry));
+  }
+}
+
 // One search for every user of `group`: the OR of their resolution filters. Each returned entry
 // is classified against every user of the group, so an entry two users match reaches both (as
 // two one-user searches would have), and one that matches only a user's near-miss spelling is
@@ -118,31 +147,8 @@ void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
         SubmitGroup(client, run, std::vector<std::size_t>(middle, group.end()));
       }
     } else {
-      std::vector<std::vector<ldap::Entry>*> takers;  // the lists this entry goes to
-      for (ldap::Entry& entry : result->entries) {
-        const EntryAddressKeys entry_keys = AddressKeysOf(entry);
-        takers.clear();
-        for (std::size_t i : group) {
-          Resolution& resolution = run->resolutions[i];
-          switch (ClassifyEntry(entry_keys, run->keys[i], typeless)) {
-            case EntryMatch::kMatch:
-              takers.push_back(&resolution.matches);
-              break;
-            case EntryMatch::kNearMiss:
-              takers.push_back(&resolution.near_misses);
-              break;
-            case EntryMatch::kNone:
-              break;  // another user's entry, or equal for caseIgnoreIA5Match only
-          }
-        }
-        // Nearly always one user takes the entry: it is moved there, copied only for the others.
-        for (std::size_t t = 0; t < takers.size(); ++t) {
-          if (t + 1 < takers.size())
-            takers[t]->push_back(entry);
-          else
-            takers[t]->push_back(std::move(entry));
-        }
-      }
+      for (ldap::Entry& entry : result->entries)
+        HandOut(*run, entry, AddressKeysOf(entry), group, typeless);
       if (result->size_limit_exceeded && !run->failure) {
         run->failure = ImportError{ImportErrorKind::kPermanent,
                                    "resolving " + GroupName(*run, group) +
@@ -158,6 +164,110 @@ void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
   });
 }
 
+// Submits the searches for `users` (in set order), kUsersPerResolutionSearch to a search.
+void SubmitSearches(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
+                    const std::vector<std::size_t>& users) {
+  std::vector<std::size_t> group;
+  for (std::size_t i : users) {
+    group.push_back(i);
+    if (group.size() == kUsersPerResolutionSearch)
+      SubmitGroup(client, run, std::exchange(group, {}));
+  }
+  if (!group.empty())
+    SubmitGroup(client, run, std::move(group));
+}
+
+// A scan's index and progress (see the file comment of directory_planner.h).
+struct Scan {
+  std::vector<std::size_t> users;  // the users to search, in set order
+  // Every key ClassifyEntry compares for those users (own and near-miss, and their type-less
+  // forms when a target may be type-less) → the user: an entry's candidates are the users one
+  // of its addresses names here; ClassifyEntry then decides, as for a search's entries.
+  std::unordered_multimap<std::string_view, std::size_t> users_by_key;
+  std::size_t entries_read = 0;
+  std::size_t budget = 0;  // entries the scan may read before the searches take over
+};
+
+// The scan could not resolve the set (it read its budget, failed, or met a size limit): what it
+// handed out is dropped and the searches resolve every user.
+void FallBackToSearches(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
+                        const Scan& scan) {
+  for (Resolution& resolution : run->resolutions)
+    resolution = Resolution{};
+  SubmitSearches(client, run, scan.users);
+  if (--run->pending == 0)
+    run->Finish();
+}
+
+void ScanPage(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
+              const std::shared_ptr<Scan>& scan, std::string cookie) {
+  ldap::SearchRequest request;
+  request.base = run->options.base_dn;
+  request.scope = ldap::Scope::kSubtree;
+  request.filter = ldap::Filter::Or(
+      {ldap::Filter::Present("ccmProxyAddress"), ldap::Filter::Present("ccmTargetAddress")});
+  request.page_size = run->options.scan_page_size;
+  request.one_page = true;
+  request.page_cookie = std::move(cookie);
+  resolution_searches.fetch_add(1, std::memory_order_relaxed);
+  client.AsyncSearch(
+      std::move(request), [&client, run, scan](Result<ldap::SearchResult, ldap::Error> result) {
+        if (!result || result->size_limit_exceeded) {
+          FallBackToSearches(client, run, *scan);
+          return;
+        }
+        scan->entries_read += result->entries.size();
+        const bool last_page = result->next_page_cookie.empty();
+        const bool over_budget = !last_page && scan->entries_read >= scan->budget;
+        // The next page is asked for first, so that the server reads it while this one is sorted.
+        if (!last_page && !over_budget)
+          ScanPage(client, run, scan, std::move(result->next_page_cookie));
+        const bool typeless = run->options.plan.match_target_without_type;
+        std::vector<std::size_t> candidates;
+        for (ldap::Entry& entry : result->entries) {
+          const EntryAddressKeys entry_keys = AddressKeysOf(entry);
+          candidates.clear();
+          for (const auto* values : {&entry_keys.proxies, &entry_keys.targets}) {
+            for (const std::string& key : *values) {
+              auto [first, last] = scan->users_by_key.equal_range(key);
+              for (; first != last; ++first)
+                candidates.push_back(first->second);
+            }
+          }
+          std::sort(candidates.begin(), candidates.end());
+          candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+          HandOut(*run, entry, entry_keys, candidates, typeless);
+        }
+        if (last_page) {
+          if (--run->pending == 0)
+            run->Finish();  // decides every user
+        } else if (over_budget) {
+          FallBackToSearches(client, run, *scan);
+        }
+      });
+}
+
+void StartScan(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
+               std::vector<std::size_t> users) {
+  auto scan = std::make_shared<Scan>();
+  const bool typeless = run->options.plan.match_target_without_type;
+  scan->users_by_key.reserve(users.size() * (typeless ? 4 : 2));
+  for (std::size_t i : users) {
+    const UserMatchKeys& keys = run->keys[i];
+    scan->users_by_key.emplace(keys.key, i);
+    if (keys.near_key)
+      scan->users_by_key.emplace(*keys.near_key, i);
+    if (typeless) {
+      scan->users_by_key.emplace(keys.typeless_key, i);
+      if (keys.near_typeless_key)
+        scan->users_by_key.emplace(*keys.near_typeless_key, i);
+    }
+  }
+  scan->budget = users.size() * kScanEntriesPerUser;
+  scan->users = std::move(users);
+  ++run->pending;
+  ScanPage(client, run, scan, "");
+}
 }  // namespace
 
 std::size_t TEST_ResolutionSearches() {
@@ -178,16 +288,15 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
     run->keys.push_back(MatchKeysOf(user));
   run->done = std::move(done);
   run->pending = 1;  // held until every search is submitted
-  std::vector<std::size_t> group;
+  std::vector<std::size_t> to_search;
   for (std::size_t i = 0; i < run->users.size(); ++i) {
-    if (!IsAscii(run->users[i].source_address))
-      continue;  // conflict without a search (non-ASCII address)
-    group.push_back(i);
-    if (group.size() == kUsersPerResolutionSearch)
-      SubmitGroup(client, run, std::exchange(group, {}));
+    if (IsAscii(run->users[i].source_address))
+      to_search.push_back(i);  // (a non-ASCII address is a conflict without a search)
   }
-  if (!group.empty())
-    SubmitGroup(client, run, std::move(group));
+  if (!to_search.empty() && to_search.size() >= run->options.scan_from_users)
+    StartScan(client, run, std::move(to_search));
+  else
+    SubmitSearches(client, run, to_search);
   // Posted, so that `done` never runs inside this call (even with no user to search).
   boost::asio::post(client.get_executor(), [run] {
     if (--run->pending == 0)

@@ -1,12 +1,16 @@
-// directory_resolution_test.cpp — batched resolution (one search per kUsersPerResolutionSearch
-// users) against a real slapd (tests/support): a set of a few hundred users with custom
-// recipients (some stored without the space after ','), mailboxes, near misses (one of them
-// another user's match), an entry two users match, a user matching two entries, users not found
-// and a non-ASCII user plans exactly as one search per user does; and N users cost
-// ceil(N / group) searches.
+// directory_resolution_test.cpp — both ways of resolving (one search per kUsersPerResolutionSearch
+// users, and a paged scan of the base) against a real slapd (tests/support): a set of a few
+// hundred users with custom recipients (some stored without the space after ','), mailboxes,
+// near misses (one of them another user's match), an entry two users match, a user matching two
+// entries, users not found and a non-ASCII user plans exactly as one search per user does, by
+// searches, by a scan over several pages, and by a scan that reads its budget and gives way to
+// the searches; N users cost ceil(N / group) searches, or one page when they are most of the
+// directory.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,6 +111,9 @@ Fixture Mixed() {
   return f;
 }
 
+// PlannerOptions::scan_from_users that never scans.
+constexpr std::size_t kNever = std::numeric_limits<std::size_t>::max();
+
 class DirectoryResolutionTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -135,6 +142,34 @@ class DirectoryResolutionTest : public ::testing::Test {
     return plan ? std::move(*plan) : DirectoryPlan{};
   }
 
+ public:
+  // One user planned by one search of its own.
+  DirectoryPlan PlanOne(const MigratingUser& user) {
+    PlannerOptions alone = options_;
+    alone.scan_from_users = kNever;
+    auto plan = PlanDirectory(io_, *client_, {user}, alone);
+    EXPECT_TRUE(plan.ok()) << plan.error().message;
+    return plan ? std::move(*plan) : DirectoryPlan{};
+  }
+
+ protected:
+  // Entries under the base that carry an address: what a scan reads.
+  std::size_t AddressedEntries() {
+    ldap::SearchRequest request;
+    request.base = kRecipients;
+    request.filter = ldap::Filter::Or(
+        {ldap::Filter::Present("ccmProxyAddress"), ldap::Filter::Present("ccmTargetAddress")});
+    request.attributes = {"1.1"};
+    std::optional<Result<ldap::SearchResult, ldap::Error>> got;
+    client_->AsyncSearch(
+        request, [&got](Result<ldap::SearchResult, ldap::Error> r) { got.emplace(std::move(r)); });
+    io_.restart();
+    while (!got && io_.run_one() > 0) {
+    }
+    EXPECT_TRUE(got && got->ok());
+    return got && got->ok() ? (*got)->entries.size() : 0;
+  }
+
   std::unique_ptr<test::Slapd> server_;
   boost::asio::io_context io_;
   std::unique_ptr<ldap::Client> client_;
@@ -148,32 +183,14 @@ std::string ChangeText(const UserPlan& u) {
   return text ? *text : "render failed: " + text.error();
 }
 
-TEST_F(DirectoryResolutionTest, BatchedPlanEqualsOneSearchPerUser) {
-  const Fixture f = Mixed();
-  auto loaded = server_->LoadLdifText(f.ldif);
-  ASSERT_TRUE(loaded.ok()) << loaded.error();
+// The oracle: each user planned alone (one search of its own filter), then the plan-wide
+// collision check over all of them.
+DirectoryPlan PlanAlone(DirectoryResolutionTest& test, const std::vector<MigratingUser>& users);
 
-  const std::size_t before = TEST_ResolutionSearches();
-  const DirectoryPlan batched = Plan(f.users);
-  const std::size_t searches = TEST_ResolutionSearches() - before;
-  const std::size_t searched = f.users.size() - 1;  // the non-ASCII user is not searched
-  EXPECT_EQ(searches, (searched + kUsersPerResolutionSearch - 1) / kUsersPerResolutionSearch);
-
-  // The oracle: each user planned alone (one search of its own filter), then the plan-wide
-  // collision check over all of them, as planning did before searches were batched.
-  DirectoryPlan alone;
-  for (const MigratingUser& u : f.users) {
-    const std::size_t start = TEST_ResolutionSearches();
-    DirectoryPlan one = Plan({u});
-    ASSERT_EQ(one.users.size(), 1U);
-    EXPECT_LE(TEST_ResolutionSearches() - start, 1U);
-    alone.users.push_back(std::move(one.users[0]));
-  }
-  CheckPlanCollisions(alone);
-
-  ASSERT_EQ(batched.users.size(), alone.users.size());
+void ExpectSamePlan(const DirectoryPlan& got, const DirectoryPlan& alone) {
+  ASSERT_EQ(got.users.size(), alone.users.size());
   for (std::size_t i = 0; i < alone.users.size(); ++i) {
-    const UserPlan& b = batched.users[i];
+    const UserPlan& b = got.users[i];
     const UserPlan& a = alone.users[i];
     SCOPED_TRACE("user " + std::to_string(i) + ": " + a.user.source_address);
     EXPECT_EQ(b.user.source_address, a.user.source_address);
@@ -186,36 +203,133 @@ TEST_F(DirectoryResolutionTest, BatchedPlanEqualsOneSearchPerUser) {
     EXPECT_EQ(b.prior_ldif, a.prior_ldif);
     EXPECT_EQ(ChangeText(b), ChangeText(a));
   }
-  auto batched_ldif = RenderPlanLdif(batched);
+  auto got_ldif = RenderPlanLdif(got);
   auto alone_ldif = RenderPlanLdif(alone);
-  ASSERT_TRUE(batched_ldif.ok());
+  ASSERT_TRUE(got_ldif.ok());
   ASSERT_TRUE(alone_ldif.ok());
-  EXPECT_EQ(*batched_ldif, *alone_ldif);
+  EXPECT_EQ(*got_ldif, *alone_ldif);
+}
 
-  // The mix is really there.
-  EXPECT_GE(batched.Count(Decision::kConvert), 90U);
-  EXPECT_GE(batched.Count(Decision::kDeliver), 40U);
-  EXPECT_GE(batched.Count(Decision::kSkipNotFound), 90U);
+// The mix of Mixed() is really there.
+void ExpectTheMix(const DirectoryPlan& plan) {
+  EXPECT_GE(plan.Count(Decision::kConvert), 90U);
+  EXPECT_GE(plan.Count(Decision::kDeliver), 40U);
+  EXPECT_GE(plan.Count(Decision::kSkipNotFound), 90U);
   for (std::size_t i : {7U, 250U, 40U, 41U, 100U, 160U})
-    EXPECT_EQ(batched.users[i].decision, Decision::kConflict) << i;
+    EXPECT_EQ(plan.users[i].decision, Decision::kConflict) << i;
   // A near miss only: skipped with one warning, and a `First Last` user whose variant is
   // another user's match is not that user's match.
-  EXPECT_EQ(batched.users[3].decision, Decision::kSkipNotFound);
-  EXPECT_EQ(batched.users[3].warnings.size(), 1U);
-  EXPECT_EQ(batched.users[5].decision, Decision::kSkipNotFound);
-  EXPECT_EQ(batched.users[5].warnings.size(), 1U);
-  EXPECT_EQ(batched.users[0].decision, Decision::kConvert);
+  EXPECT_EQ(plan.users[3].decision, Decision::kSkipNotFound);
+  EXPECT_EQ(plan.users[3].warnings.size(), 1U);
+  EXPECT_EQ(plan.users[5].decision, Decision::kSkipNotFound);
+  EXPECT_EQ(plan.users[5].warnings.size(), 1U);
+  EXPECT_EQ(plan.users[0].decision, Decision::kConvert);
+}
+
+std::size_t Ceil(std::size_t n, std::size_t d) {
+  return (n + d - 1) / d;
+}
+
+TEST_F(DirectoryResolutionTest, BatchedPlanEqualsOneSearchPerUser) {
+  const Fixture f = Mixed();
+  auto loaded = server_->LoadLdifText(f.ldif);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+
+  options_.scan_from_users = kNever;
+  const std::size_t before = TEST_ResolutionSearches();
+  const DirectoryPlan batched = Plan(f.users);
+  const std::size_t searches = TEST_ResolutionSearches() - before;
+  const std::size_t searched = f.users.size() - 1;  // the non-ASCII user is not searched
+  EXPECT_EQ(searches, Ceil(searched, kUsersPerResolutionSearch));
+
+  ExpectSamePlan(batched, PlanAlone(*this, f.users));
+  ExpectTheMix(batched);
+}
+
+TEST_F(DirectoryResolutionTest, ScannedPlanEqualsOneSearchPerUser) {
+  const Fixture f = Mixed();
+  auto loaded = server_->LoadLdifText(f.ldif);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  const std::size_t with_addresses = AddressedEntries();
+  ASSERT_GT(with_addresses, 200U);
+
+  options_.scan_from_users = 1;
+  options_.scan_page_size = 16;  // many pages
+  const std::size_t before = TEST_ResolutionSearches();
+  const DirectoryPlan scanned = Plan(f.users);
+  const std::size_t pages = TEST_ResolutionSearches() - before;
+  // A last page that is exactly full may be followed by an empty one.
+  EXPECT_GE(pages, Ceil(with_addresses, 16));
+  EXPECT_LE(pages, Ceil(with_addresses, 16) + 1);
+
+  ExpectSamePlan(scanned, PlanAlone(*this, f.users));
+  ExpectTheMix(scanned);
+}
+
+TEST_F(DirectoryResolutionTest, ScanThatReadsItsBudgetGivesWayToTheSearches) {
+  Fixture f = Mixed();
+  // Addressed entries of other post offices: five per user of the set, more than the budget.
+  for (int i = 0; i < 1500; ++i) {
+    const std::string n = std::to_string(i);
+    f.ldif += Entry("Other " + n, "ccmCustomRecipient",
+                    {"ccmTargetAddress: CCMAIL:Other" + n + ", User at BRANCH"});
+  }
+  auto loaded = server_->LoadLdifText(f.ldif);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+
+  options_.scan_from_users = 1;
+  options_.scan_page_size = 100;
+  const std::size_t searched = f.users.size() - 1;  // the non-ASCII user is not searched
+  const std::size_t budget = searched * kScanEntriesPerUser;
+  ASSERT_GT(AddressedEntries(), budget + 100);  // the scan cannot end before its budget
+  const std::size_t before = TEST_ResolutionSearches();
+  const DirectoryPlan planned = Plan(f.users);
+  EXPECT_EQ(TEST_ResolutionSearches() - before,
+            Ceil(budget, 100) + Ceil(searched, kUsersPerResolutionSearch));
+
+  ExpectSamePlan(planned, PlanAlone(*this, f.users));
+  ExpectTheMix(planned);
 }
 
 TEST_F(DirectoryResolutionTest, NUsersCostAboutNOverGroupSearches) {
   std::vector<MigratingUser> users;
   for (int i = 0; i < 1000; ++i)
     users.push_back(UserFor("CCMAIL:Absent" + std::to_string(i) + ", User at HQPO"));
+  options_.scan_from_users = kNever;
   const std::size_t before = TEST_ResolutionSearches();
   const DirectoryPlan plan = Plan(users);
-  EXPECT_EQ(TEST_ResolutionSearches() - before,
-            (users.size() + kUsersPerResolutionSearch - 1) / kUsersPerResolutionSearch);
+  EXPECT_EQ(TEST_ResolutionSearches() - before, Ceil(users.size(), kUsersPerResolutionSearch));
   EXPECT_EQ(plan.Count(Decision::kSkipNotFound), users.size());
+}
+
+TEST_F(DirectoryResolutionTest, ALargeSetOfMostOfTheDirectoryCostsOnePagePerThousandEntries) {
+  std::vector<MigratingUser> users;
+  for (int i = 0; i < static_cast<int>(kScanFromUsers); ++i)
+    users.push_back(UserFor("CCMAIL:Absent" + std::to_string(i) + ", User at HQPO"));
+  ASSERT_LT(AddressedEntries(), static_cast<std::size_t>(kScanPageSize));
+  const std::size_t before = TEST_ResolutionSearches();
+  const DirectoryPlan plan = Plan(users);
+  EXPECT_EQ(TEST_ResolutionSearches() - before, 1U);  // the default options: one scan page
+  EXPECT_EQ(plan.Count(Decision::kSkipNotFound), users.size());
+  users.pop_back();  // one user fewer than kScanFromUsers: searches
+  const std::size_t searches_before = TEST_ResolutionSearches();
+  Plan(users);
+  EXPECT_EQ(TEST_ResolutionSearches() - searches_before,
+            Ceil(users.size(), kUsersPerResolutionSearch));
+}
+
+DirectoryPlan PlanAlone(DirectoryResolutionTest& test, const std::vector<MigratingUser>& users) {
+  DirectoryPlan alone;
+  for (const MigratingUser& u : users) {
+    const std::size_t start = TEST_ResolutionSearches();
+    DirectoryPlan one = test.PlanOne(u);
+    EXPECT_EQ(one.users.size(), 1U);
+    EXPECT_LE(TEST_ResolutionSearches() - start, 1U);
+    if (!one.users.empty())
+      alone.users.push_back(std::move(one.users[0]));
+  }
+  CheckPlanCollisions(alone);
+  return alone;
 }
 
 }  // namespace
