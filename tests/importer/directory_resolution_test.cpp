@@ -130,6 +130,24 @@ class DirectoryResolutionTest : public ::testing::Test {
     auto loaded = server_->LoadLdif(test::Slapd::SourcePath("conf/examples/directory.ldif"));
     ASSERT_TRUE(loaded.ok()) << loaded.error();
   }
+  // A server with a size limit (SlapdOptions::size_limit), the sample directory and `ldif`,
+  // planned by an anonymous client, which the limit applies to (the rootdn is exempt).
+  void RestartLimited(const std::string& size_limit, const std::string& ldif) {
+    client_.reset();
+    io_.restart();
+    io_.poll();
+    auto server = test::Slapd::Start({.size_limit = size_limit});
+    ASSERT_TRUE(server.ok()) << server.error();
+    server_ = std::move(*server);
+    auto loaded = server_->LoadLdif(test::Slapd::SourcePath("conf/examples/directory.ldif"));
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    loaded = server_->LoadLdifText(ldif);
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    ldap::ConnectionConfig config = ldap::testing::AnonymousConfig(*server_);
+    config.operation_timeout = std::chrono::seconds(30);
+    client_ = std::make_unique<ldap::Client>(io_.get_executor(), config);
+  }
+
   void TearDown() override {
     client_.reset();
     io_.restart();
@@ -153,13 +171,14 @@ class DirectoryResolutionTest : public ::testing::Test {
   }
 
  protected:
-  // Entries under the base that carry an address: what a scan reads.
+  // Entries under the base that carry an address: what a scan reads (paged, as a scan is).
   std::size_t AddressedEntries() {
     ldap::SearchRequest request;
     request.base = kRecipients;
     request.filter = ldap::Filter::Or(
         {ldap::Filter::Present("ccmProxyAddress"), ldap::Filter::Present("ccmTargetAddress")});
     request.attributes = {"1.1"};
+    request.page_size = 1000;
     std::optional<Result<ldap::SearchResult, ldap::Error>> got;
     client_->AsyncSearch(
         request, [&got](Result<ldap::SearchResult, ldap::Error> r) { got.emplace(std::move(r)); });
@@ -286,6 +305,44 @@ TEST_F(DirectoryResolutionTest, ScanThatReadsItsBudgetGivesWayToTheSearches) {
   const DirectoryPlan planned = Plan(f.users);
   EXPECT_EQ(TEST_ResolutionSearches() - before,
             Ceil(budget, 100) + Ceil(searched, kUsersPerResolutionSearch));
+
+  ExpectSamePlan(planned, PlanAlone(*this, f.users));
+  ExpectTheMix(planned);
+}
+
+TEST_F(DirectoryResolutionTest, ScanCutShortByTheServersSizeLimitGivesWayToTheSearches) {
+  const Fixture f = Mixed();
+  // A limit of 100 entries for the whole paged search (size.prtotal defaults to the hard limit),
+  // above what one group's search returns.
+  RestartLimited("size.soft=100 size.hard=100", f.ldif);
+  options_.scan_from_users = 1;
+  options_.scan_page_size = 16;
+  const std::size_t searched = f.users.size() - 1;
+  const std::size_t before = TEST_ResolutionSearches();
+  const DirectoryPlan planned = Plan(f.users);
+  const std::size_t searches = TEST_ResolutionSearches() - before;
+  // The pages up to the limit, then every group's search.
+  EXPECT_GE(searches, Ceil(100, 16) + Ceil(searched, kUsersPerResolutionSearch));
+  EXPECT_LE(searches, Ceil(100, 16) + 1 + Ceil(searched, kUsersPerResolutionSearch));
+
+  ExpectSamePlan(planned, PlanAlone(*this, f.users));
+  ExpectTheMix(planned);
+}
+
+TEST_F(DirectoryResolutionTest, ScanReadsPastTheSizeLimitWhereTheServerAllowsPagingPastIt) {
+  const Fixture f = Mixed();
+  // What conf/ldap/limits.ldif gives ccmigrate's service account: the per-search limit stays,
+  // a paged search may read the whole base.
+  RestartLimited("size.soft=100 size.hard=100 size.prtotal=unlimited", f.ldif);
+  options_.scan_from_users = 1;
+  options_.scan_page_size = 16;
+  const std::size_t before = TEST_ResolutionSearches();
+  const DirectoryPlan planned = Plan(f.users);
+  const std::size_t pages = TEST_ResolutionSearches() - before;
+  const std::size_t with_addresses = AddressedEntries();
+  ASSERT_GT(with_addresses, 200U);
+  EXPECT_GE(pages, Ceil(with_addresses, 16));
+  EXPECT_LE(pages, Ceil(with_addresses, 16) + 1);
 
   ExpectSamePlan(planned, PlanAlone(*this, f.users));
   ExpectTheMix(planned);
