@@ -3,7 +3,7 @@
 # imports into a store shared with Dovecot's mail user, a stock Dovecot 2.3 with the shipped
 # conf/dovecot files serves them over IMAP, and postmap answers with the shipped conf/postfix
 # tables; all against a real slapd (scripts/dev-ldap) that runs the shipped least-privilege ACL
-# (conf/ldap/access.ldif) and indexes (conf/ldap/indexes.ldif).
+# (conf/ldap/access.ldif), indexes (conf/ldap/indexes.ldif) and limits (conf/ldap/limits.ldif).
 #
 # The world: the sample set conf/examples/HQPO.001 (Avery Quinn: three messages; Jordan Lee:
 # none) and tests/mail_system/data/DOTPO.001 (Jamie Doe, uid J.Doe: two messages, one with an
@@ -12,6 +12,9 @@
 # group are created when missing (idempotent).
 #
 # Checks, in order:
+#   - the size limit: at slapd's default of 500 entries a search, a paged read of the recipients
+#     by ccmigrate's service account stops at 500, and passes it once conf/ldap/limits.ldif is
+#     applied, while a plain search still stops at 500;
 #   - bad configuration: an unknown group, and a group the process is not in, exit 78 naming
 #     [mailstore] group, before anything is written;
 #   - bad input: a store root the group cannot use, and a mailbox folder that is a symlink,
@@ -111,6 +114,31 @@ changetype: modify
 add: ccmProxyAddress
 ccmProxyAddress: SMTP:pnatarajan@corvane.example
 LDIF
+# The size limit: with slapd's default of 500 entries a search, ccmigrate's paged read of the base
+# stops at 500 until conf/ldap/limits.ldif lets its service account page past it.
+ldapmodify -Q -Y EXTERNAL -H "$ldapi" >"$work/ldif.out" 2>&1 <<'LDIF' || fail "size limit: $(cat "$work/ldif.out")"
+dn: olcDatabase={1}mdb,cn=config
+changetype: modify
+replace: olcSizeLimit
+olcSizeLimit: 500
+LDIF
+for i in $(seq 1 520); do
+  printf 'dn: cn=Paged %s,ou=Recipients,dc=example,dc=test\nobjectClass: inetOrgPerson\nobjectClass: ccmCustomRecipient\ncn: Paged %s\nsn: Paged\nccmTargetAddress: CCMAIL:Paged, %s at FARPO\n\n' "$i" "$i" "$i"
+done | ldapadd "${admin[@]}" >"$work/ldif.out" 2>&1 || fail "paged entries: $(cat "$work/ldif.out")"
+addressed() {
+  ldapsearch -x -LLL -H "$uri" -D cn=ccmigrate,ou=Services,dc=example,dc=test \
+    -y "$work/secrets/ccmigrate.pw" -b ou=Recipients,dc=example,dc=test "$@" \
+    '(|(ccmProxyAddress=*)(ccmTargetAddress=*))' 1.1 2>/dev/null | grep -c '^dn:'
+}
+before=$(addressed -E pr=1000/noprompt) || true
+[ "$before" = 500 ] || fail "a paged read before limits.ldif returned $before entries, not 500"
+ldapmodify -Q -Y EXTERNAL -H "$ldapi" -f "$here/conf/ldap/limits.ldif" >"$work/ldif.out" 2>&1 ||
+  fail "conf/ldap/limits.ldif: $(cat "$work/ldif.out")"
+paged=$(addressed -E pr=1000/noprompt) || true
+plain=$(addressed) || true
+[ "$paged" -gt 520 ] && [ "$plain" = 500 ] ||
+  fail "with limits.ldif: paged read $paged entries (want all, over 520), plain search $plain (want 500)"
+pass "conf/ldap/limits.ldif: ccmigrate's paged read passes the 500-entry limit ($paged entries), a plain search does not"
 declare -A password
 for cn in "Avery Quinn" "Jordan Lee" "Jamie Doe" "Priya Natarajan"; do
   password[$cn]=$(secret)
