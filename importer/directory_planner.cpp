@@ -6,11 +6,13 @@
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -24,6 +26,10 @@ constexpr int kNoSuchObject = 32;
 constexpr int kInvalidDnSyntax = 34;
 constexpr int kInappropriateAuth = 48;
 constexpr int kInvalidCredentials = 49;
+
+// Users left to decide when resolution ends from which two threads decide them (a thread costs
+// less than deciding a few users).
+constexpr std::size_t kDecideOnTwoThreadsFrom = 256;
 
 // Shared by every search callback of one planning run.
 struct PlanningRun {
@@ -45,16 +51,47 @@ struct PlanningRun {
     is_decided[i] = true;
   }
 
+  // Decides every user not decided yet: after a scan, every user. The server has nothing left
+  // to do by now, and deciding is pure and each user's own, so a large remainder is split
+  // between this thread and one more.
+  void DecideTheRest() {
+    std::vector<std::size_t> rest;
+    for (std::size_t i = 0; i < users.size(); ++i) {
+      if (!is_decided[i])
+        rest.push_back(i);
+    }
+    auto decide = [this, &rest](std::size_t first, std::size_t last) {
+      for (std::size_t k = first; k < last; ++k) {
+        const std::size_t i = rest[k];
+        decided[i] = DecideUser(std::move(users[i]), std::move(resolutions[i]), options.plan);
+      }
+    };
+    const std::size_t half = rest.size() >= kDecideOnTwoThreadsFrom ? rest.size() / 2 : 0;
+    std::exception_ptr helper_failure;
+    {
+      std::jthread helper;
+      if (half > 0) {
+        helper = std::jthread([&] {
+          try {
+            decide(0, half);
+          } catch (...) {
+            helper_failure = std::current_exception();
+          }
+        });
+      }
+      decide(half, rest.size());
+    }  // joins the helper
+    if (helper_failure)
+      std::rethrow_exception(helper_failure);
+  }
+
   void Finish() {
     auto callback = std::move(done);
     if (failure) {
       callback(Fail(std::move(*failure)));
       return;
     }
-    for (std::size_t i = 0; i < users.size(); ++i) {
-      if (!is_decided[i])
-        Decide(i);
-    }
+    DecideTheRest();
     DirectoryPlan plan;
     plan.users = std::move(decided);
     CheckPlanCollisions(plan);
