@@ -255,9 +255,12 @@ void ScanPage(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
         }
         scan->entries_read += result->entries.size();
         const bool last_page = result->next_page_cookie.empty();
-        const bool over_budget = !last_page && scan->entries_read >= scan->budget;
+        if (!last_page && scan->entries_read >= scan->budget) {
+          FallBackToSearches(client, run, *scan);
+          return;
+        }
         // The next page is asked for first, so that the server reads it while this one is sorted.
-        if (!last_page && !over_budget)
+        if (!last_page)
           ScanPage(client, run, scan, std::move(result->next_page_cookie));
         const bool typeless = run->options.plan.match_target_without_type;
         std::vector<std::size_t> candidates;
@@ -275,12 +278,8 @@ void ScanPage(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
           candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
           HandOut(*run, entry, entry_keys, candidates, typeless);
         }
-        if (last_page) {
-          if (--run->pending == 0)
-            run->Finish();  // decides every user
-        } else if (over_budget) {
-          FallBackToSearches(client, run, *scan);
-        }
+        if (last_page && --run->pending == 0)
+          run->Finish();  // decides every user
       });
 }
 
