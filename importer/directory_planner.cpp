@@ -46,6 +46,16 @@ struct PlanningRun {
   std::optional<ImportError> failure;
   std::function<void(Result<DirectoryPlan, ImportError>)> done;
 
+  // Sizes the per-user state and normalises every user's keys: before the first answer.
+  void Prepare() {
+    resolutions.resize(users.size());
+    decided.resize(users.size());
+    is_decided.resize(users.size());
+    keys.reserve(users.size());
+    for (const MigratingUser& user : users)
+      keys.push_back(MatchKeysOf(user));
+  }
+
   void Decide(std::size_t i) {
     decided[i] = DecideUser(std::move(users[i]), std::move(resolutions[i]), options.plan);
     is_decided[i] = true;
@@ -283,9 +293,15 @@ void ScanPage(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
       });
 }
 
+// Asks for the scan's first page, then prepares the run and the scan's index while the server
+// reads it (the page's answer is handled on this thread, after this call).
 void StartScan(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
                std::vector<std::size_t> users) {
   auto scan = std::make_shared<Scan>();
+  scan->budget = users.size() * kScanEntriesPerUser;
+  ++run->pending;
+  ScanPage(client, run, scan, "");
+  run->Prepare();
   const bool typeless = run->options.plan.match_target_without_type;
   scan->users_by_key.reserve(users.size() * (typeless ? 4 : 2));
   for (std::size_t i : users) {
@@ -299,11 +315,9 @@ void StartScan(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
         scan->users_by_key.emplace(*keys.near_typeless_key, i);
     }
   }
-  scan->budget = users.size() * kScanEntriesPerUser;
   scan->users = std::move(users);
-  ++run->pending;
-  ScanPage(client, run, scan, "");
 }
+
 }  // namespace
 
 std::size_t TEST_ResolutionSearches() {
@@ -316,12 +330,6 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
   auto run = std::make_shared<PlanningRun>();
   run->users = std::move(users);
   run->options = std::move(options);
-  run->resolutions.resize(run->users.size());
-  run->decided.resize(run->users.size());
-  run->is_decided.resize(run->users.size());
-  run->keys.reserve(run->users.size());
-  for (const MigratingUser& user : run->users)
-    run->keys.push_back(MatchKeysOf(user));
   run->done = std::move(done);
   run->pending = 1;  // held until every search is submitted
   std::vector<std::size_t> to_search;
@@ -329,10 +337,12 @@ void StartPlanDirectory(ldap::Client& client, std::vector<MigratingUser> users,
     if (IsAscii(run->users[i].source_address))
       to_search.push_back(i);  // (a non-ASCII address is a conflict without a search)
   }
-  if (!to_search.empty() && to_search.size() >= run->options.scan_from_users)
+  if (!to_search.empty() && to_search.size() >= run->options.scan_from_users) {
     StartScan(client, run, std::move(to_search));
-  else
+  } else {
+    run->Prepare();
     SubmitSearches(client, run, to_search);
+  }
   // Posted, so that `done` never runs inside this call (even with no user to search).
   boost::asio::post(client.get_executor(), [run] {
     if (--run->pending == 0)
