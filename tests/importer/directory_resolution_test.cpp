@@ -160,6 +160,17 @@ class DirectoryResolutionTest : public ::testing::Test {
     return plan ? std::move(*plan) : DirectoryPlan{};
   }
 
+  // A plan, and the searches (scan pages included) it cost.
+  struct Counted {
+    DirectoryPlan plan;
+    std::size_t searches = 0;
+  };
+  Counted PlanCounted(const std::vector<MigratingUser>& users) {
+    const std::size_t before = TEST_ResolutionSearches();
+    DirectoryPlan plan = Plan(users);
+    return {std::move(plan), TEST_ResolutionSearches() - before};
+  }
+
  public:
   // One user planned by one search of its own.
   DirectoryPlan PlanOne(const MigratingUser& user) {
@@ -255,9 +266,7 @@ TEST_F(DirectoryResolutionTest, BatchedPlanEqualsOneSearchPerUser) {
   ASSERT_TRUE(loaded.ok()) << loaded.error();
 
   options_.scan_from_users = kNever;
-  const std::size_t before = TEST_ResolutionSearches();
-  const DirectoryPlan batched = Plan(f.users);
-  const std::size_t searches = TEST_ResolutionSearches() - before;
+  const auto [batched, searches] = PlanCounted(f.users);
   const std::size_t searched = f.users.size() - 1;  // the non-ASCII user is not searched
   EXPECT_EQ(searches, Ceil(searched, kUsersPerResolutionSearch));
 
@@ -274,9 +283,7 @@ TEST_F(DirectoryResolutionTest, ScannedPlanEqualsOneSearchPerUser) {
 
   options_.scan_from_users = 1;
   options_.scan_page_size = 16;  // many pages
-  const std::size_t before = TEST_ResolutionSearches();
-  const DirectoryPlan scanned = Plan(f.users);
-  const std::size_t pages = TEST_ResolutionSearches() - before;
+  const auto [scanned, pages] = PlanCounted(f.users);
   // A last page that is exactly full may be followed by an empty one.
   EXPECT_GE(pages, Ceil(with_addresses, 16));
   EXPECT_LE(pages, Ceil(with_addresses, 16) + 1);
@@ -301,10 +308,8 @@ TEST_F(DirectoryResolutionTest, ScanThatReadsItsBudgetGivesWayToTheSearches) {
   const std::size_t searched = f.users.size() - 1;  // the non-ASCII user is not searched
   const std::size_t budget = searched * kScanEntriesPerUser;
   ASSERT_GT(AddressedEntries(), budget + 100);  // the scan cannot end before its budget
-  const std::size_t before = TEST_ResolutionSearches();
-  const DirectoryPlan planned = Plan(f.users);
-  EXPECT_EQ(TEST_ResolutionSearches() - before,
-            Ceil(budget, 100) + Ceil(searched, kUsersPerResolutionSearch));
+  const auto [planned, searches] = PlanCounted(f.users);
+  EXPECT_EQ(searches, Ceil(budget, 100) + Ceil(searched, kUsersPerResolutionSearch));
 
   ExpectSamePlan(planned, PlanAlone(*this, f.users));
   ExpectTheMix(planned);
@@ -318,9 +323,7 @@ TEST_F(DirectoryResolutionTest, ScanCutShortByTheServersSizeLimitGivesWayToTheSe
   options_.scan_from_users = 1;
   options_.scan_page_size = 16;
   const std::size_t searched = f.users.size() - 1;
-  const std::size_t before = TEST_ResolutionSearches();
-  const DirectoryPlan planned = Plan(f.users);
-  const std::size_t searches = TEST_ResolutionSearches() - before;
+  const auto [planned, searches] = PlanCounted(f.users);
   // The pages up to the limit, then every group's search.
   EXPECT_GE(searches, Ceil(100, 16) + Ceil(searched, kUsersPerResolutionSearch));
   EXPECT_LE(searches, Ceil(100, 16) + 1 + Ceil(searched, kUsersPerResolutionSearch));
@@ -336,9 +339,7 @@ TEST_F(DirectoryResolutionTest, ScanReadsPastTheSizeLimitWhereTheServerAllowsPag
   RestartLimited("size.soft=100 size.hard=100 size.prtotal=unlimited", f.ldif);
   options_.scan_from_users = 1;
   options_.scan_page_size = 16;
-  const std::size_t before = TEST_ResolutionSearches();
-  const DirectoryPlan planned = Plan(f.users);
-  const std::size_t pages = TEST_ResolutionSearches() - before;
+  const auto [planned, pages] = PlanCounted(f.users);
   const std::size_t with_addresses = AddressedEntries();
   ASSERT_GT(with_addresses, 200U);
   EXPECT_GE(pages, Ceil(with_addresses, 16));
@@ -353,9 +354,8 @@ TEST_F(DirectoryResolutionTest, NUsersCostAboutNOverGroupSearches) {
   for (int i = 0; i < 1000; ++i)
     users.push_back(UserFor("CCMAIL:Absent" + std::to_string(i) + ", User at HQPO"));
   options_.scan_from_users = kNever;
-  const std::size_t before = TEST_ResolutionSearches();
-  const DirectoryPlan plan = Plan(users);
-  EXPECT_EQ(TEST_ResolutionSearches() - before, Ceil(users.size(), kUsersPerResolutionSearch));
+  const auto [plan, searches] = PlanCounted(users);
+  EXPECT_EQ(searches, Ceil(users.size(), kUsersPerResolutionSearch));
   EXPECT_EQ(plan.Count(Decision::kSkipNotFound), users.size());
 }
 
@@ -364,15 +364,11 @@ TEST_F(DirectoryResolutionTest, ALargeSetOfMostOfTheDirectoryCostsOnePagePerThou
   for (int i = 0; i < static_cast<int>(kScanFromUsers); ++i)
     users.push_back(UserFor("CCMAIL:Absent" + std::to_string(i) + ", User at HQPO"));
   ASSERT_LT(AddressedEntries(), static_cast<std::size_t>(kScanPageSize));
-  const std::size_t before = TEST_ResolutionSearches();
-  const DirectoryPlan plan = Plan(users);
-  EXPECT_EQ(TEST_ResolutionSearches() - before, 1U);  // the default options: one scan page
+  const auto [plan, searches] = PlanCounted(users);
+  EXPECT_EQ(searches, 1U);  // the default options: one scan page
   EXPECT_EQ(plan.Count(Decision::kSkipNotFound), users.size());
   users.pop_back();  // one user fewer than kScanFromUsers: searches
-  const std::size_t searches_before = TEST_ResolutionSearches();
-  Plan(users);
-  EXPECT_EQ(TEST_ResolutionSearches() - searches_before,
-            Ceil(users.size(), kUsersPerResolutionSearch));
+  EXPECT_EQ(PlanCounted(users).searches, Ceil(users.size(), kUsersPerResolutionSearch));
 }
 
 DirectoryPlan PlanAlone(DirectoryResolutionTest& test, const std::vector<MigratingUser>& users) {
