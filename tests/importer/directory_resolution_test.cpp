@@ -160,6 +160,15 @@ class DirectoryResolutionTest : public ::testing::Test {
     return plan ? std::move(*plan) : DirectoryPlan{};
   }
 
+  // Every set is scanned, `entries` to a page.
+  void ScanInPagesOf(int entries) {
+    options_.scan_from_users = 1;
+    options_.scan_page_size = entries;
+  }
+
+  // Mixed()'s users planned as each planned alone, and the mix is there.
+  void ExpectPlannedAsAlone(const DirectoryPlan& planned, const std::vector<MigratingUser>& users);
+
   // A plan, and the searches (scan pages included) it cost.
   struct Counted {
     DirectoryPlan plan;
@@ -270,8 +279,7 @@ TEST_F(DirectoryResolutionTest, BatchedPlanEqualsOneSearchPerUser) {
   const std::size_t searched = f.users.size() - 1;  // the non-ASCII user is not searched
   EXPECT_EQ(searches, Ceil(searched, kUsersPerResolutionSearch));
 
-  ExpectSamePlan(batched, PlanAlone(*this, f.users));
-  ExpectTheMix(batched);
+  ExpectPlannedAsAlone(batched, f.users);
 }
 
 TEST_F(DirectoryResolutionTest, ScannedPlanEqualsOneSearchPerUser) {
@@ -281,15 +289,13 @@ TEST_F(DirectoryResolutionTest, ScannedPlanEqualsOneSearchPerUser) {
   const std::size_t with_addresses = AddressedEntries();
   ASSERT_GT(with_addresses, 200U);
 
-  options_.scan_from_users = 1;
-  options_.scan_page_size = 16;  // many pages
+  ScanInPagesOf(16);  // many pages
   const auto [scanned, pages] = PlanCounted(f.users);
   // A last page that is exactly full may be followed by an empty one.
   EXPECT_GE(pages, Ceil(with_addresses, 16));
   EXPECT_LE(pages, Ceil(with_addresses, 16) + 1);
 
-  ExpectSamePlan(scanned, PlanAlone(*this, f.users));
-  ExpectTheMix(scanned);
+  ExpectPlannedAsAlone(scanned, f.users);
 }
 
 TEST_F(DirectoryResolutionTest, ScanThatReadsItsBudgetGivesWayToTheSearches) {
@@ -303,16 +309,14 @@ TEST_F(DirectoryResolutionTest, ScanThatReadsItsBudgetGivesWayToTheSearches) {
   auto loaded = server_->LoadLdifText(f.ldif);
   ASSERT_TRUE(loaded.ok()) << loaded.error();
 
-  options_.scan_from_users = 1;
-  options_.scan_page_size = 100;
+  ScanInPagesOf(100);
   const std::size_t searched = f.users.size() - 1;  // the non-ASCII user is not searched
   const std::size_t budget = searched * kScanEntriesPerUser;
   ASSERT_GT(AddressedEntries(), budget + 100);  // the scan cannot end before its budget
   const auto [planned, searches] = PlanCounted(f.users);
   EXPECT_EQ(searches, Ceil(budget, 100) + Ceil(searched, kUsersPerResolutionSearch));
 
-  ExpectSamePlan(planned, PlanAlone(*this, f.users));
-  ExpectTheMix(planned);
+  ExpectPlannedAsAlone(planned, f.users);
 }
 
 TEST_F(DirectoryResolutionTest, ScanCutShortByTheServersSizeLimitGivesWayToTheSearches) {
@@ -320,16 +324,14 @@ TEST_F(DirectoryResolutionTest, ScanCutShortByTheServersSizeLimitGivesWayToTheSe
   // A limit of 100 entries for the whole paged search (size.prtotal defaults to the hard limit),
   // above what one group's search returns.
   RestartLimited("size.soft=100 size.hard=100", f.ldif);
-  options_.scan_from_users = 1;
-  options_.scan_page_size = 16;
+  ScanInPagesOf(16);
   const std::size_t searched = f.users.size() - 1;
   const auto [planned, searches] = PlanCounted(f.users);
   // The pages up to the limit, then every group's search.
   EXPECT_GE(searches, Ceil(100, 16) + Ceil(searched, kUsersPerResolutionSearch));
   EXPECT_LE(searches, Ceil(100, 16) + 1 + Ceil(searched, kUsersPerResolutionSearch));
 
-  ExpectSamePlan(planned, PlanAlone(*this, f.users));
-  ExpectTheMix(planned);
+  ExpectPlannedAsAlone(planned, f.users);
 }
 
 TEST_F(DirectoryResolutionTest, ScanReadsPastTheSizeLimitWhereTheServerAllowsPagingPastIt) {
@@ -337,16 +339,14 @@ TEST_F(DirectoryResolutionTest, ScanReadsPastTheSizeLimitWhereTheServerAllowsPag
   // What conf/ldap/limits.ldif gives ccmigrate's service account: the per-search limit stays,
   // a paged search may read the whole base.
   RestartLimited("size.soft=100 size.hard=100 size.prtotal=unlimited", f.ldif);
-  options_.scan_from_users = 1;
-  options_.scan_page_size = 16;
+  ScanInPagesOf(16);
   const auto [planned, pages] = PlanCounted(f.users);
   const std::size_t with_addresses = AddressedEntries();
   ASSERT_GT(with_addresses, 200U);
   EXPECT_GE(pages, Ceil(with_addresses, 16));
   EXPECT_LE(pages, Ceil(with_addresses, 16) + 1);
 
-  ExpectSamePlan(planned, PlanAlone(*this, f.users));
-  ExpectTheMix(planned);
+  ExpectPlannedAsAlone(planned, f.users);
 }
 
 TEST_F(DirectoryResolutionTest, NUsersCostAboutNOverGroupSearches) {
@@ -369,6 +369,12 @@ TEST_F(DirectoryResolutionTest, ALargeSetOfMostOfTheDirectoryCostsOnePagePerThou
   EXPECT_EQ(plan.Count(Decision::kSkipNotFound), users.size());
   users.pop_back();  // one user fewer than kScanFromUsers: searches
   EXPECT_EQ(PlanCounted(users).searches, Ceil(users.size(), kUsersPerResolutionSearch));
+}
+
+void DirectoryResolutionTest::ExpectPlannedAsAlone(const DirectoryPlan& planned,
+                                                   const std::vector<MigratingUser>& users) {
+  ExpectSamePlan(planned, PlanAlone(*this, users));
+  ExpectTheMix(planned);
 }
 
 DirectoryPlan PlanAlone(DirectoryResolutionTest& test, const std::vector<MigratingUser>& users) {
