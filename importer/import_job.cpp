@@ -129,6 +129,10 @@ class Job {
   bool Deliver(const MaildirOptions& store, std::size_t threads, std::vector<MailboxTask>& tasks,
                std::size_t users_done_before);
   bool DeliverPublic(const std::vector<const parser::SectionInfo*>& public_sections);
+  // Gives the report one record per planned user, once. The run builds them only after the
+  // apply, when the changes and prior entries are released, so the two never coexist; the
+  // texts move from the plan unless the plan itself is shown (`ccmigrate plan`).
+  void ReportUsers();
 
   const ImportJobOptions& options_;
   DirectoryAccess& directory_;
@@ -139,14 +143,39 @@ class Job {
   std::optional<parser::TextConverter> text_;
   std::string text_error_;  // why there is no converter for the set's code page
   parser::DiagnosticSink sink_{1000};
-  std::vector<MigratingUser> users_;  // of the set, from Validate until the plan takes them
-  std::optional<DirectoryPlan> plan_;
+  std::vector<MigratingUser> users_;   // of the set, from Validate until the plan takes them
+  std::optional<DirectoryPlan> plan_;  // from PlanDirectory until the delivery tasks take it
+  bool plan_is_shown_ = false;         // Prepare: the caller renders the plan after the job
+  bool users_reported_ = false;
   std::vector<bool> may_deliver_;  // per plan user, after apply
   std::unique_ptr<Progress> progress_;
   std::uint64_t messages_done_ = 0;  // over earlier Deliver() calls
   AddressTranslation translation_;   // shared read-only by the delivery workers
   std::optional<ImportResult> result_;
 };
+
+void Job::ReportUsers() {
+  if (users_reported_ || !plan_)
+    return;
+  users_reported_ = true;
+  auto take = [this](auto& text) { return plan_is_shown_ ? text : std::move(text); };
+  report_.users.reserve(plan_->users.size());
+  for (UserPlan& p : plan_->users) {
+    UserReport u;
+    u.address = p.user.transliterated_from.empty() ? Utf8(p.user.source_address)
+                                                   : p.user.transliterated_from;
+    u.decision = p.decision;
+    u.dn = take(p.dn);
+    u.mail_store = p.mail_store;
+    u.reason = take(p.reason);
+    u.warnings = take(p.warnings);
+    if (!p.user.transliterated_from.empty())
+      u.notes.push_back("looked up as " + p.user.source_address + " ([import] transliteration)");
+    for (std::string& note : p.notes)
+      u.notes.push_back(take(note));
+    report_.users.push_back(std::move(u));
+  }
+}
 
 void Job::SetWarning(std::string text) {
   if (report_.warnings.size() < kMaxSetWarnings) {
@@ -158,6 +187,7 @@ void Job::SetWarning(std::string text) {
 
 bool Job::End(ImportOutcome outcome, std::string reason,
               std::optional<ImportErrorKind> error_kind) {
+  ReportUsers();
   report_.outcome = outcome;
   report_.reason = std::move(reason);
   report_.error_kind = error_kind;
@@ -362,21 +392,6 @@ bool Job::PlanDirectory() {
   if (!plan)
     return EndFor(plan.error(), "");
   plan_ = std::move(*plan);
-  report_.users.reserve(plan_->users.size());
-  for (const UserPlan& p : plan_->users) {
-    UserReport u;
-    u.address = p.user.transliterated_from.empty() ? Utf8(p.user.source_address)
-                                                   : p.user.transliterated_from;
-    u.decision = p.decision;
-    u.dn = p.dn;
-    u.mail_store = p.mail_store;
-    u.reason = p.reason;
-    u.warnings = p.warnings;
-    if (!p.user.transliterated_from.empty())
-      u.notes.push_back("looked up as " + p.user.source_address + " ([import] transliteration)");
-    u.notes.insert(u.notes.end(), p.notes.begin(), p.notes.end());
-    report_.users.push_back(std::move(u));
-  }
   if (VerdictOf(*plan_, options_.policy) == PlanVerdict::kRefused) {
     return End(ImportOutcome::kRefused,
                "refused by policy: " + std::to_string(plan_->Count(Decision::kConflict)) +
@@ -405,6 +420,15 @@ bool Job::ApplyDirectory() {
   report_.timings.apply = Since(phase);
   if (!applied)
     return EndFor(applied.error(), "; a rerun finishes the set");
+  // The changes and the prior entries are spent: delivery and the report read only each user's
+  // decision, names and store. Released before the report's records are built, they are not held
+  // with them, nor through delivery.
+  for (UserPlan& p : plan_->users) {
+    p.change.reset();
+    std::string().swap(p.prior_ldif);
+  }
+  ReturnFreedMemory();
+  ReportUsers();
   may_deliver_.assign(plan_->users.size(), false);
   for (std::size_t i = 0; i < plan_->users.size(); ++i) {
     UserReport& u = report_.users[i];
@@ -422,13 +446,6 @@ bool Job::ApplyDirectory() {
     may_deliver_[i] =
         Receives(p.decision) && a.status != AppliedUser::Status::kFailed && !p.mail_store.empty();
   }
-  // The changes and the prior entries are spent: delivery and the report read only each user's
-  // decision, names and store. Released here, they are not held through delivery.
-  for (UserPlan& p : plan_->users) {
-    p.change.reset();
-    std::string().swap(p.prior_ldif);
-  }
-  ReturnFreedMemory();
   if (options_.TEST_stop_after_directory)
     return EndAbruptly();
   return true;
@@ -455,13 +472,19 @@ bool Job::DeliverMail() {
                                          plan_->users.size());
   std::vector<MailboxTask> tasks;
   std::size_t users_not_receiving = 0;
+  auto take_sections = [](auto& by_key, const std::string& key) {
+    auto found = by_key.find(key);
+    return found == by_key.end() ? std::vector<const parser::SectionInfo*>()
+                                 : std::move(found->second);
+  };
   for (std::size_t i = 0; i < plan_->users.size(); ++i) {
     UserReport& u = report_.users[i];
-    auto& sections = by_owner[plan_->users[i].user.SectionKey()];
-    auto& books = books_by_owner[plan_->users[i].user.SectionKey()];
+    UserPlan& p = plan_->users[i];
+    auto sections = take_sections(by_owner, p.user.SectionKey());
+    auto books = take_sections(books_by_owner, p.user.SectionKey());
     u.address_books = books.size();
     if (may_deliver_[i]) {
-      tasks.push_back({plan_->users[i].mail_store, std::move(sections), &u, std::move(books)});
+      tasks.push_back({std::move(p.mail_store), std::move(sections), &u, std::move(books)});
       continue;
     }
     ++users_not_receiving;
@@ -476,6 +499,12 @@ bool Job::DeliverMail() {
                            std::string(DecisionName(u.decision)) + ")");
     }
   }
+  // The tasks hold what delivery needs of the plan and of the sections by owner; the report holds
+  // the rest. Released here, they are not held through delivery.
+  by_owner.clear();
+  books_by_owner.clear();
+  plan_.reset();
+  ReturnFreedMemory();
   std::vector<const parser::SectionInfo*> named;
   for (const MailboxTask& t : tasks) {
     named.insert(named.end(), t.address_books.begin(), t.address_books.end());
@@ -492,7 +521,7 @@ bool Job::DeliverMail() {
   if (!DeliverPublic(public_sections))
     return false;
   report_.timings.deliver = Since(phase);
-  progress_->Finish(plan_->users.size(), messages_done_);
+  progress_->Finish(report_.users.size(), messages_done_);
   return true;
 }
 
@@ -512,7 +541,7 @@ bool Job::DeliverPublic(const std::vector<const parser::SectionInfo*>& public_se
   UserReport pub;
   pub.address = "PublicMessages";
   std::vector<MailboxTask> public_task{{"PublicMessages", public_sections, &pub}};
-  if (!Deliver(store, 1, public_task, plan_->users.size()))
+  if (!Deliver(store, 1, public_task, report_.users.size()))
     return false;
   report_.public_root = options_.public_root.string();
   report_.public_delivered = pub.messages_delivered;
@@ -526,16 +555,20 @@ bool Job::DeliverPublic(const std::vector<const parser::SectionInfo*>& public_se
 
 // The named outcome of a job that ran its steps to the end: done, or done with warnings.
 void Job::Conclude() {
+  ReportUsers();
   bool warnings = report_.WarningCount() > 0;
-  for (const UserReport& u : report_.users)
+  std::size_t not_done = 0;  // users skipped or in conflict
+  for (const UserReport& u : report_.users) {
     warnings = warnings || u.Incomplete();
+    if (u.decision == Decision::kSkipNotFound || u.decision == Decision::kConflict)
+      ++not_done;
+  }
   for (const SkippedSection& s : report_.skipped_sections)
     warnings = warnings || s.kind == SkippedKind::kPublicMessages;
   if (!warnings) {
     End(ImportOutcome::kDone, "");
     return;
   }
-  std::size_t not_done = plan_->Count(Decision::kSkipNotFound) + plan_->Count(Decision::kConflict);
   End(ImportOutcome::kDoneWithWarnings,
       not_done > 0 ? std::to_string(not_done) + " user(s) skipped or in conflict" : "see warnings");
 }
@@ -547,6 +580,7 @@ ImportResult Job::Run() {
 }
 
 PlannedImport Job::Prepare() {
+  plan_is_shown_ = true;
   if (Validate() && PlanDirectory())
     Conclude();
   return {std::move(result_->report), std::move(plan_)};
