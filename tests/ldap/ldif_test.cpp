@@ -60,6 +60,24 @@ TEST(LdifWriterTest, RendersContentAddModifyAndDeleteRecords) {
   EXPECT_EQ(LdifDeleteRecord("cn=x"), "dn: cn=x\nchangetype: delete\n\n");
 }
 
+// A plan holds one content record per user for as long as the import runs: each record is
+// allocated at exactly its length, base64 values and empty values included.
+TEST(LdifWriterTest, AllocatesEachRecordAtItsLength) {
+  Entry entry{"cn=Zoë Quinn,ou=Recipients,dc=example,dc=test", {}};
+  entry.Add("objectClass", "inetOrgPerson");
+  entry.Add("description", "");
+  entry.Add("sn", " leading space");
+  entry.Add("ccmTargetAddress", "CCMAIL:Quinn, Zoe at HQPO");
+  for (const std::string& record :
+       {LdifContentRecord(entry), LdifAddRecord(entry),
+        LdifModifyRecord(entry.dn, {Modification::Delete("objectClass", {"ccmCustomRecipient"}),
+                                    Modification::Delete("ccmTargetAddress"),
+                                    Modification::Add("cn", {"Zoë", "Zoe"}),
+                                    Modification::Replace("sn", {})})}) {
+    EXPECT_EQ(record.capacity(), record.size()) << record;
+  }
+}
+
 TEST(LdifRoundTripTest, WhatTheWriterWritesTheReaderReadsBack) {
   Entry entry{"cn=Zo\xc3\xab \\, Unal,dc=example,dc=test", {}};
   entry.Add("objectClass", "inetOrgPerson");
