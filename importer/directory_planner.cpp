@@ -33,31 +33,39 @@ constexpr std::size_t kDecideOnTwoThreadsFrom = 256;
 
 // Shared by every search callback of one planning run.
 struct PlanningRun {
+  // The users as planning receives them, until Prepare moves each into its record in `plans`.
   std::vector<MigratingUser> users;
+  // Per user, in set order: the user's record, decided in place. Deciding moves the user and
+  // its resolution into the record, so each is held once, and the users' own array is gone
+  // before the records fill.
+  std::vector<UserPlan> plans;
   std::vector<UserMatchKeys> keys;  // per user, for ClassifyEntry
   PlannerOptions options;
   std::vector<Resolution> resolutions;
-  // Decisions made as soon as a user's search answered (DecideUser is pure), so that deciding
-  // overlaps the searches still outstanding instead of following the last one. Deciding moves
-  // the user and its resolution into the plan: each is held once.
-  std::vector<UserPlan> decided;
+  // Decisions are made as soon as a user's search answered (DecideUser is pure), so that
+  // deciding overlaps the searches still outstanding instead of following the last one.
   std::vector<bool> is_decided;
   std::size_t pending = 0;
   std::optional<ImportError> failure;
   std::function<void(Result<DirectoryPlan, ImportError>)> done;
 
-  // Sizes the per-user state and normalises every user's keys: before the first answer.
+  const MigratingUser& User(std::size_t i) const { return plans[i].user; }
+
+  // Gives each user its record and normalises every user's keys: before the first answer.
   void Prepare() {
     resolutions.resize(users.size());
-    decided.resize(users.size());
+    plans.resize(users.size());
     is_decided.resize(users.size());
     keys.reserve(users.size());
-    for (const MigratingUser& user : users)
-      keys.push_back(MatchKeysOf(user));
+    for (std::size_t i = 0; i < users.size(); ++i) {
+      plans[i].user = std::move(users[i]);
+      keys.push_back(MatchKeysOf(plans[i].user));
+    }
+    std::vector<MigratingUser>().swap(users);
   }
 
   void Decide(std::size_t i) {
-    decided[i] = DecideUser(std::move(users[i]), std::move(resolutions[i]), options.plan);
+    plans[i] = DecideUser(std::move(plans[i].user), std::move(resolutions[i]), options.plan);
     is_decided[i] = true;
   }
 
@@ -66,14 +74,14 @@ struct PlanningRun {
   // between this thread and one more.
   void DecideTheRest() {
     std::vector<std::size_t> rest;
-    for (std::size_t i = 0; i < users.size(); ++i) {
+    for (std::size_t i = 0; i < plans.size(); ++i) {
       if (!is_decided[i])
         rest.push_back(i);
     }
     auto decide = [this, &rest](std::size_t first, std::size_t last) {
       for (std::size_t k = first; k < last; ++k) {
         const std::size_t i = rest[k];
-        decided[i] = DecideUser(std::move(users[i]), std::move(resolutions[i]), options.plan);
+        plans[i] = DecideUser(std::move(plans[i].user), std::move(resolutions[i]), options.plan);
       }
     };
     const std::size_t half = rest.size() >= kDecideOnTwoThreadsFrom ? rest.size() / 2 : 0;
@@ -103,7 +111,7 @@ struct PlanningRun {
     }
     DecideTheRest();
     DirectoryPlan plan;
-    plan.users = std::move(decided);
+    plan.users = std::move(plans);
     CheckPlanCollisions(plan);
     callback(std::move(plan));
   }
@@ -132,7 +140,7 @@ std::atomic<std::size_t> resolution_searches{0};
 
 // The addresses a failure message names: the user's own for a group of one.
 std::string GroupName(const PlanningRun& run, const std::vector<std::size_t>& group) {
-  std::string name = run.users[group.front()].source_address;
+  std::string name = run.User(group.front()).source_address;
   if (group.size() > 1)
     name += " (and " + std::to_string(group.size() - 1) + " more users of its search)";
   return name;
@@ -175,7 +183,7 @@ void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
   const bool typeless = run->options.plan.match_target_without_type;
   std::vector<std::vector<ldap::Filter>> terms;
   for (std::size_t i : group)
-    terms.push_back(ResolutionTerms(run->users[i], typeless));
+    terms.push_back(ResolutionTerms(run->User(i), typeless));
   ldap::SearchRequest request;
   request.base = run->options.base_dn;
   request.scope = ldap::Scope::kSubtree;
