@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <optional>
 #include <ostream>
 
 #include "ccm/atomic_file.h"
@@ -52,13 +53,27 @@ AtomicFileOptions ReportFileOptions(const std::filesystem::path& dir) {
   return options;
 }
 
-Result<void, std::string> WriteReport(const std::filesystem::path& dir, const std::string& text) {
+// Writes report.json into `dir` as it is rendered, a piece at a time: a large set's report is
+// never held whole beside the import's own data.
+Result<void, std::string> WriteReport(const std::filesystem::path& dir,
+                                      const importer::ImportReport& report) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid())
     return Fail(FileError::Of("open the report directory", dir.string(), errno).message);
-  auto written = WriteFileAtomically(fd.get(), "report.json", text, ReportFileOptions(dir));
-  if (!written)
-    return Fail(std::move(written.error().message));
+  auto file = AtomicFile::Create(fd.get(), "report.json", ReportFileOptions(dir));
+  if (!file)
+    return Fail(std::move(file.error().message));
+  std::optional<FileError> failure;
+  importer::WriteReportJson(report, [&](std::string_view piece) {
+    if (failure)
+      return;
+    if (auto appended = file->Append(piece); !appended)
+      failure = std::move(appended.error());
+  });
+  if (failure)
+    return Fail(std::move(failure->message));
+  if (auto committed = file->Commit(); !committed)
+    return Fail(std::move(committed.error().message));
   return {};
 }
 
@@ -126,7 +141,7 @@ int RunImportCommand(const std::vector<std::string>& args, std::ostream& out, st
   std::signal(SIGTERM, SIG_DFL);
 
   out << importer::RenderReportSummary(result.report);
-  if (auto written = WriteReport(report_dir, importer::RenderReportJson(result.report)); !written) {
+  if (auto written = WriteReport(report_dir, result.report); !written) {
     err << "ccmigrate import: " << written.error() << "\n";
     // The import itself happened; a missing report is still a failure worth a retry.
     const int code = ExitCodeFor(result.report);

@@ -10,6 +10,10 @@ namespace ccm::importer {
 
 namespace {
 
+// How much of report.json WriteReportJson holds before handing it to its sink: large enough that
+// a piece is one cheap write, small beside the report of a large set (about 650 bytes a user).
+constexpr std::size_t kReportPieceBytes = 64 * 1024;
+
 // Control characters would let export text forge lines in a terminal summary.
 std::string Printable(std::string_view text) {
   std::string out;
@@ -95,7 +99,7 @@ std::uint64_t ImportReport::WarningCount() const {
   return n;
 }
 
-std::string RenderReportJson(const ImportReport& r) {
+void WriteReportJson(const ImportReport& r, const ReportTextSink& sink) {
   // Keyed by name: the totals keep their alphabetical order in report.json.
   std::map<std::string_view, std::uint64_t> by_decision;
   for (Decision d : kDecisions)
@@ -116,6 +120,11 @@ std::string RenderReportJson(const ImportReport& r) {
   }
 
   JsonWriter w;
+  // Called after each element of the report's lists, which are as long as the set is large.
+  auto hand_over_full_piece = [&] {
+    if (w.size() >= kReportPieceBytes)
+      sink(w.TakeText());
+  };
   w.BeginObject();
   w.Key("ccmigrate_report");
   w.Int(1);
@@ -182,6 +191,7 @@ std::string RenderReportJson(const ImportReport& r) {
     StringList(w, "warnings", u.warnings);
     StringList(w, "notes", u.notes);
     w.EndObject();
+    hand_over_full_piece();
   }
   w.EndArray();
 
@@ -193,6 +203,7 @@ std::string RenderReportJson(const ImportReport& r) {
     w.Member("file", s.file);
     w.Member("reason", s.reason);
     w.EndObject();
+    hand_over_full_piece();
   }
   w.EndArray();
 
@@ -207,6 +218,7 @@ std::string RenderReportJson(const ImportReport& r) {
     w.Member("records", s.records);
     w.Member("reason", s.reason);
     w.EndObject();
+    hand_over_full_piece();
   }
   w.EndArray();
 
@@ -217,6 +229,7 @@ std::string RenderReportJson(const ImportReport& r) {
     w.Member("address", a.address);
     w.Member("reason", a.reason);
     w.EndObject();
+    hand_over_full_piece();
   }
   w.EndArray();
   w.Member("untranslated_addresses_not_shown", r.untranslated_addresses_not_shown);
@@ -227,6 +240,7 @@ std::string RenderReportJson(const ImportReport& r) {
     w.Member("address", t.address);
     w.Member("as", t.ascii);
     w.EndObject();
+    hand_over_full_piece();
   }
   w.EndArray();
 
@@ -243,7 +257,15 @@ std::string RenderReportJson(const ImportReport& r) {
   if (!r.journal_dir.empty())
     w.Member("journal_dir", r.journal_dir);
   w.EndObject();
-  return w.str() + "\n";
+  std::string last = w.TakeText();
+  last.push_back('\n');
+  sink(last);
+}
+
+std::string RenderReportJson(const ImportReport& report) {
+  std::string text;
+  WriteReportJson(report, [&text](std::string_view piece) { text += piece; });
+  return text;
 }
 
 std::string RenderReportSummary(const ImportReport& r) {

@@ -43,6 +43,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -167,7 +168,14 @@ struct ImportReport {
   std::uint64_t WarningCount() const;
 };
 
-/// report.json's text (one object, newline-terminated).
+/// Receives report.json's text piece by piece, in order.
+using ReportTextSink = std::function<void(std::string_view piece)>;
+
+/// Writes report.json's text (one object, newline-terminated) to `sink` in pieces of about
+/// 64 KiB, so that a report of many users is never held whole.
+void WriteReportJson(const ImportReport& report, const ReportTextSink& sink);
+
+/// report.json's text, whole (WriteReportJson's pieces joined).
 std::string RenderReportJson(const ImportReport& report);
 
 /// The short human summary: outcome, counts by decision, messages, skipped and synthesised

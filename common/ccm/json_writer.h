@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ccm {
@@ -156,6 +157,12 @@ class JsonWriter {
   }
   /// The document so far.
   const std::string& str() const { return out_; }
+  /// Bytes written since the writer began or since the last TakeText.
+  std::size_t size() const { return out_.size(); }
+  /// The text written since the writer began or since the last TakeText, handed over; the
+  /// document goes on where it was. A caller writing a large document out in pieces holds one
+  /// piece at a time instead of the whole.
+  std::string TakeText() { return std::exchange(out_, {}); }
 
  private:
   struct Container {

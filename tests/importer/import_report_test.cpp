@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace ccm::importer {
 namespace {
 
@@ -70,6 +74,41 @@ TEST(ImportReport, JsonHasTotalsUsersSectionsAndTimings) {
   }
   EXPECT_EQ(json.find("\"public\""), std::string::npos);
   EXPECT_EQ(json.back(), '\n');
+}
+
+TEST(ImportReport, ALargeReportIsWrittenInPiecesOfAboutSixtyFourKiB) {
+  ImportReport r = Sample();
+  const UserReport avery = r.users.front();
+  for (int i = 0; i < 3000; ++i) {
+    UserReport u = avery;
+    u.address = "CCMAIL:User " + std::to_string(i) + " at HQPO";
+    r.users.push_back(std::move(u));
+  }
+  std::vector<std::string> pieces;
+  WriteReportJson(r, [&pieces](std::string_view piece) { pieces.emplace_back(piece); });
+
+  // 3,000 records of ~700 bytes: about 2 MiB, never held whole.
+  ASSERT_GT(pieces.size(), 20u);
+  std::string joined;
+  for (const std::string& piece : pieces) {
+    EXPECT_LE(piece.size(), 64u * 1024 + 1024);  // a piece ends after the record that fills it
+    joined += piece;
+  }
+  EXPECT_EQ(joined, RenderReportJson(r));
+  EXPECT_NE(joined.find("\"users\":3002"), std::string::npos);
+  std::size_t at = 0;
+  for (int i = 0; i < 3000; ++i) {  // every record, in order
+    at = joined.find("\"CCMAIL:User " + std::to_string(i) + " at HQPO\"", at);
+    ASSERT_NE(at, std::string::npos) << i;
+  }
+  EXPECT_EQ(joined.substr(joined.size() - 2), "}\n");
+}
+
+TEST(ImportReport, ASmallReportIsWrittenAsOnePiece) {
+  std::vector<std::string> pieces;
+  WriteReportJson(Sample(), [&pieces](std::string_view piece) { pieces.emplace_back(piece); });
+  ASSERT_EQ(pieces.size(), 1u);
+  EXPECT_EQ(pieces.front(), RenderReportJson(Sample()));
 }
 
 TEST(ImportReport, SummaryNamesOutcomeCountsAndProblems) {
