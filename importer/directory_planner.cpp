@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "importer/address_match.h"
+#include "ldap/packed_entry.h"
 
 namespace ccm::importer {
 namespace {
@@ -31,6 +32,25 @@ constexpr int kInvalidCredentials = 49;
 // less than deciding a few users).
 constexpr std::size_t kDecideOnTwoThreadsFrom = 256;
 
+// What resolution found for one user, held until the user is decided. A scan holds every
+// matched entry until the read ends (a later entry may match the same user), so entries are held
+// packed, one block each, and unpacked one user at a time to decide.
+struct HeldResolution {
+  std::vector<ldap::PackedEntry> matches;
+  std::vector<ldap::PackedEntry> near_misses;
+
+  Resolution Unpack() const {
+    Resolution resolution;
+    resolution.matches.reserve(matches.size());
+    for (const ldap::PackedEntry& entry : matches)
+      resolution.matches.push_back(entry.Unpack());
+    resolution.near_misses.reserve(near_misses.size());
+    for (const ldap::PackedEntry& entry : near_misses)
+      resolution.near_misses.push_back(entry.Unpack());
+    return resolution;
+  }
+};
+
 // Shared by every search callback of one planning run.
 struct PlanningRun {
   // The users as planning receives them, until Prepare moves each into its record in `plans`.
@@ -41,7 +61,7 @@ struct PlanningRun {
   std::vector<UserPlan> plans;
   std::vector<UserMatchKeys> keys;  // per user, for ClassifyEntry
   PlannerOptions options;
-  std::vector<Resolution> resolutions;
+  std::vector<HeldResolution> resolutions;
   // Decisions are made as soon as a user's search answered (DecideUser is pure), so that
   // deciding overlaps the searches still outstanding instead of following the last one.
   std::vector<bool> is_decided;
@@ -64,8 +84,15 @@ struct PlanningRun {
     std::vector<MigratingUser>().swap(users);
   }
 
+  // User i's resolution, unpacked; what was held for it is released.
+  Resolution TakeResolution(std::size_t i) {
+    Resolution resolution = resolutions[i].Unpack();
+    resolutions[i] = HeldResolution{};
+    return resolution;
+  }
+
   void Decide(std::size_t i) {
-    plans[i] = DecideUser(std::move(plans[i].user), std::move(resolutions[i]), options.plan);
+    plans[i] = DecideUser(std::move(plans[i].user), TakeResolution(i), options.plan);
     is_decided[i] = true;
   }
 
@@ -81,7 +108,7 @@ struct PlanningRun {
     auto decide = [this, &rest](std::size_t first, std::size_t last) {
       for (std::size_t k = first; k < last; ++k) {
         const std::size_t i = rest[k];
-        plans[i] = DecideUser(std::move(plans[i].user), std::move(resolutions[i]), options.plan);
+        plans[i] = DecideUser(std::move(plans[i].user), TakeResolution(i), options.plan);
       }
     };
     const std::size_t half = rest.size() >= kDecideOnTwoThreadsFrom ? rest.size() / 2 : 0;
@@ -147,11 +174,11 @@ std::string GroupName(const PlanningRun& run, const std::vector<std::size_t>& gr
 }
 
 // Gives `entry` to each of `users` it matches or nearly matches (ClassifyEntry decides).
-void HandOut(PlanningRun& run, ldap::Entry& entry, const EntryAddressKeys& entry_keys,
+void HandOut(PlanningRun& run, const ldap::Entry& entry, const EntryAddressKeys& entry_keys,
              std::span<const std::size_t> users, bool typeless) {
-  std::vector<std::vector<ldap::Entry>*> takers;  // the lists this entry goes to
+  std::vector<std::vector<ldap::PackedEntry>*> takers;  // the lists this entry goes to
   for (std::size_t i : users) {
-    Resolution& resolution = run.resolutions[i];
+    HeldResolution& resolution = run.resolutions[i];
     switch (ClassifyEntry(entry_keys, run.keys[i], typeless)) {
       case EntryMatch::kMatch:
         takers.push_back(&resolution.matches);
@@ -163,13 +190,13 @@ void HandOut(PlanningRun& run, ldap::Entry& entry, const EntryAddressKeys& entry
         break;  // another user's entry, or equal for caseIgnoreIA5Match only
     }
   }
-  // Nearly always one user takes the entry: it is moved there, copied only for the others.
-  for (std::size_t t = 0; t < takers.size(); ++t) {
-    if (t + 1 < takers.size())
-      takers[t]->push_back(entry);
-    else
-      takers[t]->push_back(std::move(entry));
-  }
+  if (takers.empty())
+    return;
+  // Nearly always one user takes the entry: it is packed once, copied only for the others.
+  ldap::PackedEntry packed(entry);
+  for (std::size_t t = 0; t + 1 < takers.size(); ++t)
+    takers[t]->push_back(packed);
+  takers.back()->push_back(std::move(packed));
 }
 
 // One search for every user of `group`: the OR of their resolution filters. Each returned entry
@@ -202,7 +229,7 @@ void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
         SubmitGroup(client, run, std::vector<std::size_t>(middle, group.end()));
       }
     } else {
-      for (ldap::Entry& entry : result->entries)
+      for (const ldap::Entry& entry : result->entries)
         HandOut(*run, entry, AddressKeysOf(entry), group, typeless);
       if (result->size_limit_exceeded && !run->failure) {
         run->failure = ImportError{ImportErrorKind::kPermanent,
@@ -247,8 +274,8 @@ struct Scan {
 // handed out is dropped and the searches resolve every user.
 void FallBackToSearches(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
                         const Scan& scan) {
-  for (Resolution& resolution : run->resolutions)
-    resolution = Resolution{};
+  for (HeldResolution& resolution : run->resolutions)
+    resolution = HeldResolution{};
   SubmitSearches(client, run, scan.users);
   if (--run->pending == 0)
     run->Finish();
@@ -282,7 +309,7 @@ void ScanPage(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
           ScanPage(client, run, scan, std::move(result->next_page_cookie));
         const bool typeless = run->options.plan.match_target_without_type;
         std::vector<std::size_t> candidates;
-        for (ldap::Entry& entry : result->entries) {
+        for (const ldap::Entry& entry : result->entries) {
           const EntryAddressKeys entry_keys = AddressKeysOf(entry);
           candidates.clear();
           for (const auto* values : {&entry_keys.proxies, &entry_keys.targets}) {
