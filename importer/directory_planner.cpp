@@ -136,6 +136,9 @@ struct PlanningRun {
       callback(Fail(std::move(*failure)));
       return;
     }
+    // Every answer is in: the users' keys have done their work, and deciding allocates the
+    // plan's records in their place.
+    std::vector<UserMatchKeys>().swap(keys);
     DecideTheRest();
     DirectoryPlan plan;
     plan.users = std::move(plans);
@@ -323,7 +326,10 @@ void ScanPage(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
           candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
           HandOut(*run, entry, entry_keys, candidates, typeless);
         }
-        if (last_page && --run->pending == 0)
+        if (!last_page)
+          return;
+        *scan = Scan{};  // the index goes before the users are decided
+        if (--run->pending == 0)
           run->Finish();  // decides every user
       });
 }
