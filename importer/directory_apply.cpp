@@ -118,13 +118,14 @@ void ApplyRun::Send(const std::shared_ptr<ApplyRun>& run, std::size_t sequence) 
       }
       Answered(run, sequence);
     };
-    if (u.change->kind == DirectoryChange::Kind::kAdd) {
-      client.AsyncAdd(u.change->entry, std::move(on_result));
+    DirectoryChange change = u.change->Unpack();
+    if (change.kind == DirectoryChange::Kind::kAdd) {
+      client.AsyncAdd(std::move(change.entry), std::move(on_result));
       continue;
     }
     std::vector<ldap::Control> controls;
-    if (u.change->assertion) {
-      auto control = ldap::AssertionControl(*u.change->assertion);
+    if (change.assertion) {
+      auto control = ldap::AssertionControl(*change.assertion);
       if (!control) {
         // An unencodable assertion is a programming error; never send the modify unguarded.
         boost::asio::post(client.get_executor(), [on_result, error = control.error()]() mutable {
@@ -134,7 +135,7 @@ void ApplyRun::Send(const std::shared_ptr<ApplyRun>& run, std::size_t sequence) 
       }
       controls.push_back(std::move(*control));
     }
-    client.AsyncModify(u.change->dn, u.change->modifications, std::move(controls),
+    client.AsyncModify(std::move(change.dn), std::move(change.modifications), std::move(controls),
                        std::move(on_result));
   }
 }

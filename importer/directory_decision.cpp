@@ -135,7 +135,7 @@ UserPlan PlanConvert(UserPlan plan, const ldap::Entry& entry, const PlanOptions&
   change.modifications.push_back(Modification::Add("ccmMailStore", {plan.mail_store}));
   if (!proxies.empty())
     change.modifications.push_back(Modification::Add("ccmProxyAddress", proxies));
-  plan.change = std::move(change);
+  plan.change = PackedChange(change);
   return plan;
 }
 
@@ -171,7 +171,7 @@ UserPlan PlanDeliver(UserPlan plan, const ldap::Entry& entry) {
     plan.reason += change.modifications.size() == 2 ? "; adding its migrate proxy and store"
                    : add_store                      ? "; adding its store"
                                                     : "; adding its migrate proxy";
-    plan.change = std::move(change);
+    plan.change = PackedChange(change);
   }
   return plan;
 }
@@ -212,7 +212,7 @@ UserPlan PlanCreate(UserPlan plan, const PlanOptions& options) {
   e.Add("ccmMailboxHome", plan.mailbox_home);
   e.Add("ccmMailStore", plan.mail_store);
   e.attributes.push_back({"ccmProxyAddress", {MigrateProxyFor(user), user.source_address}});
-  plan.change = std::move(change);
+  plan.change = PackedChange(change);
   return plan;
 }
 

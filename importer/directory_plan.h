@@ -16,6 +16,7 @@
 
 #include "importer/directory_change.h"
 #include "importer/migrating_user.h"
+#include "importer/packed_change.h"
 #include "ldap/entry.h"
 
 namespace ccm::importer {
@@ -50,8 +51,9 @@ struct UserPlan {
   /// recipient that is converted instead); reported, but they do not make a plan "with
   /// warnings".
   std::vector<std::string> notes;
-  /// The write, if any (convert; deliver when the migrate proxy or store is missing; create).
-  std::optional<DirectoryChange> change;
+  /// The write, if any (convert; deliver when the migrate proxy or store is missing; create),
+  /// packed: a plan holds one per user for as long as the import runs.
+  std::optional<PackedChange> change;
   /// The matched entry as read during planning, as the content record the journal writes before
   /// the change is applied (ldap::LdifContentRecord); empty when no entry matched. Held as text:
   /// one block per user, where an ldap::Entry takes one per attribute and value.

@@ -85,7 +85,7 @@ std::size_t LineOf(std::string_view text, std::size_t offset) {
 }
 
 std::string ChangeRecord(const UserPlan& u) {
-  const DirectoryChange& c = *u.change;
+  const DirectoryChange c = u.change->Unpack();
   if (c.kind == DirectoryChange::Kind::kAdd)
     return ldap::LdifAddRecord(c.entry);
   return ldap::LdifModifyRecord(c.dn, c.modifications);
@@ -235,7 +235,8 @@ Result<void, ImportError> Journal::RecordIntents(const std::vector<const UserPla
       text += "# prior state: the entry did not exist\n";
     }
     text += "# change (asserted on " +
-            CommentText(u->change->assertion ? u->change->assertion->str() : "nothing") + "):\n";
+            CommentText(u->change->assertion() ? u->change->assertion()->str() : "nothing") +
+            "):\n";
     text += ChangeRecord(*u);
   }
   return AppendTagged(std::move(text));

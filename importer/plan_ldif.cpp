@@ -51,7 +51,7 @@ Result<std::string, std::string> RenderPlanLdif(const DirectoryPlan& plan) {
     for (const std::string& n : u.notes)
       out += "# note: " + CommentText(n) + "\n";
     if (u.change) {
-      auto record = RenderChangeLdif(*u.change);
+      auto record = RenderChangeLdif(u.change->Unpack());
       if (!record)
         return Fail("user " + u.user.source_address + ": " + record.error());
       out += *record;

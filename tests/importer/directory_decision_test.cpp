@@ -52,12 +52,13 @@ PlanOptions Options() {
   return o;
 }
 
-const Modification* FindChange(const DirectoryChange& change, Kind kind, std::string_view attr) {
-  for (const Modification& m : change.modifications) {
+// The plan's modification of `kind` on `attr`, if its change has one.
+std::optional<Modification> FindChange(const UserPlan& plan, Kind kind, std::string_view attr) {
+  for (const Modification& m : plan.change->Unpack().modifications) {
     if (m.kind == kind && ccm::EqualsIgnoreCase(m.attribute, attr))
-      return &m;
+      return m;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 TEST(DecideUser, CustomRecipientIsConvertedWithOneAssertedModify) {
@@ -68,7 +69,7 @@ TEST(DecideUser, CustomRecipientIsConvertedWithOneAssertedModify) {
   EXPECT_EQ(plan.mailbox_home, "mail1.example.test");
   ASSERT_TRUE(plan.change.has_value());
   EXPECT_EQ(plan.prior_ldif, ldap::LdifContentRecord(AveryCustomRecipient()));
-  const DirectoryChange& c = *plan.change;
+  const DirectoryChange c = plan.change->Unpack();
   EXPECT_EQ(c.kind, DirectoryChange::Kind::kModify);
   EXPECT_EQ(c.dn, plan.dn);  // in place, the DN never changes
   ASSERT_TRUE(c.assertion.has_value());
@@ -97,8 +98,8 @@ TEST(DecideUser, OldTargetBecomesLowerCaseSecondaryProxyWhenAbsent) {
   u.has_mailbox_record = false;
   const UserPlan plan = DecideUser(u, {{e}, {}}, Options());
   ASSERT_EQ(plan.decision, Decision::kConvert);
-  const Modification* proxies = FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress");
-  ASSERT_NE(proxies, nullptr);
+  const std::optional<Modification> proxies = FindChange(plan, Kind::kAdd, "ccmProxyAddress");
+  ASSERT_TRUE(proxies.has_value());
   EXPECT_EQ(proxies->values, (std::vector<std::string>{"migrate:CCMAIL:Quinn, Avery at HQPO",
                                                        "ccmail:Quinn, Avery at HQPO"}));
   EXPECT_TRUE(plan.warnings.empty());
@@ -110,15 +111,15 @@ TEST(DecideUser, ProxyDeduplicationUsesTheNormalisationNotTheSpelling) {
   e.attributes[4].values = {"ccmail:QUINN,AVERY  at hqpo", "MIGRATE:ccmail:quinn, avery at HQPO"};
   const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
   ASSERT_EQ(plan.decision, Decision::kConvert);
-  EXPECT_EQ(FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress"), nullptr);
+  EXPECT_FALSE(FindChange(plan, Kind::kAdd, "ccmProxyAddress").has_value());
 }
 
 TEST(DecideUser, MigrateProxyDoesNotCountAsTheNativeProxy) {
   ldap::Entry e = AveryCustomRecipient();
   e.attributes[4].values = {"migrate:CCMAIL:Quinn, Avery at HQPO"};  // found via migrate:
   const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
-  const Modification* proxies = FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress");
-  ASSERT_NE(proxies, nullptr);
+  const std::optional<Modification> proxies = FindChange(plan, Kind::kAdd, "ccmProxyAddress");
+  ASSERT_TRUE(proxies.has_value());
   EXPECT_EQ(proxies->values, (std::vector<std::string>{"ccmail:Quinn, Avery at HQPO"}));
 }
 
@@ -127,8 +128,8 @@ TEST(DecideUser, FoundThroughTheNativeProxyOnlyStillGetsTheMigrateProxy) {
   e.attributes[3].values = {"SMTP:avery@elsewhere.example"};
   const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
   ASSERT_EQ(plan.decision, Decision::kConvert);
-  const Modification* proxies = FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress");
-  ASSERT_NE(proxies, nullptr);
+  const std::optional<Modification> proxies = FindChange(plan, Kind::kAdd, "ccmProxyAddress");
+  ASSERT_TRUE(proxies.has_value());
   EXPECT_EQ(proxies->values, (std::vector<std::string>{"migrate:CCMAIL:Quinn, Avery at HQPO",
                                                        "smtp:avery@elsewhere.example"}));
 }
@@ -138,8 +139,8 @@ TEST(DecideUser, TypelessTargetTakesTheSourceAddressType) {
   e.attributes[3].values = {"Quinn, Avery at HQPO"};
   e.attributes[4].values = {};
   const UserPlan plan = DecideUser(Avery(), {{e}, {}}, Options());
-  const Modification* proxies = FindChange(*plan.change, Kind::kAdd, "ccmProxyAddress");
-  ASSERT_NE(proxies, nullptr);
+  const std::optional<Modification> proxies = FindChange(plan, Kind::kAdd, "ccmProxyAddress");
+  ASSERT_TRUE(proxies.has_value());
   EXPECT_EQ(proxies->values[1], "ccmail:Quinn, Avery at HQPO");
 }
 
@@ -152,13 +153,13 @@ TEST(DecideUser, MailboxIsDeliveredAndKeepsItsHome) {
   EXPECT_EQ(plan.mailbox_home, "mail2.example.test");
   EXPECT_EQ(plan.mail_store, "crowe");
   ASSERT_TRUE(plan.change.has_value());
-  ASSERT_TRUE(plan.change->assertion.has_value());
-  EXPECT_EQ(plan.change->assertion->str(), "(objectClass=ccmMailbox)");
+  ASSERT_TRUE(plan.change->Unpack().assertion.has_value());
+  EXPECT_EQ(plan.change->Unpack().assertion->str(), "(objectClass=ccmMailbox)");
   const std::vector<Modification> expected = {
       Modification::Add("ccmProxyAddress", {"migrate:CCMAIL:Quinn, Avery at HQPO"}),
       Modification::Add("ccmMailStore", {"crowe"}),
   };
-  EXPECT_EQ(plan.change->modifications, expected);
+  EXPECT_EQ(plan.change->Unpack().modifications, expected);
 }
 
 TEST(DecideUser, ConvertedMailboxIsDeliveredWithoutChange) {  // idempotent rerun
@@ -219,7 +220,7 @@ TEST(DecideUser, NotFoundWithMailboxRecordIsSkippedUnlessCreationIsEnabled) {
   ASSERT_EQ(plan.decision, Decision::kCreate);
   EXPECT_EQ(plan.dn, "cn=Avery Quinn,ou=Recipients,dc=example,dc=test");
   ASSERT_TRUE(plan.change.has_value());
-  EXPECT_EQ(plan.change->kind, DirectoryChange::Kind::kAdd);
+  EXPECT_EQ(plan.change->kind(), DirectoryChange::Kind::kAdd);
   EXPECT_EQ(plan.mail_store, "aquinn");
   // without a DIRECTORY record there is nothing to create from
   MigratingUser u = Avery();
@@ -313,9 +314,8 @@ TEST(DecideUser, LiteralHomeServerIsKept) {
   u.home_server = "mail9.example.test";
   const UserPlan plan = DecideUser(u, {{AveryCustomRecipient()}, {}}, Options());
   EXPECT_EQ(plan.mailbox_home, "mail9.example.test");
-  EXPECT_NE(FindChange(*plan.change, Kind::kAdd, "ccmMailboxHome"), nullptr);
-  EXPECT_EQ(FindChange(*plan.change, Kind::kAdd, "ccmMailboxHome")->values[0],
-            "mail9.example.test");
+  EXPECT_TRUE(FindChange(plan, Kind::kAdd, "ccmMailboxHome").has_value());
+  EXPECT_EQ(FindChange(plan, Kind::kAdd, "ccmMailboxHome")->values[0], "mail9.example.test");
 }
 
 TEST(MailStoreKey, IsSafeStableAndCollisionResistant) {

@@ -218,7 +218,7 @@ class DirectoryResolutionTest : public ::testing::Test {
 std::string ChangeText(const UserPlan& u) {
   if (!u.change)
     return "(none)";
-  auto text = RenderChangeLdif(*u.change);
+  auto text = RenderChangeLdif(u.change->Unpack());
   return text ? *text : "render failed: " + text.error();
 }
 

@@ -76,9 +76,10 @@ class MemoryDirectory final : public DirectoryAccess {
     for (const UserPlan& p : plan.users) {
       AppliedUser a;
       if (p.change) {
+        const DirectoryChange change = p.change->Unpack();
         for (ldap::Entry& e : entries) {
-          if (e.dn == p.change->dn)
-            ApplyChange(e, *p.change);
+          if (e.dn == change.dn)
+            ApplyChange(e, change);
         }
         a.status = AppliedUser::Status::kApplied;
         ++changes_applied;

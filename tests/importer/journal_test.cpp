@@ -90,7 +90,7 @@ TEST_F(JournalTest, PriorStateAndChangeRoundTrip) {
   ASSERT_TRUE(r.prior.has_value());
   EXPECT_EQ(*r.prior, AveryEntry());  // byte-exact, including the base64 value
   EXPECT_EQ(r.dn, plan.dn);
-  EXPECT_EQ(r.modifications, plan.change->modifications);
+  EXPECT_EQ(r.modifications, plan.change->Unpack().modifications);
 
   // Appending (a rerun) keeps what is there.
   {
@@ -108,7 +108,7 @@ TEST_F(JournalTest, InverseUndoesExactlyTheJournaledChange) {
   JournalRecord record;
   record.prior = AveryEntry();
   record.dn = plan.dn;
-  record.modifications = plan.change->modifications;
+  record.modifications = plan.change->Unpack().modifications;
   auto inverse = InverseOf(record);
   ASSERT_TRUE(inverse.ok()) << inverse.error();
   using ldap::Modification;

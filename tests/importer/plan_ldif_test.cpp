@@ -37,7 +37,7 @@ TEST(RenderPlanLdif, ConversionRecordIsExact) {
 
   auto ldif = RenderPlanLdif(plan);
   ASSERT_TRUE(ldif.ok()) << ldif.error();
-  auto control = ldap::AssertionControl(*plan.users[0].change->assertion);
+  auto control = ldap::AssertionControl(*plan.users[0].change->assertion());
   ASSERT_TRUE(control.ok());
   // [0] and { [3] equalityMatch {objectClass, ccmCustomRecipient}, [3] {ccmTargetAddress, ...} }
   ASSERT_GT(control->value.size(), 4U);
