@@ -1,6 +1,7 @@
 // directory_change.h — one directory write the plan carries out, as data: a modify guarded by
 // an RFC 4528 assertion, or an add. Apply sends it through the ldap client; plan_ldif prints
-// it for ldapmodify; both read this one value, so the dry run is what is applied.
+// it for ldapmodify; both read this one value, so the dry run is what is applied. A plan holds
+// it packed (packed_change.h) and each reader unpacks it as it goes.
 //
 // Thread safety: a plain value.
 #pragma once

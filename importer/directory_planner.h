@@ -21,7 +21,9 @@
 //   the entries a scan is the cheaper way by far; when they are not, the scan stops once it has
 //   read kScanEntriesPerUser entries per user and the searches above resolve the set instead
 //   (a scan that fails or meets a size limit does the same). Users are decided when the scan
-//   ends, since any later entry may match them too, on two threads for a large set.
+//   ends, since any later entry may match them too, on two threads for a large set; until then
+//   each matched entry is held packed (ldap/packed_entry.h), and the users' keys and the index
+//   are released before deciding.
 //
 // Users with a non-ASCII address are not searched at all (conflict).
 //

@@ -8,7 +8,8 @@
 // escaped per RFC 8259 (quote, backslash, every control character below 0x20 and DEL as \u00XX or
 // the short forms). Input that is not valid UTF-8 never produces invalid JSON: each offending byte
 // becomes U+FFFD. It does not check that keys and values alternate correctly; callers write
-// well-formed sequences (tests cover theirs).
+// well-formed sequences (tests cover theirs). A caller writing a large document takes the text
+// in pieces as it goes (TakeText) instead of holding it whole.
 //
 // Thread safety: externally synchronized; JsonEscape is a pure function.
 #pragma once
