@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ccm/block_store.h"
 #include "importer/directory_change.h"
 #include "importer/migrating_user.h"
 #include "importer/packed_change.h"
@@ -55,9 +56,10 @@ struct UserPlan {
   /// packed: a plan holds one per user for as long as the import runs.
   std::optional<PackedChange> change;
   /// The matched entry as read during planning, as the content record the journal writes before
-  /// the change is applied (ldap::LdifContentRecord); empty when no entry matched. Held as text:
-  /// one block per user, where an ldap::Entry takes one per attribute and value.
-  std::string prior_ldif;
+  /// the change is applied (ldap::LdifContentRecord); empty when no entry matched. Held as text,
+  /// in the planner's block store with the changes (ccm/block_store.h), where an ldap::Entry
+  /// takes an allocation per attribute and value.
+  KeptText prior_ldif;
 };
 
 /// How a plan ends under the configured policies.

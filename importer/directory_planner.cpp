@@ -62,6 +62,9 @@ struct PlanningRun {
   std::vector<UserMatchKeys> keys;  // per user, for ClassifyEntry
   PlannerOptions options;
   std::vector<HeldResolution> resolutions;
+  // Where each decided user's change and prior entry go, away from the texts that outlive them
+  // (the report keeps those): released after the apply, they free whole pages.
+  std::shared_ptr<BlockStore> kept_bytes = std::make_shared<BlockStore>();
   // Decisions are made as soon as a user's search answered (DecideUser is pure), so that
   // deciding overlaps the searches still outstanding instead of following the last one.
   std::vector<bool> is_decided;
@@ -91,9 +94,14 @@ struct PlanningRun {
     return resolution;
   }
 
+  // Decides user i. Two threads may decide distinct users at once (is_decided, a vector<bool>,
+  // is the caller's to set).
   void Decide(std::size_t i) {
-    plans[i] = DecideUser(std::move(plans[i].user), TakeResolution(i), options.plan);
-    is_decided[i] = true;
+    UserPlan& plan = plans[i];
+    plan = DecideUser(std::move(plan.user), TakeResolution(i), options.plan);
+    if (plan.change)
+      plan.change->MoveInto(kept_bytes);
+    plan.prior_ldif.MoveInto(kept_bytes);
   }
 
   // Decides every user not decided yet: after a scan, every user. The server has nothing left
@@ -108,7 +116,7 @@ struct PlanningRun {
     auto decide = [this, &rest](std::size_t first, std::size_t last) {
       for (std::size_t k = first; k < last; ++k) {
         const std::size_t i = rest[k];
-        plans[i] = DecideUser(std::move(plans[i].user), TakeResolution(i), options.plan);
+        Decide(i);
       }
     };
     const std::size_t half = rest.size() >= kDecideOnTwoThreadsFrom ? rest.size() / 2 : 0;
@@ -240,8 +248,10 @@ void SubmitGroup(ldap::Client& client, const std::shared_ptr<PlanningRun>& run,
                                        ": the server's size limit cut the search short"};
       }
       if (!run->failure) {
-        for (std::size_t i : group)
+        for (std::size_t i : group) {
           run->Decide(i);
+          run->is_decided[i] = true;
+        }
       }
     }
     if (--run->pending == 0)

@@ -425,7 +425,7 @@ bool Job::ApplyDirectory() {
   // with them, nor through delivery.
   for (UserPlan& p : plan_->users) {
     p.change.reset();
-    std::string().swap(p.prior_ldif);
+    p.prior_ldif = {};
   }
   ReturnFreedMemory();
   ReportUsers();

@@ -230,7 +230,8 @@ Result<void, ImportError> Journal::RecordIntents(const std::vector<const UserPla
     text += "# ccmigrate journal " + now + " " + std::string(DecisionName(u->decision)) + " " +
             CommentText(u->user.source_address) + "\n";
     if (!u->prior_ldif.empty()) {
-      text += "# prior state:\n" + u->prior_ldif;
+      text += "# prior state:\n";
+      text += u->prior_ldif.view();
     } else {
       text += "# prior state: the entry did not exist\n";
     }

@@ -24,28 +24,30 @@ std::size_t ModifyLength(const DirectoryChange& change) {
 
 PackedChange::PackedChange(const DirectoryChange& change)
     : kind_(change.kind), assertion_(change.assertion) {
+  std::string bytes;
   if (change.kind == DirectoryChange::Kind::kAdd) {
-    bytes_.reserve(ldap::PackedEntry::PackedLength(change.entry));
-    ldap::PackedEntry::AppendTo(change.entry, bytes_);
-    return;
+    bytes.reserve(ldap::PackedEntry::PackedLength(change.entry));
+    ldap::PackedEntry::AppendTo(change.entry, bytes);
+  } else {
+    bytes.reserve(ModifyLength(change));
+    AppendPackedString(bytes, change.dn);
+    AppendPackedCount(bytes, change.modifications.size());
+    for (const ldap::Modification& modification : change.modifications) {
+      AppendPackedCount(bytes, static_cast<std::size_t>(modification.kind));
+      AppendPackedString(bytes, modification.attribute);
+      AppendPackedCount(bytes, modification.values.size());
+      for (const std::string& value : modification.values)
+        AppendPackedString(bytes, value);
+    }
   }
-  bytes_.reserve(ModifyLength(change));
-  AppendPackedString(bytes_, change.dn);
-  AppendPackedCount(bytes_, change.modifications.size());
-  for (const ldap::Modification& modification : change.modifications) {
-    AppendPackedCount(bytes_, static_cast<std::size_t>(modification.kind));
-    AppendPackedString(bytes_, modification.attribute);
-    AppendPackedCount(bytes_, modification.values.size());
-    for (const std::string& value : modification.values)
-      AppendPackedString(bytes_, value);
-  }
+  bytes_ = std::move(bytes);
 }
 
 DirectoryChange PackedChange::Unpack() const {
   DirectoryChange change;
   change.kind = kind_;
   change.assertion = assertion_;
-  PackedReader reader(bytes_);
+  PackedReader reader(bytes_.view());
   if (kind_ == DirectoryChange::Kind::kAdd) {
     change.entry = ldap::PackedEntry::ReadFrom(reader);
     change.dn = change.entry.dn;

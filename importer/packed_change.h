@@ -6,7 +6,8 @@
 // with the allocator's overhead. A PackedChange keeps the DN and the modifications (or the added
 // entry) in one string of exactly their length (ccm/packed_strings.h), beside the assertion, and
 // gives the change back unchanged. Apply, the journal and `plan`'s LDIF unpack one change at a
-// time, as they use it.
+// time, as they use it. The planner moves the packed bytes into its block store (MoveInto), so
+// that the plan's changes, released together after the apply, leave whole pages behind.
 //
 // Thread safety: a plain value.
 #pragma once
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "ccm/block_store.h"
 #include "importer/directory_change.h"
 #include "ldap/filter.h"
 
@@ -27,6 +29,8 @@ class PackedChange {
   /// The change as it was packed.
   DirectoryChange Unpack() const;
   DirectoryChange::Kind kind() const { return kind_; }
+  /// Moves the packed bytes into `store` (ccm/block_store.h).
+  void MoveInto(const std::shared_ptr<BlockStore>& store) { bytes_.MoveInto(store); }
   /// kModify: the assertion the entry must still satisfy.
   const std::optional<ldap::Filter>& assertion() const { return assertion_; }
 
@@ -41,7 +45,7 @@ class PackedChange {
   // An ldap::Filter is only ever built from its parts, never read back from text, so the
   // assertion is kept as it is.
   std::optional<ldap::Filter> assertion_;
-  std::string bytes_;  // kModify: DN and modifications; kAdd: the entry (ldap::PackedEntry)
+  KeptText bytes_;  // kModify: DN and modifications; kAdd: the entry (ldap::PackedEntry)
 };
 
 }  // namespace ccm::importer
